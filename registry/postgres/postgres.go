@@ -1,0 +1,112 @@
+package postgres
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"net"
+	"net/url"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/vapsql/vap/registry"
+)
+
+var (
+	fields   = []string{"password", "port", "dbname"}
+	options  = []string{"sslmode", "sslrootcert", "application_name", "connect_timeout", "search_path", "target_session_attrs", "statement_timeout"}
+	sslmodes = map[string]bool{"disable": true, "allow": true, "prefer": true, "require": true, "verify-ca": true, "verify-full": true}
+)
+
+// PostgreSQL is the postgresql type.
+var PostgreSQL = &registry.Type{
+	Name:        "postgresql",
+	Aliases:     []string{"postgres", "pg"},
+	Driver:      "github.com/jackc/pgx/v5",
+	DefaultPort: 5432,
+	Required:    []string{"host", "user_name"},
+	Optional:    fields,
+	Secrets:     []string{"password"},
+	Options:     options,
+	Bind:        registry.Dollar,
+	PingQuery:   "SELECT 1",
+	Check:       check,
+	Connector:   func(ctx context.Context, p registry.Params) (driver.Connector, error) { return connector(p, 5432, "prefer") },
+}
+
+// Redshift is the sqlalchemy-redshift type: PostgreSQL wire, port 5439,
+// TLS required by default.
+var Redshift = &registry.Type{
+	Name:        "sqlalchemy-redshift",
+	Aliases:     []string{"redshift", "redshift+psycopg2"},
+	Driver:      "github.com/jackc/pgx/v5",
+	DefaultPort: 5439,
+	Required:    []string{"host", "user_name"},
+	Optional:    fields,
+	Secrets:     []string{"password"},
+	Options:     options,
+	Bind:        registry.Dollar,
+	PingQuery:   "SELECT 1",
+	Check:       check,
+	Connector:   func(ctx context.Context, p registry.Params) (driver.Connector, error) { return connector(p, 5439, "require") },
+}
+
+func init() {
+	registry.Register(PostgreSQL)
+	registry.Register(Redshift)
+}
+
+func check(p registry.Params) error {
+	if m, ok := p.Option("sslmode"); ok && !sslmodes[m] {
+		return &registry.FieldError{Type: p.Type(), Field: "options.sslmode", Reason: "must be one of disable, allow, prefer, require, verify-ca, verify-full"}
+	}
+	if v, ok := p.Option("connect_timeout"); ok {
+		if n, err := strconv.Atoi(v); err != nil || n < 0 {
+			return &registry.FieldError{Type: p.Type(), Field: "options.connect_timeout", Reason: "must be a whole number of seconds"}
+		}
+	}
+	return nil
+}
+
+// Config returns the pgx configuration for p. Exported for tests and for
+// callers that want pgx natively.
+func Config(p registry.Params, defPort int, defSSL string) (*pgx.ConnConfig, error) {
+	q := url.Values{}
+	q.Set("sslmode", defSSL)
+	q.Set("connect_timeout", "10")
+	q.Set("application_name", "vap")
+	q.Set("target_session_attrs", "any")
+	for k, v := range p.Options() {
+		q.Set(k, v)
+	}
+	db := p.Get("dbname")
+	if db == "" {
+		db = p.Get("user_name") // the server's own default
+	}
+	u := url.URL{
+		Scheme:   "postgres",
+		Host:     net.JoinHostPort(p.Get("host"), strconv.Itoa(p.Port(defPort))),
+		Path:     "/" + db,
+		RawQuery: q.Encode(),
+	}
+	cfg, err := pgx.ParseConfig(u.String())
+	if err != nil {
+		// The URL holds no credentials, so the message is safe; the error is
+		// not wrapped, since pgconn.ParseConfigError exports ConnString.
+		return nil, errors.New("postgres: invalid configuration: " + err.Error())
+	}
+	cfg.User = p.Get("user_name")
+	cfg.Password = p.Get("password")
+	cfg.Database = db
+	return cfg, nil
+}
+
+func connector(p registry.Params, defPort int, defSSL string) (driver.Connector, error) {
+	cfg, err := Config(p, defPort, defSSL)
+	if err != nil {
+		return nil, err
+	}
+	return stdlib.GetConnector(*cfg), nil
+}

@@ -1,0 +1,66 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	// ErrNotFound is matched by the error for a connection name that neither
+	// the environment nor the store holds.
+	ErrNotFound = errors.New("store: connection not found")
+	// ErrExists is returned by Create for a name already stored.
+	ErrExists = errors.New("store: connection already exists")
+	// ErrConflict is returned by Update when the stored version is not the
+	// one the caller read: another writer got there first.
+	ErrConflict = errors.New("store: connection was changed by another writer; read it again and retry")
+	// ErrInvalid is matched by every validation error.
+	ErrInvalid = errors.New("store: invalid connection")
+	// ErrKeyset is matched by errors loading or using the keyset.
+	ErrKeyset = errors.New("store: keyset")
+	// ErrDecrypt is matched when a stored secret cannot be opened: wrong
+	// keyset, tampered ciphertext, or a ciphertext moved to another field.
+	ErrDecrypt = errors.New("store: cannot decrypt secret")
+)
+
+// NotFoundError is the missing-name error. Its text is the platform's, word
+// for word.
+type NotFoundError struct{ Name string }
+
+func (e *NotFoundError) Error() string {
+	return "No connection found with name: " + e.Name + ". Please check your connection name and verify that a connection with that name exists in the connection store."
+}
+
+// Is makes errors.Is(err, ErrNotFound) true.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// InvalidError is a rejected input. It carries no field value.
+type InvalidError struct {
+	Name string // connection name, may be empty when the name is the problem
+	Err  error  // the reason
+}
+
+func (e *InvalidError) Error() string {
+	if e.Name == "" {
+		return "invalid connection: " + e.Err.Error()
+	}
+	return fmt.Sprintf("invalid connection %q: %v", e.Name, e.Err)
+}
+
+// Unwrap returns the reason.
+func (e *InvalidError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
+
+// DecryptError names the connection and field whose secret did not open.
+type DecryptError struct {
+	Name, Field string
+}
+
+func (e *DecryptError) Error() string {
+	return fmt.Sprintf("connection %q: cannot decrypt field %q: wrong keyset, or the stored ciphertext was altered", e.Name, e.Field)
+}
+
+// Is makes errors.Is(err, ErrDecrypt) true.
+func (e *DecryptError) Is(target error) bool { return target == ErrDecrypt }

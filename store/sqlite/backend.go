@@ -1,0 +1,280 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	msqlite "modernc.org/sqlite"
+
+	"github.com/vapsql/vap/internal/sqliteuri"
+	"github.com/vapsql/vap/store"
+)
+
+func init() {
+	store.RegisterBackend(func(ctx context.Context, u *url.URL) (store.Backend, error) {
+		p := u.Path
+		if u.Opaque != "" {
+			p = u.Opaque
+		}
+		if u.Host != "" && u.Host != "localhost" {
+			return nil, errors.New("store/sqlite: a sqlite store URL names a local file (sqlite:///path)")
+		}
+		return Open(ctx, p)
+	}, "sqlite", "file")
+}
+
+const schemaVersion = 1
+
+var migrations = []string{
+	`CREATE TABLE IF NOT EXISTS vap_connections (
+		name       TEXT PRIMARY KEY NOT NULL,
+		type       TEXT NOT NULL,
+		fields     TEXT NOT NULL,
+		version    INTEGER NOT NULL,
+		created_at TEXT NOT NULL,
+		updated_at TEXT NOT NULL
+	)`,
+}
+
+// Backend is a store.Backend on one SQLite file.
+type Backend struct {
+	db *sql.DB
+}
+
+var _ store.Backend = (*Backend)(nil)
+
+// Open opens (creating it, mode 0600, when missing) the store file at path and
+// migrates its schema.
+func Open(ctx context.Context, path string) (*Backend, error) {
+	if path == "" {
+		return nil, errors.New("store/sqlite: empty store path")
+	}
+	if path != sqliteuri.Memory {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("store/sqlite: %w", err)
+		}
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("store/sqlite: %w", err)
+		}
+		f.Close()
+	}
+	params := url.Values{
+		"_pragma": {"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)"},
+		"_txlock": {"immediate"},
+	}
+	conn, err := msqlite.NewConnector(sqliteuri.Build(path, params))
+	if err != nil {
+		return nil, fmt.Errorf("store/sqlite: %w", err)
+	}
+	db := sql.OpenDB(conn)
+	if path == sqliteuri.Memory {
+		db.SetMaxOpenConns(1) // one private in-memory database
+	}
+	b := &Backend{db: db}
+	if err := b.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+func (b *Backend) migrate(ctx context.Context) error {
+	tx, err := b.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: migrate: %w", err)
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("store/sqlite: migrate: %w", err)
+	}
+	if v > schemaVersion {
+		return fmt.Errorf("store/sqlite: store schema version %d is newer than this vap (%d); upgrade vap", v, schemaVersion)
+	}
+	for i := v; i < schemaVersion; i++ {
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			return fmt.Errorf("store/sqlite: migrate to %d: %w", i+1, err)
+		}
+	}
+	if v < schemaVersion {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+			return fmt.Errorf("store/sqlite: migrate: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+const timeFormat = time.RFC3339Nano
+
+func scanRecord(sc interface{ Scan(...any) error }) (*store.Record, error) {
+	var r store.Record
+	var fields, created, updated string
+	if err := sc.Scan(&r.Name, &r.Type, &fields, &r.Version, &created, &updated); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(fields), &r.Fields); err != nil {
+		return nil, fmt.Errorf("store/sqlite: connection %q: corrupt fields column", r.Name)
+	}
+	r.CreatedAt, _ = time.Parse(timeFormat, created)
+	r.UpdatedAt, _ = time.Parse(timeFormat, updated)
+	return &r, nil
+}
+
+const selectCols = `SELECT name, type, fields, version, created_at, updated_at FROM vap_connections`
+
+// Get implements store.Backend.
+func (b *Backend) Get(ctx context.Context, name string) (*store.Record, error) {
+	r, err := scanRecord(b.db.QueryRowContext(ctx, selectCols+` WHERE name = ?`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &store.NotFoundError{Name: name}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store/sqlite: get: %w", err)
+	}
+	return r, nil
+}
+
+// Version implements store.Backend.
+func (b *Backend) Version(ctx context.Context, name string) (int64, error) {
+	var v int64
+	err := b.db.QueryRowContext(ctx, `SELECT version FROM vap_connections WHERE name = ?`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, &store.NotFoundError{Name: name}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store/sqlite: version: %w", err)
+	}
+	return v, nil
+}
+
+// List implements store.Backend.
+func (b *Backend) List(ctx context.Context) ([]*store.Record, error) {
+	rows, err := b.db.QueryContext(ctx, selectCols+` ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("store/sqlite: list: %w", err)
+	}
+	defer rows.Close()
+	var out []*store.Record
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Insert implements store.Backend.
+func (b *Backend) Insert(ctx context.Context, r *store.Record) error {
+	fields, err := json.Marshal(r.Fields)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC().Format(timeFormat)
+	tx, err := b.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: insert: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO vap_connections (name, type, fields, version, created_at, updated_at)
+		VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (name) DO NOTHING`, r.Name, r.Type, string(fields), now, now)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: insert: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrExists
+	}
+	return tx.Commit()
+}
+
+// Update implements store.Backend.
+func (b *Backend) Update(ctx context.Context, r *store.Record) error {
+	fields, err := json.Marshal(r.Fields)
+	if err != nil {
+		return err
+	}
+	tx, err := b.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: update: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE vap_connections SET type = ?, fields = ?, version = version + 1, updated_at = ?
+		WHERE name = ? AND version = ?`, r.Type, string(fields), time.Now().UTC().Format(timeFormat), r.Name, r.Version)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: update: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM vap_connections WHERE name = ?`, r.Name).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return &store.NotFoundError{Name: r.Name}
+		}
+		return store.ErrConflict
+	}
+	return tx.Commit()
+}
+
+// Delete implements store.Backend.
+func (b *Backend) Delete(ctx context.Context, name string) error {
+	res, err := b.db.ExecContext(ctx, `DELETE FROM vap_connections WHERE name = ?`, name)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: delete: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return &store.NotFoundError{Name: name}
+	}
+	return nil
+}
+
+// ReplaceAll implements store.Backend.
+func (b *Backend) ReplaceAll(ctx context.Context, fn func(*store.Record) (*store.Record, error)) error {
+	tx, err := b.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: replace: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, selectCols+` ORDER BY name`)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: replace: %w", err)
+	}
+	var all []*store.Record
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	now := time.Now().UTC().Format(timeFormat)
+	for _, r := range all {
+		nr, err := fn(r)
+		if err != nil {
+			return err
+		}
+		fields, err := json.Marshal(nr.Fields)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE vap_connections SET fields = ?, version = version + 1, updated_at = ? WHERE name = ?`,
+			string(fields), now, r.Name); err != nil {
+			return fmt.Errorf("store/sqlite: replace: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// Close implements store.Backend.
+func (b *Backend) Close() error { return b.db.Close() }

@@ -1,0 +1,352 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/tink-crypto/tink-go/v2/keyset"
+
+	"github.com/vapsql/vap/registry"
+)
+
+// Store is the connection store: validation, encryption and environment
+// overrides over a Backend. It is safe for concurrent use. The backend and
+// the keyset are opened on first use, so a connection served from
+// VAP_CONN_<NAME> never touches the disk.
+type Store struct {
+	cfg config
+
+	mu      sync.Mutex
+	backend Backend
+	handle  *keyset.Handle
+	sealer  *sealer
+}
+
+type config struct {
+	url       string
+	home      string
+	handle    *keyset.Handle
+	backend   Backend
+	reg       *registry.Registry
+	lookupEnv func(string) (string, bool)
+	noEnv     bool
+}
+
+// Option configures Open.
+type Option func(*config)
+
+// WithURL selects the store by URL (postgres://…) or path instead of
+// VAP_STORE.
+func WithURL(u string) Option { return func(c *config) { c.url = u } }
+
+// WithHome sets the home directory instead of VAP_HOME.
+func WithHome(dir string) Option { return func(c *config) { c.home = dir } }
+
+// WithKeyset uses h instead of VAP_KEYSET, VAP_KEYSET_FILE or the home keyset.
+func WithKeyset(h *keyset.Handle) Option { return func(c *config) { c.handle = h } }
+
+// WithBackend uses b instead of opening one from a URL. Close closes it.
+func WithBackend(b Backend) Option { return func(c *config) { c.backend = b } }
+
+// WithRegistry validates against r instead of registry.Default.
+func WithRegistry(r *registry.Registry) Option { return func(c *config) { c.reg = r } }
+
+// WithLookupEnv reads the environment through fn (tests use it).
+func WithLookupEnv(fn func(string) (string, bool)) Option {
+	return func(c *config) { c.lookupEnv = fn }
+}
+
+// WithoutEnvOverrides ignores VAP_CONN_<NAME> variables.
+func WithoutEnvOverrides() Option { return func(c *config) { c.noEnv = true } }
+
+// Open returns a Store configured by opts and the environment. It does not
+// touch the disk or the network: that happens on first use.
+func Open(opts ...Option) *Store {
+	cfg := config{lookupEnv: os.LookupEnv, reg: registry.Default}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return &Store{cfg: cfg, backend: cfg.backend}
+}
+
+// init opens the backend and the keyset once; a failure is retried on the
+// next call.
+func (s *Store) init(ctx context.Context) (Backend, *sealer, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sealer == nil {
+		h, err := s.loadKeyset()
+		if err != nil {
+			return nil, nil, err
+		}
+		sl, err := newSealer(h)
+		if err != nil {
+			return nil, nil, err
+		}
+		s.handle, s.sealer = h, sl
+	}
+	if s.backend == nil {
+		u, err := s.storeURL()
+		if err != nil {
+			return nil, nil, err
+		}
+		b, err := OpenBackend(ctx, u)
+		if err != nil {
+			return nil, nil, err
+		}
+		s.backend = b
+	}
+	return s.backend, s.sealer, nil
+}
+
+func (s *Store) home() (string, error) {
+	if s.cfg.home != "" {
+		return s.cfg.home, nil
+	}
+	return Home(s.cfg.lookupEnv)
+}
+
+func (s *Store) storeURL() (string, error) {
+	if s.cfg.url != "" {
+		return s.cfg.url, nil
+	}
+	if u, ok := s.cfg.lookupEnv(EnvStore); ok && u != "" {
+		return u, nil
+	}
+	h, err := s.home()
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(h, 0o700); err != nil {
+		return "", fmt.Errorf("store: create home directory: %w", err)
+	}
+	return filepath.Join(h, StoreFileName), nil
+}
+
+func (s *Store) loadKeyset() (*keyset.Handle, error) {
+	if s.cfg.handle != nil {
+		return s.cfg.handle, nil
+	}
+	if k, ok := s.cfg.lookupEnv(EnvKeyset); ok && k != "" {
+		h, err := ParseKeyset([]byte(k))
+		if err != nil {
+			return nil, fmt.Errorf("%w (from %s)", err, EnvKeyset)
+		}
+		return h, nil
+	}
+	if f, ok := s.cfg.lookupEnv(EnvKeysetFile); ok && f != "" {
+		return LoadKeysetFile(f)
+	}
+	h, err := s.home()
+	if err != nil {
+		return nil, err
+	}
+	return LoadOrCreateKeysetFile(filepath.Join(h, KeysetFileName))
+}
+
+// fromEnv returns the VAP_CONN_<NAME> override, if any.
+func (s *Store) fromEnv(name string) (*Connection, bool, error) {
+	if s.cfg.noEnv {
+		return nil, false, nil
+	}
+	v, ok := s.cfg.lookupEnv(EnvName(name))
+	if !ok {
+		return nil, false, nil
+	}
+	c, err := DecodeConnectionData(name, strings.NewReader(v))
+	if err != nil {
+		return nil, true, fmt.Errorf("%s: %w", EnvName(name), err)
+	}
+	if err := Validate(c, s.cfg.reg); err != nil {
+		return nil, true, fmt.Errorf("%s: %w", EnvName(name), err)
+	}
+	return c, true, nil
+}
+
+// Resolve returns connection name with its secrets decrypted: from
+// VAP_CONN_<NAME> when set, else from the store.
+func (s *Store) Resolve(ctx context.Context, name string) (*Connection, error) {
+	if c, ok, err := s.fromEnv(name); ok {
+		return c, err
+	}
+	return s.Get(ctx, name)
+}
+
+// Version returns the version a new Resolve would see: 0 for an environment
+// override, else the stored version. It is cheap: no decryption.
+func (s *Store) Version(ctx context.Context, name string) (int64, error) {
+	if _, ok, err := s.fromEnv(name); ok {
+		return 0, err
+	}
+	b, _, err := s.init(ctx)
+	if err != nil {
+		return 0, err
+	}
+	v, err := b.Version(ctx, name)
+	return v, notFound(name, err)
+}
+
+// Get returns the stored connection name with its secrets decrypted, ignoring
+// environment overrides.
+func (s *Store) Get(ctx context.Context, name string) (*Connection, error) {
+	b, sl, err := s.init(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r, err := b.Get(ctx, name)
+	if err != nil {
+		return nil, notFound(name, err)
+	}
+	return s.unseal(sl, r, true)
+}
+
+// List returns the stored connections sorted by name. Secret fields are
+// listed with an empty Value: List decrypts nothing.
+func (s *Store) List(ctx context.Context) ([]*Connection, error) {
+	b, sl, err := s.init(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := b.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Connection, 0, len(rs))
+	for _, r := range rs {
+		c, err := s.unseal(sl, r, false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Create validates c, encrypts its secrets and stores it at version 1. It
+// fails with ErrExists when the name is taken. On success c.Version and the
+// timestamps are set.
+func (s *Store) Create(ctx context.Context, c *Connection) error {
+	c = c.Clone()
+	if err := Validate(c, s.cfg.reg); err != nil {
+		return err
+	}
+	b, sl, err := s.init(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := s.sealRecord(sl, c)
+	if err != nil {
+		return err
+	}
+	if err := b.Insert(ctx, r); err != nil {
+		if errors.Is(err, ErrExists) {
+			return fmt.Errorf("connection %q: %w", c.Name, ErrExists)
+		}
+		return err
+	}
+	return nil
+}
+
+// Update validates c and replaces the stored connection, provided its
+// version is still c.Version (the version c was read at). Otherwise it fails
+// with ErrConflict and changes nothing: no update is lost silently. On
+// success c.Version is incremented.
+func (s *Store) Update(ctx context.Context, c *Connection) error {
+	cc := c.Clone()
+	if err := Validate(cc, s.cfg.reg); err != nil {
+		return err
+	}
+	b, sl, err := s.init(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := s.sealRecord(sl, cc)
+	if err != nil {
+		return err
+	}
+	if err := b.Update(ctx, r); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return fmt.Errorf("connection %q (version %d): %w", c.Name, c.Version, ErrConflict)
+		}
+		return notFound(c.Name, err)
+	}
+	c.Version++
+	return nil
+}
+
+// Delete removes connection name, or fails with the missing-name error.
+func (s *Store) Delete(ctx context.Context, name string) error {
+	b, _, err := s.init(ctx)
+	if err != nil {
+		return err
+	}
+	return notFound(name, b.Delete(ctx, name))
+}
+
+// Registry returns the registry the store validates against.
+func (s *Store) Registry() *registry.Registry { return s.cfg.reg }
+
+// Close closes the backend.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.backend == nil {
+		return nil
+	}
+	err := s.backend.Close()
+	s.backend = nil
+	return err
+}
+
+func (s *Store) sealRecord(sl *sealer, c *Connection) (*Record, error) {
+	r := &Record{Name: c.Name, Type: c.Type, Version: c.Version, Fields: make(map[string]SealedField, len(c.Fields))}
+	for k, f := range c.Fields {
+		if !f.Secret {
+			r.Fields[k] = SealedField{Value: f.Value}
+			continue
+		}
+		ct, err := sl.seal(c.Name, k, f.Value)
+		if err != nil {
+			return nil, err
+		}
+		r.Fields[k] = SealedField{Value: ct, Secret: true}
+	}
+	return r, nil
+}
+
+func (s *Store) unseal(sl *sealer, r *Record, decrypt bool) (*Connection, error) {
+	c := &Connection{Name: r.Name, Type: r.Type, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Fields: make(map[string]Field, len(r.Fields))}
+	for k, f := range r.Fields {
+		if !f.Secret {
+			c.Fields[k] = Field{Value: f.Value}
+			continue
+		}
+		if !decrypt {
+			c.Fields[k] = Field{Secret: true}
+			continue
+		}
+		pt, err := sl.open(r.Name, k, f.Value)
+		if err != nil {
+			return nil, err
+		}
+		c.Fields[k] = Field{Value: pt, Secret: true}
+	}
+	return c, nil
+}
+
+// notFound turns a backend's ErrNotFound into the platform's message.
+func notFound(name string, err error) error {
+	if err != nil && errors.Is(err, ErrNotFound) {
+		var nf *NotFoundError
+		if errors.As(err, &nf) {
+			return err
+		}
+		return &NotFoundError{Name: name}
+	}
+	return err
+}

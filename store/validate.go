@@ -1,0 +1,55 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/vapsql/vap/registry"
+)
+
+// MaxNameLen is the longest connection name, in bytes.
+const MaxNameLen = 1024
+
+// ValidateName accepts any non-empty valid UTF-8 string of at most MaxNameLen
+// bytes, as the platform does.
+func ValidateName(name string) error {
+	switch {
+	case name == "":
+		return &InvalidError{Err: errors.New("name is empty")}
+	case !utf8.ValidString(name):
+		return &InvalidError{Err: errors.New("name is not valid UTF-8")}
+	case len(name) > MaxNameLen:
+		return &InvalidError{Err: fmt.Errorf("name is %d bytes long; the limit is %d", len(name), MaxNameLen)}
+	}
+	return nil
+}
+
+// Validate checks c's name, type and fields against reg (registry.Default
+// when nil), and marks the type's secret fields as secret. It never changes
+// anything else.
+func Validate(c *Connection, reg *registry.Registry) error {
+	if reg == nil {
+		reg = registry.Default
+	}
+	if err := ValidateName(c.Name); err != nil {
+		return err
+	}
+	t, err := reg.Resolve(c.Type)
+	if err != nil {
+		return &InvalidError{Name: c.Name, Err: err}
+	}
+	for k, f := range c.Fields {
+		if k == "" {
+			return &InvalidError{Name: c.Name, Err: errors.New("a field name is empty")}
+		}
+		if t.IsSecret(k) && !f.Secret {
+			f.Secret = true
+			c.Fields[k] = f
+		}
+	}
+	if err := t.Validate(c.Params()); err != nil {
+		return &InvalidError{Name: c.Name, Err: err}
+	}
+	return nil
+}
