@@ -33,7 +33,9 @@ var PostgreSQL = &registry.Type{
 	Bind:        registry.Dollar,
 	PingQuery:   "SELECT 1",
 	Check:       check,
-	Connector:   func(ctx context.Context, p registry.Params) (driver.Connector, error) { return connector(p, 5432, "prefer") },
+	Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
+		return connector(p, 5432, "prefer")
+	},
 }
 
 // Redshift is the sqlalchemy-redshift type: PostgreSQL wire, port 5439,
@@ -50,7 +52,9 @@ var Redshift = &registry.Type{
 	Bind:        registry.Dollar,
 	PingQuery:   "SELECT 1",
 	Check:       check,
-	Connector:   func(ctx context.Context, p registry.Params) (driver.Connector, error) { return connector(p, 5439, "require") },
+	Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
+		return connector(p, 5439, "require")
+	},
 }
 
 func init() {
