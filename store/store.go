@@ -231,15 +231,15 @@ func (s *Store) List(ctx context.Context) ([]*Connection, error) {
 // fails with ErrExists when the name is taken. On success c.Version and the
 // timestamps are set.
 func (s *Store) Create(ctx context.Context, c *Connection) error {
-	c = c.Clone()
-	if err := Validate(c, s.cfg.reg); err != nil {
+	cc := c.Clone()
+	if err := Validate(cc, s.cfg.reg); err != nil {
 		return err
 	}
 	b, sl, err := s.init(ctx)
 	if err != nil {
 		return err
 	}
-	r, err := s.sealRecord(sl, c)
+	r, err := s.sealRecord(sl, cc)
 	if err != nil {
 		return err
 	}
@@ -249,6 +249,7 @@ func (s *Store) Create(ctx context.Context, c *Connection) error {
 		}
 		return err
 	}
+	c.Version = 1
 	return nil
 }
 
