@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vapsql/vap/store"
+)
+
+func init() { connCommands = append(connCommands, newConnCreate) }
+
+func newConnCreate(a *app) *cobra.Command {
+	var file, typ string
+	var sets, secrets []string
+	var replace bool
+	c := &cobra.Command{
+		Use:   "create [NAME] (-f FILE | --type TYPE --set FIELD=VALUE… --secret FIELD[=VALUE]…)",
+		Short: "Store a connection, its secrets encrypted",
+		Long: `Store a connection.
+
+From the platform's create payload (a file, or - for standard input):
+  vap conn create -f payload.json
+  {"name": "my-postgres-connection", "connection_data": {"connection_type": "postgresql",
+   "user_name": "ben", "password": {"value": "secret-password", "encrypt": true},
+   "host": "localhost", "port": 5432, "dbname": "test"}}
+
+Or field by field:
+  vap conn create my-postgres-connection --type postgresql --set host=localhost \
+    --set user_name=ben --set dbname=test --secret password
+
+--secret FIELD without a value reads the value from standard input (one line), so it
+stays out of shell history. Driver options are fields named options.KEY.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var conn *store.Connection
+			switch {
+			case file != "" && (len(args) > 0 || typ != "" || len(sets) > 0 || len(secrets) > 0):
+				return usagef("use either -f FILE or NAME --type with --set/--secret, not both")
+			case file != "":
+				r, closeFn, err := openInput(a, file)
+				if err != nil {
+					return err
+				}
+				defer closeFn()
+				conn, err = store.DecodePayload(r)
+				if err != nil {
+					return err
+				}
+			case len(args) == 1 && typ != "":
+				var err error
+				conn, err = connFromFlags(a, args[0], typ, sets, secrets)
+				if err != nil {
+					return err
+				}
+			default:
+				return usagef("give -f FILE, or NAME with --type (see vap conn create --help)")
+			}
+			a.secrets = append(a.secrets, conn.SecretValues()...)
+			ctx := cmd.Context()
+			st := a.store()
+			err := st.Create(ctx, conn)
+			if errors.Is(err, store.ErrExists) && replace {
+				old, gerr := st.Get(ctx, conn.Name)
+				if gerr != nil {
+					return gerr
+				}
+				conn.Version = old.Version
+				if err = st.Update(ctx, conn); err == nil {
+					fmt.Fprintf(a.stdout, "updated connection %q (%s, version %d)\n", conn.Name, conn.Type, conn.Version)
+				}
+				return err
+			}
+			if errors.Is(err, store.ErrExists) {
+				return fmt.Errorf("%w (use --replace to overwrite it)", err)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "created connection %q (%s, version %d)\n", conn.Name, conn.Type, conn.Version)
+			return nil
+		},
+	}
+	c.Flags().StringVarP(&file, "file", "f", "", "payload file, or - for standard input")
+	c.Flags().StringVar(&typ, "type", "", "connection type (postgresql, mysql, sqlite, …)")
+	c.Flags().StringArrayVar(&sets, "set", nil, "plain field, FIELD=VALUE (repeatable)")
+	c.Flags().StringArrayVar(&secrets, "secret", nil, "encrypted field, FIELD=VALUE, or FIELD to read the value from standard input (repeatable)")
+	c.Flags().BoolVar(&replace, "replace", false, "overwrite an existing connection of that name")
+	return c
+}
+
+func openInput(a *app, file string) (io.Reader, func(), error) {
+	if file == "-" {
+		return a.stdin, func() {}, nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
+}
+
+func connFromFlags(a *app, name, typ string, sets, secrets []string) (*store.Connection, error) {
+	if err := store.ValidateName(name); err != nil {
+		return nil, err
+	}
+	conn := &store.Connection{Name: name, Type: typ}
+	for _, s := range sets {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || k == "" {
+			return nil, usagef("--set wants FIELD=VALUE, got %q", k)
+		}
+		conn.Set(k, v, false)
+	}
+	var in *bufio.Reader
+	for _, s := range secrets {
+		k, v, ok := strings.Cut(s, "=")
+		if k == "" {
+			return nil, usagef("--secret wants FIELD=VALUE or FIELD")
+		}
+		if !ok {
+			if in == nil {
+				in = bufio.NewReader(a.stdin)
+			}
+			line, err := in.ReadString('\n')
+			if err != nil && (err != io.EOF || line == "") {
+				return nil, fmt.Errorf("--secret %s: no value on standard input", k)
+			}
+			v = strings.TrimRight(line, "\r\n")
+		}
+		a.secrets = append(a.secrets, v)
+		conn.Set(k, v, true)
+	}
+	return conn, nil
+}
