@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/go-sql-driver/mysql"  // for MySQL's admin handle
+	_ "github.com/go-sql-driver/mysql" // for MySQL's admin handle
 	_ "github.com/jackc/pgx/v5/stdlib" // for Postgres's admin handle
 
 	_ "github.com/vapsql/vap/registry/all"
