@@ -49,6 +49,9 @@ func (f Field) Format(s fmt.State, verb rune) {
 // LogValue logs Redacted for a secret.
 func (f Field) LogValue() slog.Value { return slog.StringValue(f.String()) }
 
+// MarshalText is String, so encoding/json and other encoders redact too.
+func (f Field) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
+
 // Connection is a named, typed set of fields. Secrets are plain in memory
 // after Get and are never printed: String, GoString, Format and LogValue
 // redact them.

@@ -25,6 +25,8 @@ type Store struct {
 	backend Backend
 	handle  *keyset.Handle
 	sealer  *sealer
+
+	versions versionCache // Version's answers while the backend watches
 }
 
 type config struct {
@@ -178,7 +180,9 @@ func (s *Store) Resolve(ctx context.Context, name string) (*Connection, error) {
 }
 
 // Version returns the version a new Resolve would see: 0 for an environment
-// override, else the stored version. It is cheap: no decryption.
+// override, else the stored version. It is cheap: no decryption, and when the
+// backend is a Watcher no round trip either (the answer is cached until the
+// backend reports a change).
 func (s *Store) Version(ctx context.Context, name string) (int64, error) {
 	if _, ok, err := s.fromEnv(name); ok {
 		return 0, err
@@ -187,7 +191,7 @@ func (s *Store) Version(ctx context.Context, name string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	v, err := b.Version(ctx, name)
+	v, err := s.versions.version(ctx, b, name)
 	return v, notFound(name, err)
 }
 
@@ -243,6 +247,7 @@ func (s *Store) Create(ctx context.Context, c *Connection) error {
 	if err != nil {
 		return err
 	}
+	defer s.versions.invalidate(c.Name)
 	if err := b.Insert(ctx, r); err != nil {
 		if errors.Is(err, ErrExists) {
 			return fmt.Errorf("connection %q: %w", c.Name, ErrExists)
@@ -270,6 +275,7 @@ func (s *Store) Update(ctx context.Context, c *Connection) error {
 	if err != nil {
 		return err
 	}
+	defer s.versions.invalidate(c.Name)
 	if err := b.Update(ctx, r); err != nil {
 		if errors.Is(err, ErrConflict) {
 			return fmt.Errorf("connection %q (version %d): %w", c.Name, c.Version, ErrConflict)
@@ -286,6 +292,7 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	defer s.versions.invalidate(name)
 	return notFound(name, b.Delete(ctx, name))
 }
 
@@ -294,6 +301,7 @@ func (s *Store) Registry() *registry.Registry { return s.cfg.reg }
 
 // Close closes the backend.
 func (s *Store) Close() error {
+	s.versions.stop()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.backend == nil {

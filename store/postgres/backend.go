@@ -1,0 +1,267 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/vapsql/vap/internal/redact"
+	"github.com/vapsql/vap/store"
+)
+
+func init() {
+	store.RegisterBackend(func(ctx context.Context, u *url.URL) (store.Backend, error) {
+		return Open(ctx, u.String())
+	}, "postgres", "postgresql")
+}
+
+// DefaultSchema is the PostgreSQL schema of a store URL without a schema
+// parameter.
+const DefaultSchema = "vap"
+
+// Backend is a store.Backend on one schema of a PostgreSQL database. It is
+// safe for concurrent use by many goroutines and many processes.
+type Backend struct {
+	pool    *pgxpool.Pool
+	schema  string
+	table   string // quoted schema.vap_connections
+	listen  *pgx.ConnConfig
+	secrets []string // the URL's password, scrubbed from errors
+}
+
+var (
+	_ store.Backend = (*Backend)(nil)
+	_ store.Watcher = (*Backend)(nil)
+)
+
+// Open connects to the store at rawURL (postgres://…, with an optional
+// schema parameter, default DefaultSchema), creating or migrating the
+// schema. Errors never repeat the URL or its password.
+func Open(ctx context.Context, rawURL string) (*Backend, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, errors.New("store/postgres: the store URL is not a valid URL")
+	}
+	var secrets []string
+	if p, ok := u.User.Password(); ok {
+		secrets = append(secrets, p)
+	}
+	q := u.Query()
+	schema := q.Get("schema")
+	if schema == "" {
+		schema = DefaultSchema
+	}
+	q.Del("schema")
+	u.RawQuery = q.Encode()
+	cfg, err := pgxpool.ParseConfig(u.String())
+	if err != nil {
+		// pgx's message can quote the connection string: say only what is wrong.
+		return nil, errors.New("store/postgres: the store URL is not a valid PostgreSQL connection URL")
+	}
+	cfg.MaxConns = 4
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, redact.Error(fmt.Errorf("store/postgres: %w", err), secrets...)
+	}
+	b := &Backend{
+		pool:    pool,
+		schema:  schema,
+		table:   pgx.Identifier{schema, "vap_connections"}.Sanitize(),
+		listen:  cfg.ConnConfig.Copy(),
+		secrets: secrets,
+	}
+	if err := migrate(ctx, pool, schema); err != nil {
+		pool.Close()
+		return nil, b.scrub(err)
+	}
+	return b, nil
+}
+
+// Schema returns the PostgreSQL schema holding the store.
+func (b *Backend) Schema() string { return b.schema }
+
+func (b *Backend) scrub(err error) error {
+	if err == nil || len(b.secrets) == 0 {
+		return err
+	}
+	return redact.Error(err, b.secrets...)
+}
+
+func (b *Backend) fail(op string, err error) error {
+	return b.scrub(fmt.Errorf("store/postgres: %s: %w", op, err))
+}
+
+const selectCols = `SELECT name, type, fields, version, created_at, updated_at FROM `
+
+func scanRecord(row pgx.Row) (*store.Record, error) {
+	var r store.Record
+	var name []byte
+	var fields string
+	if err := row.Scan(&name, &r.Type, &fields, &r.Version, &r.CreatedAt, &r.UpdatedAt); err != nil {
+		return nil, err
+	}
+	r.Name = string(name)
+	if err := json.Unmarshal([]byte(fields), &r.Fields); err != nil {
+		return nil, fmt.Errorf("store/postgres: connection %q: corrupt fields column", r.Name)
+	}
+	return &r, nil
+}
+
+// Get implements store.Backend.
+func (b *Backend) Get(ctx context.Context, name string) (*store.Record, error) {
+	r, err := scanRecord(b.pool.QueryRow(ctx, selectCols+b.table+` WHERE name = $1`, []byte(name)))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, &store.NotFoundError{Name: name}
+	}
+	if err != nil {
+		return nil, b.fail("get", err)
+	}
+	return r, nil
+}
+
+// Version implements store.Backend.
+func (b *Backend) Version(ctx context.Context, name string) (int64, error) {
+	var v int64
+	err := b.pool.QueryRow(ctx, `SELECT version FROM `+b.table+` WHERE name = $1`, []byte(name)).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, &store.NotFoundError{Name: name}
+	}
+	if err != nil {
+		return 0, b.fail("version", err)
+	}
+	return v, nil
+}
+
+// List implements store.Backend. Names sort by their bytes.
+func (b *Backend) List(ctx context.Context) ([]*store.Record, error) {
+	rows, err := b.pool.Query(ctx, selectCols+b.table+` ORDER BY name`)
+	if err != nil {
+		return nil, b.fail("list", err)
+	}
+	defer rows.Close()
+	var out []*store.Record
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, b.fail("list", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, b.fail("list", err)
+	}
+	return out, nil
+}
+
+// Insert implements store.Backend.
+func (b *Backend) Insert(ctx context.Context, r *store.Record) error {
+	fields, err := json.Marshal(r.Fields)
+	if err != nil {
+		return err
+	}
+	tag, err := b.pool.Exec(ctx, `INSERT INTO `+b.table+` (name, type, fields, version, created_at, updated_at)
+		VALUES ($1, $2, $3, 1, now(), now()) ON CONFLICT (name) DO NOTHING`, []byte(r.Name), r.Type, string(fields))
+	if err != nil {
+		return b.fail("insert", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return store.ErrExists
+	}
+	return nil
+}
+
+// Update implements store.Backend: a compare-and-swap on the version.
+func (b *Backend) Update(ctx context.Context, r *store.Record) error {
+	fields, err := json.Marshal(r.Fields)
+	if err != nil {
+		return err
+	}
+	var updated *int64
+	var exists bool
+	err = b.pool.QueryRow(ctx, `WITH u AS (
+			UPDATE `+b.table+` SET type = $2, fields = $3, version = version + 1, updated_at = now()
+			WHERE name = $1 AND version = $4 RETURNING version)
+		SELECT (SELECT version FROM u), EXISTS (SELECT 1 FROM `+b.table+` WHERE name = $1)`,
+		[]byte(r.Name), r.Type, string(fields), r.Version).Scan(&updated, &exists)
+	switch {
+	case err != nil:
+		return b.fail("update", err)
+	case updated != nil:
+		return nil
+	case !exists:
+		return &store.NotFoundError{Name: r.Name}
+	default:
+		return store.ErrConflict
+	}
+}
+
+// Delete implements store.Backend.
+func (b *Backend) Delete(ctx context.Context, name string) error {
+	tag, err := b.pool.Exec(ctx, `DELETE FROM `+b.table+` WHERE name = $1`, []byte(name))
+	if err != nil {
+		return b.fail("delete", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return &store.NotFoundError{Name: name}
+	}
+	return nil
+}
+
+// ReplaceAll implements store.Backend. It locks the table against other
+// writers (readers go on) for the length of the transaction.
+func (b *Backend) ReplaceAll(ctx context.Context, fn func(*store.Record) (*store.Record, error)) error {
+	tx, err := b.pool.Begin(ctx)
+	if err != nil {
+		return b.fail("replace", err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `LOCK TABLE `+b.table+` IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+		return b.fail("replace", err)
+	}
+	rows, err := tx.Query(ctx, selectCols+b.table+` ORDER BY name`)
+	if err != nil {
+		return b.fail("replace", err)
+	}
+	var all []*store.Record
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			rows.Close()
+			return b.fail("replace", err)
+		}
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return b.fail("replace", err)
+	}
+	for _, r := range all {
+		nr, err := fn(r)
+		if err != nil {
+			return err
+		}
+		fields, err := json.Marshal(nr.Fields)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE `+b.table+` SET fields = $2, version = version + 1, updated_at = now() WHERE name = $1`,
+			[]byte(r.Name), string(fields)); err != nil {
+			return b.fail("replace", err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return b.fail("replace", err)
+	}
+	return nil
+}
+
+// Close implements store.Backend.
+func (b *Backend) Close() error {
+	b.pool.Close()
+	return nil
+}

@@ -1,0 +1,40 @@
+package store_test
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func sprintf(verb string, v any) string { return fmt.Sprintf(verb, v) }
+
+func hexOf(s string) string { return hex.EncodeToString([]byte(s)) }
+
+func TestSlogNeverLogsSecret(t *testing.T) {
+	var buf bytes.Buffer
+	for _, h := range []slog.Handler{slog.NewTextHandler(&buf, nil), slog.NewJSONHandler(&buf, nil)} {
+		l := slog.New(h)
+		c := pgConn("pg", "slog-canary-55")
+		l.Info("conn", "c", c, "v", *c, "fields", c.Fields, "pw", c.Fields["password"], "params", c.Params())
+	}
+	if strings.Contains(buf.String(), "slog-canary-55") {
+		t.Fatalf("slog leaked: %s", buf.String())
+	}
+}
+
+func TestJSONNeverEncodesSecret(t *testing.T) {
+	c := pgConn("pg", "json-canary-12")
+	for _, v := range []any{c, *c, c.Fields, c.Fields["password"]} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "json-canary-12") {
+			t.Errorf("json of %T leaks: %s", v, b)
+		}
+	}
+}

@@ -1,0 +1,144 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// ErrWatchUnsupported is returned by a Watcher that cannot watch this
+// particular store (an in-memory SQLite store, say). The Store then asks the
+// backend for every version, as it does for a backend that is no Watcher.
+var ErrWatchUnsupported = errors.New("store: this backend cannot watch for changes")
+
+// Watcher is an optional Backend interface for backends that learn of
+// commits made by other processes without being asked: PostgreSQL
+// LISTEN/NOTIFY, SQLite's PRAGMA data_version.
+//
+// When the backend is a Watcher, Store.Version answers from a cache of
+// versions that the watch invalidates, so the driver's check before each new
+// physical connection costs a map lookup instead of a round trip.
+type Watcher interface {
+	// Watch starts watching and returns once the watch is live: every commit
+	// that finishes after Watch returns is reported on the channel. Each
+	// value is the name of a changed record, or "" when any record may have
+	// changed. Reports may repeat or be spurious, never missing. The channel
+	// is closed when ctx is done or the watch fails (the Store then forgets
+	// what it cached and watches again).
+	Watch(ctx context.Context) (<-chan string, error)
+}
+
+// watchRetry is how long the Store waits before watching again after a
+// watch failed or ended.
+const watchRetry = time.Second
+
+// versionCache holds the versions Store.Version returned while a watch was
+// live. A report for a name removes it; a report of "" or the end of the
+// watch removes everything.
+type versionCache struct {
+	mu          sync.Mutex
+	live        bool   // a watch is running and has not failed
+	running     bool   // a watch goroutine exists
+	unsupported bool   // the backend said ErrWatchUnsupported
+	gen         uint64 // moves on every report; a lookup caches only if it did not move
+	retryAt     time.Time
+	versions    map[string]int64
+	cancel      context.CancelFunc
+	done        chan struct{}
+}
+
+// version returns name's version from the cache, or from b (caching it when
+// a watch is live and reported nothing meanwhile).
+func (vc *versionCache) version(ctx context.Context, b Backend, name string) (int64, error) {
+	vc.mu.Lock()
+	if v, ok := vc.versions[name]; ok && vc.live {
+		vc.mu.Unlock()
+		return v, nil
+	}
+	vc.startLocked(b)
+	live, gen := vc.live, vc.gen
+	vc.mu.Unlock()
+
+	v, err := b.Version(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	vc.mu.Lock()
+	if live && vc.live && vc.gen == gen {
+		if vc.versions == nil {
+			vc.versions = map[string]int64{}
+		}
+		vc.versions[name] = v
+	}
+	vc.mu.Unlock()
+	return v, nil
+}
+
+// startLocked starts watching b in the background when b is a Watcher and
+// no watch is running.
+func (vc *versionCache) startLocked(b Backend) {
+	w, ok := b.(Watcher)
+	if !ok || vc.running || vc.unsupported || time.Now().Before(vc.retryAt) {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	vc.running, vc.cancel, vc.done = true, cancel, make(chan struct{})
+	go vc.run(ctx, w, vc.done)
+}
+
+func (vc *versionCache) run(ctx context.Context, w Watcher, done chan struct{}) {
+	defer close(done)
+	ch, err := w.Watch(ctx)
+	if err != nil {
+		vc.mu.Lock()
+		vc.running = false
+		vc.unsupported = errors.Is(err, ErrWatchUnsupported)
+		vc.retryAt = time.Now().Add(watchRetry)
+		vc.mu.Unlock()
+		return
+	}
+	vc.mu.Lock()
+	vc.live = true
+	vc.gen++
+	vc.mu.Unlock()
+	for name := range ch {
+		vc.invalidate(name)
+	}
+	vc.mu.Lock()
+	vc.live, vc.running = false, false
+	vc.gen++
+	clear(vc.versions)
+	vc.retryAt = time.Now().Add(watchRetry)
+	vc.mu.Unlock()
+}
+
+// invalidate forgets name's version, or every version when name is "".
+func (vc *versionCache) invalidate(name string) {
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	vc.gen++
+	if name == "" {
+		clear(vc.versions)
+		return
+	}
+	delete(vc.versions, name)
+}
+
+// stop ends the watch and waits for it, and forgets everything.
+func (vc *versionCache) stop() {
+	vc.mu.Lock()
+	cancel, done := vc.cancel, vc.done
+	vc.cancel, vc.done = nil, nil
+	vc.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	vc.live, vc.running, vc.unsupported = false, false, false
+	vc.retryAt = time.Time{}
+	vc.gen++
+	clear(vc.versions)
+}
