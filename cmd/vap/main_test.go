@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+)
+
+// cli runs the vap command in-process with VAP_HOME set to home.
+func cli(t *testing.T, home, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	t.Setenv("VAP_HOME", home)
+	t.Setenv("VAP_STORE", "")
+	t.Setenv("VAP_KEYSET", "")
+	t.Setenv("VAP_KEYSET_FILE", "")
+	var out, errb bytes.Buffer
+	var in io.Reader = strings.NewReader(stdin)
+	code = run(context.Background(), args, in, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+const seedPayload = `{"name": "my-postgres-connection", "connection_data": {"connection_type": "postgresql", "user_name": "ben", "password": {"value": "secret-password", "encrypt": true}, "host": "localhost", "port": 5432, "dbname": "test"}}`
+
+func TestConnLifecycle(t *testing.T) {
+	home := t.TempDir()
+	out, errs, code := cli(t, home, seedPayload, "conn", "create", "-f", "-")
+	if code != 0 || !strings.Contains(out, `created connection "my-postgres-connection" (postgresql, version 1)`) {
+		t.Fatalf("create: %d %q %q", code, out, errs)
+	}
+	_, errs, code = cli(t, home, seedPayload, "conn", "create", "-f", "-")
+	if code != 1 || !strings.Contains(errs, "already exists") {
+		t.Fatalf("duplicate create: %d %q", code, errs)
+	}
+	out, _, code = cli(t, home, strings.Replace(seedPayload, "localhost", "db2", 1), "conn", "create", "-f", "-", "--replace")
+	if code != 0 || !strings.Contains(out, "version 2") {
+		t.Fatalf("replace: %d %q", code, out)
+	}
+	out, _, code = cli(t, home, "", "conn", "list")
+	if code != 0 || !strings.Contains(out, "my-postgres-connection") || !strings.Contains(out, "postgresql") {
+		t.Fatalf("list: %q", out)
+	}
+	out, _, code = cli(t, home, "", "conn", "show", "my-postgres-connection")
+	if code != 0 || !strings.Contains(out, "password         ********") || !strings.Contains(out, "db2") || strings.Contains(out, "secret-password") {
+		t.Fatalf("show: %q", out)
+	}
+	out, _, _ = cli(t, home, "", "conn", "show", "my-postgres-connection", "--json")
+	if !strings.Contains(out, `"password":{"encrypt":true,"value":"********"}`) {
+		t.Fatalf("show --json: %q", out)
+	}
+	out, _, code = cli(t, home, "typed-secret\n", "conn", "create", "typed", "--type", "mysql", "--set", "host=h", "--set", "user_name=u", "--secret", "password")
+	if code != 0 {
+		t.Fatalf("create by flags: %q", out)
+	}
+	out, _, _ = cli(t, home, "", "conn", "show", "typed")
+	if !strings.Contains(out, "password         ********") || strings.Contains(out, "typed-secret") {
+		t.Fatalf("typed secret not redacted: %q", out)
+	}
+	out, _, code = cli(t, home, "", "conn", "delete", "my-postgres-connection")
+	if code != 0 || !strings.Contains(out, "deleted") {
+		t.Fatalf("delete: %q", out)
+	}
+	_, errs, code = cli(t, home, "", "conn", "show", "my-postgres-connection")
+	want := "vap: No connection found with name: my-postgres-connection. Please check your connection name and verify that a connection with that name exists in the connection store.\n"
+	if code != 1 || errs != want {
+		t.Fatalf("show deleted: %d %q", code, errs)
+	}
+}
+
+func TestQueryFormats(t *testing.T) {
+	home := t.TempDir()
+	if _, errs, code := cli(t, home, "", "conn", "create", "lite", "--type", "sqlite", "--set", "path="+home+"/q.db"); code != 0 {
+		t.Fatal(errs)
+	}
+	q := `SELECT 1 AS n, 'a,b' AS s, NULL AS z, 2.5 AS f UNION ALL SELECT 2, 'tab	x', 'y', -1`
+	tests := []struct {
+		format string
+		want   string
+	}{
+		{"table", "n  s      z     f\n1  a,b    NULL  2.5\n2  tab x  y     -1\n(2 rows)\n"},
+		{"csv", "n,s,z,f\n1,\"a,b\",,2.5\n2,tab\tx,y,-1\n"},
+		{"json", `[{"f":2.5,"n":1,"s":"a,b","z":null},{"f":-1,"n":2,"s":"tab\tx","z":"y"}]` + "\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.format, func(t *testing.T) {
+			out, errs, code := cli(t, home, "", "query", "lite", q, "--format", tc.format)
+			if code != 0 || out != tc.want {
+				t.Fatalf("code %d, stderr %q\ngot  %q\nwant %q", code, errs, out, tc.want)
+			}
+		})
+	}
+	_, errs, code := cli(t, home, "", "query", "lite", "SELEC nonsense")
+	if code != 1 || !strings.Contains(errs, "syntax error") || strings.Count(errs, "\n") != 1 {
+		t.Fatalf("syntax error: %d %q", code, errs)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	home := t.TempDir()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"conn", "create"}, "give -f FILE"},
+		{[]string{"conn", "create", "x", "--type", "sqlite", "-f", "p.json"}, "not both"},
+		{[]string{"conn", "create", "x", "--type", "sqlite", "--set", "=v"}, "--set wants FIELD=VALUE"},
+		{[]string{"query", "x", "SELECT 1", "--format", "xml"}, "--format must be"},
+		{[]string{"conn", "show"}, "accepts 1 arg"},
+		{[]string{"conn", "create", "--bogus"}, "unknown flag"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			_, errs, code := cli(t, home, "", tc.args...)
+			if code != 2 || !strings.Contains(errs, tc.want) {
+				t.Fatalf("code %d, stderr %q, want 2 and %q", code, errs, tc.want)
+			}
+		})
+	}
+}
+
+func TestConnTestExitStatus(t *testing.T) {
+	home := t.TempDir()
+	cli(t, home, "", "conn", "create", "lite", "--type", "sqlite", "--set", "path="+home+"/t.db")
+	out, _, code := cli(t, home, "", "conn", "test", "lite")
+	if code != 0 || !strings.HasPrefix(out, "ok: lite (sqlite) answered in ") {
+		t.Fatalf("test ok: %d %q", code, out)
+	}
+	cli(t, home, "", "conn", "create", "closed", "--type", "postgresql", "--set", "host=127.0.0.1", "--set", "port=1", "--set", "user_name=u")
+	_, errs, code := cli(t, home, "", "conn", "test", "closed", "--timeout", "10s")
+	if code != 1 || !strings.HasPrefix(errs, `vap: connect "closed" (postgresql)`) || strings.Count(errs, "\n") != 1 {
+		t.Fatalf("test failure: %d %q", code, errs)
+	}
+}
