@@ -45,7 +45,8 @@ var migrations = []string{
 
 // Backend is a store.Backend on one SQLite file.
 type Backend struct {
-	db *sql.DB
+	db     *sql.DB
+	memory bool // a private in-memory database: nothing else can change it
 }
 
 var _ store.Backend = (*Backend)(nil)
@@ -78,7 +79,7 @@ func Open(ctx context.Context, path string) (*Backend, error) {
 	if path == sqliteuri.Memory {
 		db.SetMaxOpenConns(1) // one private in-memory database
 	}
-	b := &Backend{db: db}
+	b := &Backend{db: db, memory: path == sqliteuri.Memory}
 	if err := b.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
