@@ -4,7 +4,9 @@
 package all
 
 import (
+	_ "github.com/vapsql/vap/registry/mssql"    // mssql, sqlserver, mssql+pyodbc, mssql+pymysql, mssql+pymssql
 	_ "github.com/vapsql/vap/registry/mysql"    // mysql, mariadb
+	_ "github.com/vapsql/vap/registry/oracle"   // oracle
 	_ "github.com/vapsql/vap/registry/postgres" // postgresql, sqlalchemy-redshift
 	_ "github.com/vapsql/vap/registry/sqlite"   // sqlite
 )
