@@ -1,0 +1,121 @@
+package driver_test
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"path/filepath"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	vapdriver "github.com/vapsql/vap/driver"
+	"github.com/vapsql/vap/internal/testenv"
+	"github.com/vapsql/vap/store"
+)
+
+// benchConnectors returns the pgx connector and the vap connector for the
+// same server, user and database, side by side.
+func benchConnectors(b *testing.B) (direct, vap driver.Connector) {
+	b.Helper()
+	testenv.Postgres(b)
+	cfg, err := pgx.ParseConfig("postgres://root@127.0.0.1:5432/test?sslmode=disable&application_name=vap")
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := testenv.Store(b)
+	testenv.Put(b, st, "bench-pg", "postgresql", map[string]string{"host": "127.0.0.1", "user_name": "root", "dbname": "test", "options.sslmode": "disable"})
+	vc, err := vapdriver.NewConnector("bench-pg", vapdriver.WithStore(st))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return stdlib.GetConnector(*cfg), vc
+}
+
+// BenchmarkSelect1 runs SELECT 1 on one pooled connection, through pgx's
+// database/sql driver directly and through vap. vap returns pgx's own
+// connection, so the two should be equal (target: vap/pgx ≤ 1.02).
+func BenchmarkSelect1(b *testing.B) {
+	direct, vap := benchConnectors(b)
+	for _, bc := range []struct {
+		name string
+		c    driver.Connector
+	}{{"pgx", direct}, {"vap", vap}} {
+		b.Run(bc.name, func(b *testing.B) {
+			db := sql.OpenDB(bc.c)
+			defer db.Close()
+			db.SetMaxOpenConns(1)
+			ctx := context.Background()
+			var n int
+			if err := db.QueryRowContext(ctx, "SELECT 1").Scan(&n); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if err := db.QueryRowContext(ctx, "SELECT 1").Scan(&n); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkConnect opens and closes a fresh physical connection (TCP,
+// startup, auth) through pgx's connector and through vap's, which adds one
+// version check on the embedded store (target: vap/pgx ≤ 1.05).
+func BenchmarkConnect(b *testing.B) {
+	direct, vap := benchConnectors(b)
+	for _, bc := range []struct {
+		name string
+		c    driver.Connector
+	}{{"pgx", direct}, {"vap", vap}} {
+		b.Run(bc.name, func(b *testing.B) {
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				conn, err := bc.c.Connect(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				conn.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkResolve measures name resolution alone on the embedded store:
+// the version check done before each new connection, a full resolve (read
+// and decrypt), and a whole NewConnector (resolve and build pgx's config).
+func BenchmarkResolve(b *testing.B) {
+	ctx := context.Background()
+	home := b.TempDir()
+	st := store.Open(store.WithHome(home), store.WithURL(filepath.Join(home, "s.db")), store.WithLookupEnv(func(string) (string, bool) { return "", false }))
+	defer st.Close()
+	testenv.Put(b, st, "bench-pg", "postgresql", map[string]string{"host": "127.0.0.1", "user_name": "root", "password": "pw", "dbname": "test"})
+	b.Run("version-check", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := st.Version(ctx, "bench-pg"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("resolve", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := st.Resolve(ctx, "bench-pg"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("new-connector", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := vapdriver.NewConnector("bench-pg", vapdriver.WithStore(st)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
