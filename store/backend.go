@@ -79,14 +79,13 @@ func RegisterBackend(open OpenBackendFunc, schemes ...string) {
 // carry a password.
 func OpenBackend(ctx context.Context, rawURL string) (Backend, error) {
 	u, err := url.Parse(rawURL)
-	if err != nil {
-		return nil, fmt.Errorf("store: VAP_STORE is not a valid URL")
+	if err != nil && strings.Contains(rawURL, "://") {
+		return nil, fmt.Errorf("store: the store URL (VAP_STORE) is not a valid URL")
+	}
+	if err != nil || u.Scheme == "" || len(u.Scheme) == 1 { // a path (":memory:" too), or a Windows drive letter
+		u = &url.URL{Scheme: "sqlite", Path: rawURL}
 	}
 	scheme := u.Scheme
-	if scheme == "" || len(scheme) == 1 { // a path, or a Windows drive letter
-		u = &url.URL{Scheme: "sqlite", Path: rawURL}
-		scheme = "sqlite"
-	}
 	backendsMu.RLock()
 	open, ok := backends[scheme]
 	known := make([]string, 0, len(backends))
