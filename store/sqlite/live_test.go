@@ -1,0 +1,32 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/sqlite"
+	"github.com/vapsql/vap/store/storetest"
+)
+
+// TestLiveUpdateTwoProcesses: another process changes the connection; this
+// one's *sql.DB opens its next physical connections on the new database.
+func TestLiveUpdateTwoProcesses(t *testing.T) {
+	const rounds = 5
+	path := filepath.Join(t.TempDir(), "store.db")
+	res := storetest.RunLive(t, path, rounds, func(t *testing.T) store.Backend {
+		b, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Close() })
+		return b
+	})
+	t.Logf("embedded store, update → new connection: %s", res.Summary())
+	// One change per round invalidates the cached version once; a few
+	// spurious reports are allowed, one query per connection is not.
+	if res.VersionQueries > 4*rounds {
+		t.Errorf("%d version queries for %d connections in %d rounds: the store is asked on every connect", res.VersionQueries, res.Connects, rounds)
+	}
+}
