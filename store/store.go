@@ -206,7 +206,14 @@ func (s *Store) Get(ctx context.Context, name string) (*Connection, error) {
 	if err != nil {
 		return nil, notFound(name, err)
 	}
-	return s.unseal(sl, r, true)
+	c, err := s.unseal(sl, r, true)
+	if errors.Is(err, ErrDecrypt) {
+		// Another process may have rotated the keyset file (keys.go).
+		if sl, ok := s.reloadKeyset(); ok {
+			return s.unseal(sl, r, true)
+		}
+	}
+	return c, err
 }
 
 // List returns the stored connections sorted by name. Secret fields are
