@@ -1,0 +1,61 @@
+package dbsqlpeer
+
+// method numbers the TCLIService calls the peer serves.
+type method int
+
+const (
+	mOpenSession method = iota
+	mCloseSession
+	mExecuteStatement
+	mGetOperationStatus
+	mCancelOperation
+	mCloseOperation
+	mGetResultSetMetadata
+	mFetchResults
+	numMethods
+)
+
+// Stats counts what the peer has served since Start.
+type Stats struct {
+	// Calls by TCLIService method name ("ExecuteStatement", …), authorized
+	// calls only.
+	Calls map[string]int64
+	// Unauthorized counts Thrift requests refused with 401.
+	Unauthorized int64
+	// TokensIssued counts tokens the token endpoint issued.
+	TokensIssued int64
+	// FeatureFlagFetches counts the driver's feature-flag requests.
+	FeatureFlagFetches int64
+	// Canceled counts statements stopped by cancellation while running.
+	Canceled int64
+	// Running is the number of statements executing now.
+	Running int64
+	// OpenSessions and OpenOperations are the sessions and statements not
+	// yet closed.
+	OpenSessions   int
+	OpenOperations int
+}
+
+var methodNames = [numMethods]string{
+	"OpenSession", "CloseSession", "ExecuteStatement", "GetOperationStatus",
+	"CancelOperation", "CloseOperation", "GetResultSetMetadata", "FetchResults",
+}
+
+// Stats returns a snapshot of the peer's counters.
+func (p *Peer) Stats() Stats {
+	s := Stats{
+		Calls:              make(map[string]int64, numMethods),
+		Unauthorized:       p.unauthorized.Load(),
+		TokensIssued:       p.issued.Load(),
+		FeatureFlagFetches: p.flagFetches.Load(),
+		Canceled:           p.canceled.Load(),
+		Running:            p.running.Load(),
+	}
+	for m := range numMethods {
+		s.Calls[methodNames[m]] = p.calls[m].Load()
+	}
+	p.mu.Lock()
+	s.OpenSessions, s.OpenOperations = len(p.sessions), len(p.ops)
+	p.mu.Unlock()
+	return s
+}
