@@ -245,7 +245,9 @@ func TestListShowUpdateDelete(t *testing.T) {
 		t.Fatalf("list: %d %v", code, out)
 	}
 	for _, show := range []func() (int, map[string]any){
-		func() (int, map[string]any) { return e.do("GET", server.Prefix+"show/?name=my-postgres-connection", "") },
+		func() (int, map[string]any) {
+			return e.do("GET", server.Prefix+"show/?name=my-postgres-connection", "")
+		},
 		func() (int, map[string]any) {
 			return e.do("POST", server.Prefix+"show/", `{"name": "my-postgres-connection"}`)
 		},
