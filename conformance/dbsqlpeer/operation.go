@@ -148,17 +148,17 @@ func (p *Peer) execute(ctx context.Context, st statement, args []any, limit int6
 	return res, nil
 }
 
-// columnType is the Spark type of result column i: the declared type of the
-// table column it reads, else the type the SQL text gives the SELECT item
-// (CAST, literal), else the type of all its values (inferType).
+// columnType is the Spark type of result column i: the type the SQL text
+// gives the SELECT item (CAST, literal), else the declared type of the table
+// column it reads, else the type of all its values (inferType).
 func columnType(ct *sql.ColumnType, st statement, raw [][]any, i int) sparkType {
+	if i < len(st.items) && st.items[i] != nil {
+		return *st.items[i]
+	}
 	if decl := ct.DatabaseTypeName(); decl != "" {
 		if t, ok := parseSparkType(decl); ok {
 			return t
 		}
-	}
-	if i < len(st.items) && st.items[i] != nil {
-		return *st.items[i]
 	}
 	return inferType(raw, i)
 }

@@ -153,8 +153,8 @@ type statement struct {
 func prepareStatement(sql string) statement {
 	toks := tokenize(sql)
 	toks = rewriteTypedLiterals(toks)
-	items := selectItemTypes(toks)
-	toks = rewriteCasts(toks)
+	items, casts := selectItemTypes(toks)
+	toks = rewriteCasts(stripCasts(toks, casts))
 	if first := firstWord(toks); first.is("CREATE") || first.is("ALTER") {
 		toks = rewriteDDL(toks)
 	}
@@ -292,11 +292,37 @@ var clauseEnd = map[string]bool{
 	"UNION": true, "INTERSECT": true, "EXCEPT": true, "WINDOW": true, "OFFSET": true,
 }
 
+// stripCasts removes the CAST of the top-level SELECT items at the given
+// token indexes, keeping the parenthesized operand: the peer converts those
+// items' values itself, strictly, as Spark's ANSI CAST does (SQLite's CAST
+// turns 'abc' into 0).
+func stripCasts(toks []token, casts []int) []token {
+	if len(casts) == 0 {
+		return toks
+	}
+	out := make([]token, 0, len(toks))
+	for i := 0; i < len(toks); i++ {
+		if len(casts) > 0 && casts[0] == i {
+			casts = casts[1:]
+			as, end, _ := castAt(toks, i)
+			open := next(toks, i+1)
+			out = append(out, token{tokPunct, "("})
+			out = append(out, toks[open+1:as]...)
+			out = append(out, token{tokPunct, ")"})
+			i = end
+			continue
+		}
+		out = append(out, toks[i])
+	}
+	return out
+}
+
 // selectItemTypes reads the Spark types that the text of the first top-level
 // SELECT list fixes: CAST(… AS t), DATE/TIMESTAMP literals, TRUE/FALSE,
 // NULL, numbers and strings, each optionally aliased. It stops at the first
-// star, after which positions are unknown.
-func selectItemTypes(toks []token) []*sparkType {
+// star, after which positions are unknown. casts are the token indexes of
+// the items that are a CAST to a known type.
+func selectItemTypes(toks []token) (items []*sparkType, casts []int) {
 	depth, start := 0, -1
 	for i, t := range toks {
 		if t.punct('(') {
@@ -309,17 +335,20 @@ func selectItemTypes(toks []token) []*sparkType {
 		}
 	}
 	if start < 0 {
-		return nil
+		return nil, nil
 	}
-	var items []*sparkType
 	var item []token
+	itemStart := -1
 	flush := func() bool {
-		typ, star := itemType(item)
+		typ, isCast, star := itemType(item)
 		if star {
 			return false
 		}
 		items = append(items, typ)
-		item = item[:0]
+		if isCast {
+			casts = append(casts, itemStart)
+		}
+		item, itemStart = item[:0], -1
 		return true
 	}
 	depth = 0
@@ -341,24 +370,27 @@ func selectItemTypes(toks []token) []*sparkType {
 			depth--
 		case depth == 0 && t.punct(','):
 			if !flush() {
-				return items
+				return items, casts
 			}
 			continue
+		}
+		if itemStart < 0 {
+			itemStart = i
 		}
 		item = append(item, t)
 	}
 	if len(item) > 0 {
 		flush()
 	}
-	return items
+	return items, casts
 }
 
-// itemType types one SELECT item given without space tokens. star reports
-// a * or t.* item.
-func itemType(item []token) (typ *sparkType, star bool) {
+// itemType types one SELECT item given without space tokens. isCast
+// reports an item that is a CAST to a known type; star a * or t.* item.
+func itemType(item []token) (typ *sparkType, isCast, star bool) {
 	for _, t := range item {
 		if t.punct('*') && len(item) <= 3 { // *, t.*
-			return nil, true
+			return nil, false, true
 		}
 	}
 	// Strip an alias: "expr AS name" or "expr name".
@@ -372,36 +404,36 @@ func itemType(item []token) (typ *sparkType, star bool) {
 		}
 	}
 	if len(item) == 0 {
-		return nil, false
+		return nil, false, false
 	}
 	if item[0].is("CAST") {
 		as, end, ok := castAt(item, 0)
 		if ok && end == len(item)-1 {
 			if st, known := parseSparkType(tokensText(item[as+1 : end])); known {
-				return &st, false
+				return &st, true, false
 			}
 		}
-		return nil, false
+		return nil, false, false
 	}
 	neg := false
 	if len(item) == 2 && item[0].punct('-') {
 		neg, item = true, item[1:]
 	}
 	if len(item) != 1 {
-		return nil, false
+		return nil, false, false
 	}
 	t := item[0]
 	switch {
 	case t.kind == tokNumber:
-		return numberLiteralType(t.text, neg), false
+		return numberLiteralType(t.text, neg), false, false
 	case t.kind == tokString && !neg:
-		return &typeString, false
+		return &typeString, false, false
 	case (t.is("TRUE") || t.is("FALSE")) && !neg:
-		return &typeBoolean, false
+		return &typeBoolean, false, false
 	case t.is("NULL") && !neg:
-		return &typeNull, false
+		return &typeNull, false, false
 	}
-	return nil, false
+	return nil, false, false
 }
 
 // numberLiteralType applies Spark's literal typing: an integer is INT when it
