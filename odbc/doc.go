@@ -1,0 +1,40 @@
+// Package odbc turns a query on a named vap connection into a typed,
+// in-memory, column-oriented result in one call, the Go counterpart of the
+// platform's Python odbc_to_pandas:
+//
+//	rows, err := odbc.OdbcToRows(ctx, "SELECT id, name FROM users", "my-postgres-connection")
+//	ids, err := rows.Int64s("id")
+//
+// OdbcToRows resolves the connection name through the vap driver (the
+// environment's connection store by default; New(WithStore(st)) for another
+// one) and keeps one *sql.DB per name, so repeated calls reuse connections.
+// OdbcToRowsDB runs a query on any *sql.DB.
+//
+// # Columns and kinds
+//
+// A Rows holds one typed slice per column and a NULL mask, never [][]any.
+// Every column has a normalized Kind, the same whatever the backend: integer
+// types are KindInt64, floating types KindFloat64, DECIMAL/NUMERIC
+// KindDecimal (the exact decimal text, never a float), text, JSON and UUID
+// KindString, binary KindBytes, booleans (MySQL TINYINT(1) and BIT(1)
+// included) KindBool, DATE/TIME/TIMESTAMP KindTime. Times are in UTC: a
+// timestamp with a time zone is converted to UTC, one without keeps its wall
+// clock; a DATE is midnight UTC and a TIME of day falls on January 1 of
+// year 0 (as time.Parse gives for "15:04:05").
+//
+// # PostgreSQL fast path
+//
+// On PostgreSQL (pgx) the rows are decoded straight from the wire into the
+// typed columns: fixed-width types in binary, text and NUMERIC in text form,
+// with no per-value allocation. Other drivers go through database/sql and
+// are normalized value by value.
+//
+// # Streaming and limits
+//
+// Stream returns an iter.Seq2 over the rows of a result too large to hold;
+// it decodes in small batches, so its memory does not grow with the result.
+// MaxRows and MaxBytes guard a materialized result: exceeding one fails with
+// a *LimitError naming the limit. Cancelling the context (or breaking out of
+// a Stream, or hitting a limit) stops the query on the server: PostgreSQL
+// gets a cancel request, MySQL a KILL QUERY.
+package odbc

@@ -1,0 +1,78 @@
+package odbc
+
+import (
+	"database/sql"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	gomysql "github.com/go-sql-driver/mysql"
+
+	"github.com/vapsql/vap/internal/testenv"
+	"github.com/vapsql/vap/store"
+)
+
+var nameSeq atomic.Int64
+
+// uniqueName returns a name no other test (or test process) uses.
+func uniqueName(prefix string) string {
+	return fmt.Sprintf("%s_%d_%d", prefix, time.Now().UnixNano()%1e9, nameSeq.Add(1))
+}
+
+// pgFields are the vap fields of the test PostgreSQL server.
+func pgFields(t testing.TB) map[string]string {
+	t.Helper()
+	u, err := url.Parse(testenv.PostgresURL())
+	if err != nil {
+		t.Fatalf("%s is not a URL", testenv.EnvPostgres)
+	}
+	f := map[string]string{"host": u.Hostname(), "user_name": u.User.Username(), "dbname": strings.TrimPrefix(u.Path, "/"),
+		"options.sslmode": "disable"}
+	if p := u.Port(); p != "" {
+		f["port"] = p
+	}
+	if pw, ok := u.User.Password(); ok {
+		f["password"] = pw
+	}
+	if m := u.Query().Get("sslmode"); m != "" {
+		f["options.sslmode"] = m
+	}
+	return f
+}
+
+// mysqlFields are the vap fields of the test MySQL server.
+func mysqlFields(t testing.TB) map[string]string {
+	t.Helper()
+	cfg, err := gomysql.ParseDSN(testenv.MySQLDSN())
+	if err != nil {
+		t.Fatalf("%s is not a MySQL DSN", testenv.EnvMySQL)
+	}
+	host, port, _ := strings.Cut(cfg.Addr, ":")
+	f := map[string]string{"host": host, "user_name": cfg.User, "dbname": cfg.DBName, "options.tls": "false"}
+	if port != "" {
+		f["port"] = port
+	}
+	if cfg.Passwd != "" {
+		f["password"] = cfg.Passwd
+	}
+	return f
+}
+
+// pgStore returns a private store holding a postgresql connection, its
+// name, and the server's admin handle.
+func pgStore(t testing.TB) (*store.Store, string, *sql.DB) {
+	t.Helper()
+	admin := testenv.Postgres(t)
+	st := testenv.Store(t)
+	testenv.Put(t, st, "pg", "postgresql", pgFields(t))
+	return st, "pg", admin
+}
+
+// sqliteFields are the fields of a fresh SQLite database.
+func sqliteFields(t testing.TB) map[string]string {
+	return map[string]string{"path": filepath.Join(t.TempDir(), "odbc.db")}
+}
