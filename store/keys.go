@@ -15,7 +15,7 @@ import (
 type KeyInfo struct {
 	ID      uint32 // Tink key id, the 4 bytes after the version byte of every ciphertext it made
 	Primary bool   // new secrets are sealed with this key
-	Status  string // ENABLED, DISABLED or DESTROYED
+	Status  string // Enabled, Disabled or Destroyed
 	Secrets int    // stored secret fields sealed with this key
 }
 

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+)
+
+func init() { commands = append(commands, newKeys) }
+
+func newKeys(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "keys",
+		Short: "List, rotate and retire the keys that encrypt stored secrets",
+		Long: `The keyset ($VAP_KEYSET_FILE, else $VAP_HOME/keyset.json) encrypts every stored secret.
+
+  vap keys list            the keys, which one is primary, how many secrets each seals
+  vap keys rotate          add a new primary key and re-encrypt every secret with it
+  vap keys retire KEYID    delete an old key once no secret uses it
+
+Rotation writes the new keyset (old keys kept) before re-encrypting, and re-encrypts
+in one transaction: an interruption leaves every secret readable; run it again.`,
+	}
+	c.AddCommand(newKeysList(a), newKeysRotate(a), newKeysRetire(a))
+	return c
+}
+
+func newKeysList(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the keyset's keys and how many stored secrets each one seals",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ks, err := a.store().Keys(cmd.Context())
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "KEYID\tSTATUS\tPRIMARY\tSECRETS")
+			for _, k := range ks {
+				p := ""
+				if k.Primary {
+					p = "yes"
+				}
+				fmt.Fprintf(w, "%d\t%s\t%s\t%d\n", k.ID, k.Status, p, k.Secrets)
+			}
+			return w.Flush()
+		},
+	}
+}
+
+func newKeysRotate(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "rotate",
+		Short: "Add a new primary key and re-encrypt every stored secret with it",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, err := a.store().RotateKey(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "new primary key %d; every secret re-encrypted with it (retire old keys with vap keys retire KEYID)\n", k.ID)
+			return nil
+		},
+	}
+}
+
+func newKeysRetire(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "retire KEYID",
+		Short: "Delete a key from the keyset; refused while a secret uses it",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseUint(args[0], 10, 32)
+			if err != nil {
+				return usagef("KEYID must be a key id as vap keys list shows it, got %q", args[0])
+			}
+			if err := a.store().RetireKey(cmd.Context(), uint32(id)); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "retired key %d\n", id)
+			return nil
+		},
+	}
+}
