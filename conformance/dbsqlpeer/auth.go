@@ -82,7 +82,7 @@ func (p *Peer) serveToken(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"access_token": tok,
 		"token_type":   "Bearer",
-		"expires_in":   int(p.cfg.TokenTTL / time.Second),
+		"expires_in":   int((p.cfg.TokenTTL + time.Second - 1) / time.Second),
 		"scope":        "all-apis",
 	})
 }

@@ -263,6 +263,7 @@ func (p *Peer) serveThrift(w http.ResponseWriter, r *http.Request) {
 	if !p.authorized(r) {
 		p.unauthorized.Add(1)
 		w.Header().Set("WWW-Authenticate", `Bearer realm="dbsqlpeer"`)
+		w.Header().Set("X-Databricks-Reason-Phrase", "Invalid access token.") // the driver adds it to its error
 		http.Error(w, "Unauthorized: a valid bearer token is required", http.StatusUnauthorized)
 		return
 	}
