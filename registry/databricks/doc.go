@@ -1,0 +1,49 @@
+// Package databricks registers the databricks type, served by
+// github.com/databricks/databricks-sql-go (pinned at v1.11.0).
+//
+// Fields: server_hostname (any https:// prefix and trailing slash are
+// stripped; "host:port" is accepted), http_path, port (default 443),
+// catalog, schema, and the credentials chosen by auth_type:
+//
+//   - pat: access_token (always encrypted), sent as "Authorization: Bearer".
+//   - oauth-m2m: client_id and client_secret (always encrypted), traded for
+//     a token by the OAuth client-credentials grant (scope all-apis) at
+//     token_endpoint, by default https://{server_hostname}/oidc/v1/token.
+//   - token-exchange: on Posit Connect, the content session token is
+//     exchanged for a Databricks token (see package credentials); off the
+//     platform, the connection's own oauth-m2m or pat credentials are used.
+//
+// When auth_type is absent it is inferred: oauth-m2m when client_id is set,
+// else pat.
+//
+// Tokens live in a cache shared by all the connections of one connector
+// (one sql.DB): refreshed shortly before they expire, fetched once when
+// many connections ask at the same moment, and fetched before the driver
+// opens its session, so a credential failure is reported as such, naming
+// the connection and the step, and is not retried by the driver's HTTP
+// retry loop.
+//
+// # Environment
+//
+// The token-exchange strategy is defined by the CONNECT_* variables that
+// Posit Connect sets. They are read when the connector is built (when
+// sql.Open / driver.NewConnector resolves the name, and again when the
+// stored connection changes), through the LookupEnv given to New;
+// the registered type uses os.LookupEnv. No other auth_type reads the
+// environment.
+//
+// # Privacy and logs
+//
+// The driver fetches a telemetry feature flag from
+// https://{server_hostname}/api/2.0/connector-service/feature-flags/… on
+// every connect, and may then push usage telemetry. vap answers the flag
+// request inside the process ("telemetry off") and drops telemetry
+// requests, so neither leaves the machine; only the Thrift endpoint
+// (http_path) is contacted. The driver's global logger writes server error
+// text, which can echo a token, to stderr: importing this package sets its
+// level to "disabled". Errors still reach the caller, scrubbed of secrets.
+//
+// Plain HTTP: databricks-sql-go speaks HTTP without TLS only when
+// server_hostname is exactly "localhost" (tests); an http:// prefix is
+// refused.
+package databricks
