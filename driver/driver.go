@@ -8,7 +8,8 @@ import (
 
 	_ "github.com/vapsql/vap/registry/all" // every connection type
 	"github.com/vapsql/vap/store"
-	_ "github.com/vapsql/vap/store/sqlite" // the embedded default store
+	_ "github.com/vapsql/vap/store/postgres" // the shared store, VAP_STORE=postgres://…
+	_ "github.com/vapsql/vap/store/sqlite"   // the embedded default store
 )
 
 // Name is the name the driver is registered under.
