@@ -75,6 +75,9 @@ func Open(ctx context.Context, rawURL string) (*Backend, error) {
 		listen:  cfg.ConnConfig.Copy(),
 		secrets: secrets,
 	}
+	// Name the listening session so operators (and tests) can find it in
+	// pg_stat_activity.
+	b.listen.RuntimeParams["application_name"] = WatchApplicationName(schema)
 	if err := migrate(ctx, pool, schema); err != nil {
 		pool.Close()
 		return nil, b.scrub(err)

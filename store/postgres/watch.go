@@ -8,6 +8,16 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// WatchApplicationName is the application_name of the session Watch
+// listens on, as pg_stat_activity shows it (PostgreSQL keeps 63 bytes).
+func WatchApplicationName(schema string) string {
+	n := "vap store watch " + schema
+	if len(n) > 63 {
+		n = n[:63]
+	}
+	return n
+}
+
 // Watch implements store.Watcher with LISTEN on a dedicated connection: the
 // table's trigger NOTIFYs on every committed change, and PostgreSQL delivers
 // the notification to every listener right after the commit. The channel

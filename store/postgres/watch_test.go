@@ -1,0 +1,76 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/vapsql/vap/internal/testenv"
+	_ "github.com/vapsql/vap/registry/postgres"
+	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/postgres"
+)
+
+// waitVersion polls st.Version until it reports want (bounded).
+func waitVersion(t *testing.T, st *store.Store, name string, want int64) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		v, err := st.Version(context.Background(), name)
+		if err == nil && v == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Version(%q) = %d, %v 30s on; want %d", name, v, err, want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestWatchLostIsNotStale: when the listening session dies, a change made
+// meanwhile (its NOTIFY lost) must still reach Store.Version: the store
+// forgets its cache and watches again.
+func TestWatchLostIsNotStale(t *testing.T) {
+	ctx := context.Background()
+	admin := testenv.Postgres(t)
+	schema := tempSchema(t)
+	b, err := postgres.Open(ctx, storeURL(t, schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := store.NewKeyset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := store.Open(store.WithBackend(b), store.WithKeyset(h), store.WithoutEnvOverrides())
+	defer st.Close()
+	c := &store.Connection{Name: "w", Type: "postgresql"}
+	c.Set("host", "h1", false)
+	c.Set("user_name", "u", false)
+	if err := st.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	waitVersion(t, st, "w", 1)
+
+	// Wait for the watch session, then kill it.
+	app := postgres.WatchApplicationName(schema)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		if err := admin.QueryRowContext(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, app).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no watch session appeared in 30s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// A change from elsewhere while nobody listens.
+	if _, err := admin.ExecContext(ctx, `UPDATE `+schema+`.vap_connections SET version = version + 1`); err != nil {
+		t.Fatal(err)
+	}
+	waitVersion(t, st, "w", 2)
+}
