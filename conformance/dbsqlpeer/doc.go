@@ -68,11 +68,15 @@
 // # SQL dialect
 //
 // Statements run with SQLite's semantics. The peer rewrites only what SQLite
-// would misread: CAST targets (CAST(x AS DATE) would have numeric affinity),
-// STRING columns in CREATE/ALTER (declared TEXT), DATE '…' and TIMESTAMP '…'
-// literals, and a USING <format> clause in CREATE TABLE. DECIMAL values are
-// stored as SQLite numbers, so more than about 15 significant digits are not
-// exact. DB gives the SQLite database for seeding data directly.
+// would misread: a CAST that is a whole SELECT item is done by the peer,
+// strictly as Spark's ANSI CAST (CAST('abc' AS INT) fails with 22018 where
+// SQLite gives 0); other CAST targets become the SQLite type of the same
+// storage (CAST(x AS DATE) would otherwise have numeric affinity); STRING
+// columns in CREATE/ALTER are declared TEXT; DATE '…' and TIMESTAMP '…'
+// literals become CASTs; a USING <format> clause in CREATE TABLE is dropped.
+// DECIMAL values are stored as SQLite numbers, so more than about 15
+// significant digits are not exact. DB gives the SQLite database for
+// seeding data directly.
 //
 // # Not emulated
 //

@@ -306,8 +306,12 @@ func stripCasts(toks []token, casts []int) []token {
 			casts = casts[1:]
 			as, end, _ := castAt(toks, i)
 			open := next(toks, i+1)
+			operand := toks[open+1 : as]
+			for len(operand) > 0 && operand[len(operand)-1].kind == tokSpace {
+				operand = operand[:len(operand)-1]
+			}
 			out = append(out, token{tokPunct, "("})
-			out = append(out, toks[open+1:as]...)
+			out = append(out, operand...)
 			out = append(out, token{tokPunct, ")"})
 			i = end
 			continue
