@@ -1,0 +1,173 @@
+package conformance
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// stopWait bounds how long the suite waits for a server to show, then drop,
+// the long query, and for a call to return. Generous: CI machines are slow,
+// and MySQL notices a vanished client only every few seconds.
+const stopWait = 30 * time.Second
+
+// checkCancel cancels the long query once the server shows it running.
+func checkCancel(e *env) outcome {
+	return longQuery(e, "cancel", 0)
+}
+
+// checkDeadline gives the long query a deadline that expires while the server
+// runs it. When the deadline beats the query to the server, it tries again
+// with a longer one.
+func checkDeadline(e *env) outcome {
+	var o outcome
+	for _, d := range []time.Duration{2 * time.Second, 5 * time.Second, 12 * time.Second} {
+		if o = longQuery(e, "deadline", d); o.status != NotProvable {
+			return o
+		}
+	}
+	return fail(o.detail)
+}
+
+// longQuery runs the dialect's 60-second statement, tagged with a unique
+// marker, on its own connection. With deadline 0 it cancels the context once
+// another session sees the statement running; otherwise the context has that
+// deadline. It requires the call to return an error matching the context's,
+// the server to stop running the statement, and the pool to answer after.
+// For an embedded engine (no session can watch another) the proof that the
+// work stopped is that the same connection answers the next query at once.
+func longQuery(e *env, what string, deadline time.Duration) outcome {
+	marker := unique("vapconf")
+	q := fmt.Sprintf(e.d.sleep, marker)
+
+	var mon *sql.Conn
+	if e.d.running != "" {
+		var err error
+		if mon, err = e.db.Conn(e.ctx); err != nil {
+			return failErr("monitor session", e.observe(err))
+		}
+		defer mon.Close()
+	}
+	conn, err := e.db.Conn(e.ctx)
+	if err != nil {
+		return failErr("query session", e.observe(err))
+	}
+	defer conn.Close()
+
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	want := context.Canceled
+	if deadline > 0 {
+		var dcancel context.CancelFunc
+		ctx, dcancel = context.WithTimeout(ctx, deadline)
+		defer dcancel()
+		want = context.DeadlineExceeded
+	}
+	done := make(chan error, 1)
+	go func() {
+		var n any
+		done <- conn.QueryRowContext(ctx, q).Scan(&n)
+	}()
+
+	seen := false
+	if mon != nil {
+		var err error
+		seen, err = waitRunning(e, mon, marker, done)
+		if err != nil {
+			return failErr("watching the server", err)
+		}
+		if !seen && deadline == 0 {
+			return fail("the long query never showed on the server")
+		}
+	} else {
+		// Let the engine start working before interrupting it.
+		select {
+		case <-time.After(300 * time.Millisecond):
+		case <-ctx.Done():
+		}
+	}
+	if deadline == 0 {
+		cancel()
+	}
+	var qerr error
+	select {
+	case qerr = <-done:
+	case <-time.After(stopWait + deadline):
+		return fail(fmt.Sprintf("%s: the call had not returned %s later", what, stopWait+deadline))
+	}
+	if qerr == nil {
+		return fail(what + ": the long query finished without an error")
+	}
+	e.observe(qerr)
+	if mon != nil && !seen {
+		return notProvable(fmt.Sprintf("the %s deadline expired before the server showed the query", deadline))
+	}
+	if !errors.Is(qerr, want) {
+		return fail(fmt.Sprintf("%s: error %q does not match %v", what, qerr, want))
+	}
+	proof := "the same connection answers at once"
+	if mon != nil {
+		if err := waitGone(e, mon, marker); err != nil {
+			return fail(what + ": " + err.Error())
+		}
+		proof = "the server stopped running it"
+	} else {
+		var one any
+		if err := e.observe(conn.QueryRowContext(e.ctx, e.typ.PingQuery).Scan(&one)); err != nil {
+			return failErr(what+": the connection after the interrupted query", err)
+		}
+	}
+	if err := e.observe(e.db.PingContext(e.ctx)); err != nil {
+		return failErr(what+": the pool afterwards", err)
+	}
+	return pass(fmt.Sprintf("%s; error %q", proof, firstLine(qerr.Error())))
+}
+
+// running counts the other sessions running the statement tagged marker.
+func running(e *env, mon *sql.Conn, marker string) (int, error) {
+	var n int
+	err := mon.QueryRowContext(e.ctx, e.d.running, "%"+marker+"%").Scan(&n)
+	return n, e.observe(err)
+}
+
+// waitRunning polls until the server shows the statement (true), or the call
+// returns first (false), within stopWait. A returned call is put back on done.
+func waitRunning(e *env, mon *sql.Conn, marker string, done chan error) (bool, error) {
+	limit := time.Now().Add(stopWait)
+	for time.Now().Before(limit) {
+		n, err := running(e, mon, marker)
+		if err != nil {
+			return false, err
+		}
+		if n > 0 {
+			return true, nil
+		}
+		select {
+		case err := <-done:
+			done <- err
+			return false, nil
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return false, nil
+}
+
+// waitGone polls until no session runs the statement, within stopWait.
+func waitGone(e *env, mon *sql.Conn, marker string) error {
+	limit := time.Now().Add(stopWait)
+	for {
+		n, err := running(e, mon, marker)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		if time.Now().After(limit) {
+			return fmt.Errorf("the server still runs the query %s after the call returned", stopWait)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -1,0 +1,22 @@
+// Package conformance is the suite every vap connection must pass: ping, a
+// SELECT of every normalized kind, native parameter binding, a streamed
+// 100,000-row result, transactions, prepared statements, cancellation that
+// stops the query on the server, syntax errors, 32 goroutines on one
+// *sql.DB, recovery after the server drops connections, password updates,
+// deletion, and no secret in any error.
+//
+// A Target names a stored connection and declares, with a reason, the checks
+// that cannot be proven where it runs. Run drives the suite as subtests of a
+// *testing.T; Check returns the results without a *testing.T, and WriteTable
+// prints them (the CLI's `vap conn test --conformance NAME`).
+//
+// Run the suite against a connection of your own, in the default store:
+//
+//	go test ./conformance -run TestConnection -args -conn NAME
+//	VAP_CONFORMANCE_CONN=NAME go test ./conformance -run TestConnection
+//
+// The suite writes: it creates and drops a table named
+// vap_conformance_<random> in the connection's database, and it copies the
+// connection into a scratch store in a temporary directory to exercise
+// password updates and deletion, so the stored connection is never changed.
+package conformance
