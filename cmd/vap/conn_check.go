@@ -7,18 +7,40 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vapsql/vap/conformance"
 )
 
 func init() { connCommands = append(connCommands, newConnTest) }
 
 func newConnTest(a *app) *cobra.Command {
 	var timeout time.Duration
+	var suite bool
 	c := &cobra.Command{
 		Use:   "test NAME",
 		Short: "Open the connection and ping it; exit status 1 on failure",
-		Args:  cobra.ExactArgs(1),
+		Long: "Open the connection and ping it; exit status 1 on failure.\n\n" +
+			"With --conformance, run the conformance suite instead and print a pass/fail/n.p./n/a\n" +
+			"table; exit status 1 when a check fails. The suite creates and drops a scratch table\n" +
+			"in the connection's database; it never changes the stored connection.",
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
+			if suite {
+				if !cmd.Flags().Changed("timeout") {
+					timeout = conformance.DefaultTimeout
+				}
+				ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
+				defer cancel()
+				rs := conformance.Check(ctx, conformance.Target{Name: name, Store: a.store()})
+				if err := conformance.WriteTable(a.stdout, rs); err != nil {
+					return err
+				}
+				if conformance.Failed(rs) {
+					return fmt.Errorf("conformance: %s failed a check", name)
+				}
+				return nil
+			}
 			conn, err := a.connector(name)
 			if err != nil {
 				return err
@@ -35,6 +57,7 @@ func newConnTest(a *app) *cobra.Command {
 			return nil
 		},
 	}
-	c.Flags().DurationVar(&timeout, "timeout", 15*time.Second, "give up after this long")
+	c.Flags().DurationVar(&timeout, "timeout", 15*time.Second, "give up after this long (with --conformance: 5m)")
+	c.Flags().BoolVar(&suite, "conformance", false, "run the conformance suite and print its table")
 	return c
 }
