@@ -43,7 +43,7 @@ func suite() []check {
 		check{id: "syntax-error", title: "syntax error returns an error; the session stays usable", server: true, run: checkSyntax},
 		check{id: "concurrency", title: "32 goroutines share one *sql.DB", server: true, dialect: true, run: checkConcurrency},
 		check{id: "pool-recovery", title: "pool recovers after the server drops its connections", server: true, dialect: true, run: checkPoolRecovery},
-		check{id: "password-update", title: "new connections use the updated stored password", server: true, run: checkPasswordUpdate},
+		check{id: "password-update", title: "new connections use the updated stored password or token", server: true, run: checkPasswordUpdate},
 		check{id: "delete", title: "deleted connection gives the exact missing-name error", run: checkDelete},
 		check{id: "redaction", title: "no secret in any error produced", run: checkRedaction},
 	)

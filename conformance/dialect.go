@@ -43,6 +43,8 @@ func dialectFor(typ string) *dialect {
 		return mysqlDialect
 	case "sqlite":
 		return sqliteDialect
+	case "databricks":
+		return databricksDialect
 	}
 	return nil
 }
@@ -152,3 +154,36 @@ var sqliteDialect = &dialect{
 
 // likePattern returns a LIKE pattern matching text containing marker.
 func likePattern(marker string) string { return "%" + strings.ReplaceAll(marker, "_", `\_`) + "%" }
+
+// databricksDialect is Databricks SQL. It is proven here only against the
+// local peer (conformance/dbsqlpeer), which runs statements on SQLite.
+var databricksDialect = &dialect{
+	family: "Databricks SQL",
+	cast: map[string]string{
+		"int64": "CAST(%s AS BIGINT)", "float64": "CAST(%s AS DOUBLE)",
+		"decimal": "CAST(%s AS DECIMAL(38,9))", "text": "CAST(%s AS STRING)", "binary": "%s",
+		"bool": "%s", "date": "CAST(%s AS DATE)", "timestamp": "CAST(%s AS TIMESTAMP_NTZ)",
+		"timestamptz": "CAST(%s AS TIMESTAMP)",
+	},
+	specials: map[string]string{
+		"NaN": "CAST('NaN' AS DOUBLE)", "+Inf": "CAST('Infinity' AS DOUBLE)", "-Inf": "CAST('-Infinity' AS DOUBLE)",
+	},
+	hexLit: func(b []byte) string { return "X'" + hex.EncodeToString(b) + "'" },
+	bindCast: map[string]string{
+		"int64": "CAST(%s AS BIGINT)", "float64": "CAST(%s AS DOUBLE)", "text": "CAST(%s AS STRING)",
+		"binary": "%s", "bool": "CAST(%s AS BOOLEAN)", "timestamptz": "CAST(%s AS TIMESTAMP)",
+	},
+	series: func(n int) string {
+		return fmt.Sprintf("SELECT id, repeat('x', 200) FROM range(1, %d)", n+1)
+	},
+	na: map[string]string{
+		"kinds/time":   "Databricks SQL has no TIME type",
+		"tx":           "Databricks SQL has no multi-statement transactions (databricks-sql-go refuses BeginTx)",
+		"tx-isolation": "Databricks SQL has no multi-statement transactions",
+	},
+	np: map[string]string{
+		"cancel":        "no SQL lets another session see a Databricks statement running (the query history is a REST API)",
+		"deadline":      "no SQL lets another session see a Databricks statement running (the query history is a REST API)",
+		"pool-recovery": "no SQL ends another Databricks session",
+	},
+}

@@ -52,7 +52,7 @@ func TestMain(m *testing.M) {
 }
 
 // columnOrder is the matrix's column order; other targets follow by name.
-var columnOrder = []string{"postgresql", "sqlalchemy-redshift", "mysql", "sqlite"}
+var columnOrder = []string{"postgresql", "sqlalchemy-redshift", "mysql", "sqlite", "databricks (local peer)"}
 
 func sortedColumns() []conformance.Column {
 	matrix.Lock()

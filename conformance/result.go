@@ -44,7 +44,8 @@ type Result struct {
 	// applicable, or what a pass covered. It never holds a secret.
 	Detail string
 	// Declared is true when Status is NotProvable because the target
-	// declared the gap.
+	// declared the gap, or the suite knows the database's SQL cannot prove
+	// the check.
 	Declared bool
 }
 
