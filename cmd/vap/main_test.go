@@ -80,7 +80,7 @@ func TestQueryFormats(t *testing.T) {
 	}{
 		{"table", "n  s      z     f\n1  a,b    NULL  2.5\n2  tab x  y     -1\n(2 rows)\n"},
 		{"csv", "n,s,z,f\n1,\"a,b\",,2.5\n2,tab\tx,y,-1\n"},
-		{"json", `[{"f":2.5,"n":1,"s":"a,b","z":null},{"f":-1,"n":2,"s":"tab\tx","z":"y"}]` + "\n"},
+		{"json", `[{"n":1,"s":"a,b","z":null,"f":2.5},{"n":2,"s":"tab\tx","z":"y","f":-1}]` + "\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.format, func(t *testing.T) {
@@ -90,7 +90,11 @@ func TestQueryFormats(t *testing.T) {
 			}
 		})
 	}
-	_, errs, code := cli(t, home, "", "query", "lite", "SELEC nonsense")
+	_, errs, code := cli(t, home, "", "query", "lite", q, "--max-rows", "1")
+	if code != 1 || !strings.Contains(errs, "rows") {
+		t.Fatalf("--max-rows: %d %q", code, errs)
+	}
+	_, errs, code = cli(t, home, "", "query", "lite", "SELEC nonsense")
 	if code != 1 || !strings.Contains(errs, "syntax error") || strings.Count(errs, "\n") != 1 {
 		t.Fatalf("syntax error: %d %q", code, errs)
 	}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"database/sql"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,16 +10,30 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vapsql/vap/odbc"
 )
 
 func init() { commands = append(commands, newQuery) }
 
+// writers print a materialized result; csv and json are odbc's own.
+var writers = map[string]func(*odbc.Rows, io.Writer) error{
+	"table": writeTable,
+	"csv":   (*odbc.Rows).WriteCSV,
+	"json":  (*odbc.Rows).WriteJSON,
+}
+
 func newQuery(a *app) *cobra.Command {
 	var format string
+	var maxRows int64
 	c := &cobra.Command{
 		Use:   `query NAME "SQL"`,
 		Short: "Run a query through a stored connection and print the result",
-		Args:  cobra.ExactArgs(2),
+		Long: `Run a query through a stored connection and print the result as an aligned
+table, CSV (header row, NULL as an empty field) or JSON (an array of objects;
+numbers stay numbers, times are RFC 3339, NULL is null). Values are normalized
+as odbc.OdbcToRows normalizes them, the same on every backend.`,
+		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			w, ok := writers[format]
 			if !ok {
@@ -33,111 +45,55 @@ func newQuery(a *app) *cobra.Command {
 			}
 			db := sql.OpenDB(conn)
 			defer db.Close()
-			rows, err := db.QueryContext(cmd.Context(), args[1])
+			var opts []any
+			if maxRows > 0 {
+				opts = append(opts, odbc.MaxRows(maxRows))
+			}
+			rows, err := odbc.OdbcToRowsDB(cmd.Context(), db, args[1], opts...)
 			if err != nil {
 				return err
 			}
-			defer rows.Close()
-			cols, err := rows.Columns()
-			if err != nil {
-				return err
-			}
-			var data [][]any
-			for rows.Next() {
-				vals := make([]any, len(cols))
-				ptrs := make([]any, len(cols))
-				for i := range vals {
-					ptrs[i] = &vals[i]
-				}
-				if err := rows.Scan(ptrs...); err != nil {
-					return err
-				}
-				for i, v := range vals {
-					if b, ok := v.([]byte); ok {
-						vals[i] = string(b)
-					}
-				}
-				data = append(data, vals)
-			}
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			return w(a.stdout, cols, data)
+			return w(rows, a.stdout)
 		},
 	}
 	c.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")
+	c.Flags().Int64Var(&maxRows, "max-rows", 0, "fail instead of reading more than this many rows (0: no row limit)")
 	return c
 }
 
-var writers = map[string]func(io.Writer, []string, [][]any) error{
-	"table": writeTable,
-	"csv":   writeCSV,
-	"json":  writeJSON,
-}
-
-func text(v any) string {
+func cell(v any) string {
 	switch v := v.(type) {
 	case nil:
-		return ""
+		return "NULL"
 	case time.Time:
 		return v.Format(time.RFC3339Nano)
 	case float64:
 		return strconv.FormatFloat(v, 'g', -1, 64)
-	case float32:
-		return strconv.FormatFloat(float64(v), 'g', -1, 32)
+	case []byte:
+		return fmt.Sprintf("\\x%x", v)
 	default:
-		return fmt.Sprint(v)
+		return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(fmt.Sprint(v))
 	}
 }
 
-func writeTable(w io.Writer, cols []string, data [][]any) error {
+func writeTable(rows *odbc.Rows, w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(cols, "\t"))
-	for _, row := range data {
-		cells := make([]string, len(row))
-		for i, v := range row {
-			if v == nil {
-				cells[i] = "NULL"
-			} else {
-				cells[i] = strings.NewReplacer("\t", " ", "\n", " ").Replace(text(v))
-			}
+	cols := rows.Columns()
+	names := make([]string, len(cols))
+	for j, c := range cols {
+		names[j] = c.Name
+	}
+	fmt.Fprintln(tw, strings.Join(names, "\t"))
+	cells := make([]string, len(cols))
+	for i := range rows.Len() {
+		for j := range cols {
+			cells[j] = cell(rows.Value(i, j))
 		}
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "(%d rows)\n", len(data))
+	_, err := fmt.Fprintf(w, "(%d rows)\n", rows.Len())
 	return err
-}
-
-func writeCSV(w io.Writer, cols []string, data [][]any) error {
-	cw := csv.NewWriter(w)
-	cw.Write(cols)
-	for _, row := range data {
-		rec := make([]string, len(row))
-		for i, v := range row {
-			rec[i] = text(v)
-		}
-		cw.Write(rec)
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-func writeJSON(w io.Writer, cols []string, data [][]any) error {
-	enc := json.NewEncoder(w)
-	out := make([]map[string]any, len(data))
-	for r, row := range data {
-		m := make(map[string]any, len(cols))
-		for i, c := range cols {
-			v := row[i]
-			if f, ok := v.(float64); ok && (f != f || f > 1.7976931348623157e308 || f < -1.7976931348623157e308) {
-				v = text(f) // NaN and ±Inf are not JSON numbers
-			}
-			m[c] = v
-		}
-		out[r] = m
-	}
-	return enc.Encode(out)
 }
