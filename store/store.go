@@ -239,18 +239,9 @@ func (s *Store) List(ctx context.Context) ([]*Connection, error) {
 }
 
 // Create validates c, encrypts its secrets and stores it at version 1. It
-// fails with ErrExists when the name is taken. On success c.Version and the
-// timestamps are set.
+// fails with ErrExists when the name is taken. On success c.Version is 1.
 func (s *Store) Create(ctx context.Context, c *Connection) error {
-	cc := c.Clone()
-	if err := Validate(cc, s.cfg.reg); err != nil {
-		return err
-	}
-	b, sl, err := s.init(ctx)
-	if err != nil {
-		return err
-	}
-	r, err := s.sealRecord(sl, cc)
+	b, r, err := s.prepareWrite(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -270,15 +261,7 @@ func (s *Store) Create(ctx context.Context, c *Connection) error {
 // with ErrConflict and changes nothing: no update is lost silently. On
 // success c.Version is incremented.
 func (s *Store) Update(ctx context.Context, c *Connection) error {
-	cc := c.Clone()
-	if err := Validate(cc, s.cfg.reg); err != nil {
-		return err
-	}
-	b, sl, err := s.init(ctx)
-	if err != nil {
-		return err
-	}
-	r, err := s.sealRecord(sl, cc)
+	b, r, err := s.prepareWrite(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -291,6 +274,24 @@ func (s *Store) Update(ctx context.Context, c *Connection) error {
 	}
 	c.Version++
 	return nil
+}
+
+// prepareWrite validates a copy of c and seals it into a record for the
+// backend. Nothing is written.
+func (s *Store) prepareWrite(ctx context.Context, c *Connection) (Backend, *Record, error) {
+	cc := c.Clone()
+	if err := Validate(cc, s.cfg.reg); err != nil {
+		return nil, nil, err
+	}
+	b, sl, err := s.init(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := s.sealRecord(sl, cc)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, r, nil
 }
 
 // Delete removes connection name, or fails with the missing-name error.

@@ -21,40 +21,31 @@ var (
 )
 
 // PostgreSQL is the postgresql type.
-var PostgreSQL = &registry.Type{
-	Name:        "postgresql",
-	Aliases:     []string{"postgres", "pg"},
-	Driver:      "github.com/jackc/pgx/v5",
-	DefaultPort: 5432,
-	Required:    []string{"host", "user_name"},
-	Optional:    fields,
-	Secrets:     []string{"password"},
-	Options:     options,
-	Bind:        registry.Dollar,
-	PingQuery:   "SELECT 1",
-	Check:       check,
-	Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
-		return connector(p, 5432, "prefer")
-	},
-}
+var PostgreSQL = newType("postgresql", []string{"postgres", "pg"}, 5432, "prefer")
 
 // Redshift is the sqlalchemy-redshift type: PostgreSQL wire, port 5439,
 // TLS required by default.
-var Redshift = &registry.Type{
-	Name:        "sqlalchemy-redshift",
-	Aliases:     []string{"redshift", "redshift+psycopg2"},
-	Driver:      "github.com/jackc/pgx/v5",
-	DefaultPort: 5439,
-	Required:    []string{"host", "user_name"},
-	Optional:    fields,
-	Secrets:     []string{"password"},
-	Options:     options,
-	Bind:        registry.Dollar,
-	PingQuery:   "SELECT 1",
-	Check:       check,
-	Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
-		return connector(p, 5439, "require")
-	},
+var Redshift = newType("sqlalchemy-redshift", []string{"redshift", "redshift+psycopg2"}, 5439, "require")
+
+// newType describes a PostgreSQL-wire type; defPort and defSSL apply when the
+// connection sets no port or options.sslmode.
+func newType(name string, aliases []string, defPort int, defSSL string) *registry.Type {
+	return &registry.Type{
+		Name:        name,
+		Aliases:     aliases,
+		Driver:      "github.com/jackc/pgx/v5",
+		DefaultPort: defPort,
+		Required:    []string{"host", "user_name"},
+		Optional:    fields,
+		Secrets:     []string{"password"},
+		Options:     options,
+		Bind:        registry.Dollar,
+		PingQuery:   "SELECT 1",
+		Check:       check,
+		Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
+			return connector(p, defPort, defSSL)
+		},
+	}
 }
 
 func init() {
