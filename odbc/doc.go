@@ -22,6 +22,12 @@
 // clock; a DATE is midnight UTC and a TIME of day falls on January 1 of
 // year 0 (as time.Parse gives for "15:04:05").
 //
+// On Databricks (databricks-sql-go) TINYINT, SMALLINT, INT and FLOAT
+// arrive as int8, int16, int32 and float32 and widen to int64 and float64
+// (FLOAT 0.1 reads 0.1), DECIMAL keeps the driver's exact text, and
+// TIMESTAMP, an instant in the session time zone, is converted to UTC.
+// Spark SQL has no TIME, JSON or UUID type: such values are STRINGs there.
+//
 // # PostgreSQL fast path
 //
 // On PostgreSQL (pgx) the rows are decoded straight from the wire into the

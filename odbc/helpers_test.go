@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,7 +13,9 @@ import (
 
 	gomysql "github.com/go-sql-driver/mysql"
 
+	"github.com/vapsql/vap/conformance/dbsqlpeer"
 	"github.com/vapsql/vap/internal/testenv"
+	_ "github.com/vapsql/vap/registry/databricks" // the databricks type, for the peer
 	"github.com/vapsql/vap/store"
 )
 
@@ -75,4 +78,30 @@ func pgStore(t testing.TB) (*store.Store, string, *sql.DB) {
 // sqliteFields are the fields of a fresh SQLite database.
 func sqliteFields(t testing.TB) map[string]string {
 	return map[string]string{"path": filepath.Join(t.TempDir(), "odbc.db")}
+}
+
+// peerToken is the personal access token of the test warehouse peers.
+const peerToken = "dapi-odbc-peer-token"
+
+// databricksFields starts a local Databricks SQL warehouse peer for the test
+// and returns the fields of a databricks connection to it. The databricks
+// type answers the driver's feature-flag request in process, so nothing
+// goes to port 443.
+func databricksFields(t testing.TB) map[string]string {
+	t.Helper()
+	p, err := dbsqlpeer.Start(dbsqlpeer.Config{Token: peerToken})
+	if err != nil {
+		t.Fatalf("dbsqlpeer.Start: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := p.Close(); err != nil {
+			t.Errorf("dbsqlpeer Close: %v", err)
+		}
+	})
+	return map[string]string{
+		"server_hostname": p.Host(),
+		"port":            strconv.Itoa(p.Port()),
+		"http_path":       p.HTTPPath(),
+		"access_token":    peerToken,
+	}
 }
