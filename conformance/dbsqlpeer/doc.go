@@ -74,9 +74,33 @@
 // storage (CAST(x AS DATE) would otherwise have numeric affinity); STRING
 // columns in CREATE/ALTER are declared TEXT; DATE '…' and TIMESTAMP '…'
 // literals become CASTs; a USING <format> clause in CREATE TABLE is dropped.
+// The Spark functions range(…) (in FROM, the BIGINT column id) and
+// repeat(str, n), which SQLite lacks, are rewritten into SQLite SQL (a
+// recursive CTE; replace over zeroblob).
 // DECIMAL values are stored as SQLite numbers, so more than about 15
 // significant digits are not exact. DB gives the SQLite database for
 // seeding data directly.
+//
+// # Observing the warehouse
+//
+// What a workspace administrator sees outside the SQL sessions, the peer
+// offers as Go methods and at the workspace's REST paths (bearer token
+// required): RunningStatements (GET /api/2.0/sql/history/queries with
+// filter_by.statuses=RUNNING; the peer keeps no history of finished
+// statements) and DropSessions (POST /api/2.0/sql/warehouses/ID/stop), which
+// ends every session as a warehouse that stops does, and keeps serving. A
+// later request on an ended session is answered as a warehouse answers it,
+// HTTP 400 with "Invalid SessionHandle: Session [id] is closed." in
+// X-Databricks-Reason-Phrase, which databricks-sql-go turns into
+// driver.ErrBadConn: database/sql retries on a new session. Remote makes
+// both calls from another process.
+//
+// # In a process of its own
+//
+// cmd/dbsqlpeer runs a peer until interrupted and prints where it listens
+// as one JSON line (Serve, Address):
+//
+//	go run ./conformance/dbsqlpeer/cmd/dbsqlpeer -token dapi-test
 //
 // # Not emulated
 //

@@ -20,6 +20,7 @@ type operation struct {
 	cancel  context.CancelFunc
 	done    chan struct{}
 	started time.Time
+	text    string // the statement as the client sent it
 
 	state     tcli.TOperationState
 	err       *queryError

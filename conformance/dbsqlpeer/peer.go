@@ -94,6 +94,7 @@ type Peer struct {
 	sessions map[string]*session
 	ops      map[string]*operation
 	tokens   map[string]time.Time // issued token -> expiry
+	ended    endedSessions        // sessions DropSessions ended
 
 	calls        [numMethods]atomic.Int64
 	running      atomic.Int64
@@ -168,6 +169,7 @@ func Start(cfg Config) (*Peer, error) {
 	mux.HandleFunc(tokenPath, p.serveToken)
 	mux.HandleFunc(discoveryPath, p.serveDiscovery)
 	mux.HandleFunc(featureFlagsPath, p.serveFeatureFlags)
+	p.registerAdmin(mux)
 	p.srv = &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -279,6 +281,10 @@ func (p *Peer) serveThrift(w http.ResponseWriter, r *http.Request) {
 	_, terr := p.processor.Process(r.Context(), pf.GetProtocol(in), pf.GetProtocol(out))
 	if terr != nil && errors.Is(terr, thrift.ErrAbandonRequest) {
 		return // the client is gone
+	}
+	if ended := (*sessionEndedError)(nil); errors.As(terr, &ended) {
+		ended.write(w)
+		return
 	}
 	w.Header().Set("Content-Type", "application/x-thrift")
 	_, _ = w.Write(out.Bytes())

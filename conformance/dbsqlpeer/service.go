@@ -146,6 +146,9 @@ func (s *service) CloseSession(ctx context.Context, req *tcli.TCloseSessionReq) 
 	p.calls[mCloseSession].Add(1)
 	sess := p.lookupSession(req.GetSessionHandle())
 	if sess == nil {
+		if err := p.sessionEnded(req.GetSessionHandle()); err != nil {
+			return nil, err
+		}
 		return &tcli.TCloseSessionResp{Status: invalidHandle("Session")}, nil
 	}
 	p.mu.Lock()
@@ -166,6 +169,9 @@ func (s *service) ExecuteStatement(ctx context.Context, req *tcli.TExecuteStatem
 	p.calls[mExecuteStatement].Add(1)
 	sess := p.lookupSession(req.GetSessionHandle())
 	if sess == nil {
+		if err := p.sessionEnded(req.GetSessionHandle()); err != nil {
+			return nil, err
+		}
 		return &tcli.TExecuteStatementResp{Status: invalidHandle("Session")}, nil
 	}
 	op := &operation{
@@ -177,6 +183,7 @@ func (s *service) ExecuteStatement(ctx context.Context, req *tcli.TExecuteStatem
 		session: sess,
 		done:    make(chan struct{}),
 		started: time.Now(),
+		text:    req.GetStatement(),
 	}
 	opCtx, cancel := context.WithCancel(p.base)
 	if secs := req.GetQueryTimeout(); secs > 0 {
@@ -197,6 +204,9 @@ func (s *service) ExecuteStatement(ctx context.Context, req *tcli.TExecuteStatem
 	case p.lookupSessionLocked(sess) == nil:
 		p.mu.Unlock()
 		cancel()
+		if err := p.sessionEnded(req.GetSessionHandle()); err != nil {
+			return nil, err
+		}
 		return &tcli.TExecuteStatementResp{Status: invalidHandle("Session")}, nil
 	case len(p.ops) >= p.cfg.MaxOperations:
 		p.mu.Unlock()

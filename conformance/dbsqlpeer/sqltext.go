@@ -151,7 +151,7 @@ type statement struct {
 
 // prepareStatement rewrites Spark SQL text for SQLite and reads the item types.
 func prepareStatement(sql string) statement {
-	toks := tokenize(sql)
+	toks := rewriteFunctions(tokenize(sql))
 	toks = rewriteTypedLiterals(toks)
 	items, casts := selectItemTypes(toks)
 	toks = rewriteCasts(stripCasts(toks, casts))
