@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -36,19 +37,27 @@ func checkDeadline(e *env) outcome {
 // another session sees the statement running; otherwise the context has that
 // deadline. It requires the call to return an error matching the context's,
 // the server to stop running the statement, and the pool to answer after.
-// For an embedded engine (no session can watch another) the proof that the
-// work stopped is that the same connection answers the next query at once.
+// The server is watched by the target's Observer when it has one, else by
+// the dialect's SQL from a monitor session. For an embedded engine (no
+// session can watch another) the proof that the work stopped is that the
+// same connection answers the next query at once.
 func longQuery(e *env, what string, deadline time.Duration) outcome {
 	marker := unique("vapconf")
 	q := fmt.Sprintf(e.d.sleep, marker)
 
-	var mon *sql.Conn
-	if e.d.running != "" {
-		var err error
-		if mon, err = e.db.Conn(e.ctx); err != nil {
+	var watch func() (int, error) // how many statements tagged marker run
+	watcher := "the server"
+	switch {
+	case e.target.Observer != nil:
+		watch = func() (int, error) { return observed(e, marker) }
+		watcher = "the target's observer"
+	case e.d.running != "":
+		mon, err := e.db.Conn(e.ctx)
+		if err != nil {
 			return failErr("monitor session", e.observe(err))
 		}
 		defer mon.Close()
+		watch = func() (int, error) { return running(e, mon, marker) }
 	}
 	conn, err := e.db.Conn(e.ctx)
 	if err != nil {
@@ -72,9 +81,9 @@ func longQuery(e *env, what string, deadline time.Duration) outcome {
 	}()
 
 	seen := false
-	if mon != nil {
+	if watch != nil {
 		var err error
-		seen, err = waitRunning(e, mon, marker, done)
+		seen, err = waitRunning(watch, done)
 		if err != nil {
 			return failErr("watching the server", err)
 		}
@@ -101,18 +110,18 @@ func longQuery(e *env, what string, deadline time.Duration) outcome {
 		return fail(what + ": the long query finished without an error")
 	}
 	e.observe(qerr)
-	if mon != nil && !seen {
+	if watch != nil && !seen {
 		return notProvable(fmt.Sprintf("the %s deadline expired before the server showed the query", deadline))
 	}
 	if !errors.Is(qerr, want) {
 		return fail(fmt.Sprintf("%s: error %q does not match %v", what, qerr, want))
 	}
 	proof := "the same connection answers at once"
-	if mon != nil {
-		if err := waitGone(e, mon, marker); err != nil {
+	if watch != nil {
+		if err := waitGone(watch); err != nil {
 			return fail(what + ": " + err.Error())
 		}
-		proof = "the server stopped running it"
+		proof = watcher + " saw the server stop running it"
 	} else {
 		var one any
 		if err := e.observe(conn.QueryRowContext(e.ctx, e.typ.PingQuery).Scan(&one)); err != nil {
@@ -132,12 +141,29 @@ func running(e *env, mon *sql.Conn, marker string) (int, error) {
 	return n, e.observe(err)
 }
 
-// waitRunning polls until the server shows the statement (true), or the call
-// returns first (false), within stopWait. A returned call is put back on done.
-func waitRunning(e *env, mon *sql.Conn, marker string, done chan error) (bool, error) {
+// observed counts the statements tagged marker that the target's Observer
+// sees running.
+func observed(e *env, marker string) (int, error) {
+	stmts, err := e.target.Observer.Running(e.ctx)
+	if err != nil {
+		return 0, e.observe(err)
+	}
+	n := 0
+	for _, s := range stmts {
+		if strings.Contains(s, marker) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// waitRunning polls watch until the server shows the statement (true), or
+// the call returns first (false), within stopWait. A returned call is put
+// back on done.
+func waitRunning(watch func() (int, error), done chan error) (bool, error) {
 	limit := time.Now().Add(stopWait)
 	for time.Now().Before(limit) {
-		n, err := running(e, mon, marker)
+		n, err := watch()
 		if err != nil {
 			return false, err
 		}
@@ -154,11 +180,11 @@ func waitRunning(e *env, mon *sql.Conn, marker string, done chan error) (bool, e
 	return false, nil
 }
 
-// waitGone polls until no session runs the statement, within stopWait.
-func waitGone(e *env, mon *sql.Conn, marker string) error {
+// waitGone polls watch until no session runs the statement, within stopWait.
+func waitGone(watch func() (int, error)) error {
 	limit := time.Now().Add(stopWait)
 	for {
-		n, err := running(e, mon, marker)
+		n, err := watch()
 		if err != nil {
 			return err
 		}

@@ -176,14 +176,17 @@ var databricksDialect = &dialect{
 	series: func(n int) string {
 		return fmt.Sprintf("SELECT id, repeat('x', 200) FROM range(1, %d)", n+1)
 	},
+	// Four trillion rows to count: minutes of work, ended only by a cancel.
+	sleep: "SELECT count(*) FROM range(0, 4000000000000) /* %s */",
 	na: map[string]string{
 		"kinds/time":   "Databricks SQL has no TIME type",
 		"tx":           "Databricks SQL has no multi-statement transactions (databricks-sql-go refuses BeginTx)",
 		"tx-isolation": "Databricks SQL has no multi-statement transactions",
 	},
+	// Without a Target.Observer (the local peer's target has one):
 	np: map[string]string{
-		"cancel":        "no SQL lets another session see a Databricks statement running (the query history is a REST API)",
-		"deadline":      "no SQL lets another session see a Databricks statement running (the query history is a REST API)",
-		"pool-recovery": "no SQL ends another Databricks session",
+		"cancel":        "no SQL lets another session see a Databricks statement running (the query history is a REST API); give the target an Observer",
+		"deadline":      "no SQL lets another session see a Databricks statement running (the query history is a REST API); give the target an Observer",
+		"pool-recovery": "no SQL ends another Databricks session; give the target an Observer",
 	},
 }

@@ -8,7 +8,11 @@
 // A Target names a stored connection and declares, with a reason, the checks
 // that cannot be proven where it runs. Run drives the suite as subtests of a
 // *testing.T; Check returns the results without a *testing.T, and WriteTable
-// prints them (the CLI's `vap conn test --conformance NAME`).
+// prints them (the CLI's `vap conn test --conformance NAME`). Where the
+// database's SQL cannot see or end another session (Databricks), a Target's
+// Observer watches the server from outside instead: the cancel and deadline
+// checks ask it whether the statement still runs, and pool-recovery has it
+// end the server's sessions (dbsqlpeer.Remote does both on the local peer).
 //
 // Run the suite against a connection of your own, in the default store:
 //

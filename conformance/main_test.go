@@ -36,6 +36,9 @@ func runTarget(t *testing.T, target conformance.Target, label string) {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(envPeerChild) == "1" {
+		os.Exit(servePeerChild())
+	}
 	flag.Parse()
 	code := m.Run()
 	if *updateReadme {

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"maps"
 
 	vapdriver "github.com/vapsql/vap/driver"
@@ -21,6 +22,23 @@ type Target struct {
 	// check ID → reason. A declared gap is reported as NotProvable with its
 	// reason and the check is not run. IDs are those of Checks.
 	Gaps map[string]string
+	// Observer, when set, watches the server from outside the SQL sessions:
+	// the cancel and deadline checks ask it whether the long statement runs,
+	// and pool-recovery has it end the server's sessions, instead of SQL.
+	// Give one where the database's SQL cannot see or end another session
+	// (Databricks: dbsqlpeer.Remote on the local peer).
+	Observer Observer
+}
+
+// Observer sees and acts on the server the way an administrator does,
+// outside the SQL sessions.
+type Observer interface {
+	// Running returns the text of every statement the server is running
+	// now, in any session.
+	Running(ctx context.Context) ([]string, error)
+	// DropSessions ends every session the server has open, as a restart or
+	// a session timeout does, and returns how many it ended.
+	DropSessions(ctx context.Context) (int, error)
 }
 
 func (t Target) store() *store.Store {
