@@ -34,9 +34,11 @@ func errorStatus(sqlState, msg string) *tcli.TStatus {
 	return &tcli.TStatus{StatusCode: tcli.TStatusCode_ERROR_STATUS, SqlState: &sqlState, ErrorMessage: &msg, DisplayMessage: &msg}
 }
 
-// invalidHandle is the status for an unknown, closed or forged handle, in
-// the words HiveServer2 uses ("Invalid SessionHandle", which the driver
-// reads as a broken connection).
+// invalidHandle is the in-band status for an unknown, closed or forged
+// handle, in the words HiveServer2 uses. databricks-sql-go v1.11.0 reports
+// it as a plain error, not driver.ErrBadConn; only the HTTP 400 answer the
+// peer gives for a session it ended itself (DropSessions) makes the driver
+// discard the connection.
 func invalidHandle(kind string) *tcli.TStatus {
 	return errorStatus("HY000", fmt.Sprintf("Invalid %sHandle: unknown or closed", kind))
 }

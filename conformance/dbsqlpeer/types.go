@@ -105,9 +105,9 @@ func parseSparkType(name string) (sparkType, bool) {
 		return typeInt, true
 	case "BIGINT", "LONG":
 		return typeBigint, true
-	case "FLOAT":
+	case "FLOAT", "REAL": // Databricks: FLOAT and REAL are the 4-byte type
 		return typeFloat, true
-	case "DOUBLE", "DOUBLE PRECISION", "REAL":
+	case "DOUBLE", "DOUBLE PRECISION":
 		return typeDouble, true
 	case "STRING", "TEXT", "VARCHAR", "CHAR", "CLOB":
 		return typeString, true

@@ -109,6 +109,7 @@ func TestExpressionTypes(t *testing.T) {
 		{"cast tinyint", "SELECT CAST(-3 AS TINYINT) t", "TINYINT", int8(-3)},
 		{"cast bigint", "SELECT CAST('9007199254740993' AS BIGINT)", "BIGINT", int64(9007199254740993)},
 		{"cast float", "SELECT CAST(0.5 AS FLOAT)", "FLOAT", float32(0.5)},
+		{"cast real is float", "SELECT CAST(0.25 AS REAL)", "FLOAT", float32(0.25)},
 		{"cast double", "SELECT CAST('1.5' AS DOUBLE)", "DOUBLE", 1.5},
 		{"cast string keeps zeros", "SELECT CAST('007' AS STRING)", "STRING", "007"},
 		{"cast string of number", "SELECT CAST(12 AS STRING)", "STRING", "12"},
