@@ -7,11 +7,11 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	vapdriver "github.com/vapsql/vap/driver"
 	"github.com/vapsql/vap/internal/testenv"
+	"github.com/vapsql/vap/registry/postgres"
 	"github.com/vapsql/vap/store"
 )
 
@@ -20,12 +20,13 @@ import (
 func benchConnectors(b *testing.B) (direct, vap driver.Connector) {
 	b.Helper()
 	testenv.Postgres(b)
-	cfg, err := pgx.ParseConfig("postgres://root@127.0.0.1:5432/test?sslmode=disable&application_name=vap")
+	st := testenv.Store(b)
+	c := testenv.Put(b, st, "bench-pg", "postgresql", map[string]string{"host": "127.0.0.1", "user_name": "root", "dbname": "test", "options.sslmode": "disable"})
+	// The same pgx configuration vap builds, so that only vap's layer differs.
+	cfg, err := postgres.Config(c.Params(), 5432, "prefer")
 	if err != nil {
 		b.Fatal(err)
 	}
-	st := testenv.Store(b)
-	testenv.Put(b, st, "bench-pg", "postgresql", map[string]string{"host": "127.0.0.1", "user_name": "root", "dbname": "test", "options.sslmode": "disable"})
 	vc, err := vapdriver.NewConnector("bench-pg", vapdriver.WithStore(st))
 	if err != nil {
 		b.Fatal(err)
