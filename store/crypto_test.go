@@ -75,6 +75,9 @@ func TestCiphertextBoundToNameAndField(t *testing.T) {
 			ct[len(ct)-1] ^= 1
 			f["password"] = store.SealedField{Value: base64.StdEncoding.EncodeToString(ct), Secret: true}
 		}},
+		{"host pointed elsewhere", "a", "*", func(f map[string]store.SealedField) { f["host"] = store.SealedField{Value: "attacker.example"} }},
+		{"plain field added", "a", "*", func(f map[string]store.SealedField) { f["options.sslmode"] = store.SealedField{Value: "disable"} }},
+		{"plain field removed", "a", "*", func(f map[string]store.SealedField) { delete(f, "port") }},
 		{"not base64", "a", "password", func(f map[string]store.SealedField) { f["password"] = store.SealedField{Value: "%%%", Secret: true} }},
 		{"truncated", "a", "password", func(f map[string]store.SealedField) {
 			f["password"] = store.SealedField{Value: fa["password"].Value[:8], Secret: true}
@@ -95,7 +98,7 @@ func TestCiphertextBoundToNameAndField(t *testing.T) {
 			defer writeFields(t, home, tc.target, orig)
 			_, err := st.Get(ctx, tc.target)
 			var de *store.DecryptError
-			if !errors.As(err, &de) || !errors.Is(err, store.ErrDecrypt) || de.Field != tc.field || de.Name != tc.target {
+			if !errors.As(err, &de) || !errors.Is(err, store.ErrDecrypt) || (de.Field != tc.field && tc.field != "*") || de.Name != tc.target {
 				t.Fatalf("err = %v", err)
 			}
 			for _, s := range []string{"password-of-a", "password-of-b", "user-of-a"} {
@@ -251,5 +254,26 @@ func TestConnectionNeverPrintsSecret(t *testing.T) {
 				t.Errorf("%s of %T leaks: %s", verb, v, s)
 			}
 		}
+	}
+}
+
+// TestTypeChangeBreaksSecrets: someone with write access to the store but no
+// keyset changes a connection's type; its secrets no longer open.
+func TestTypeChangeBreaksSecrets(t *testing.T) {
+	ctx := context.Background()
+	st, home := newStore(t)
+	if err := st.Create(ctx, pgConn("a", "pw-type")); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(home, store.StoreFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE vap_connections SET type = 'sqlalchemy-redshift' WHERE name = 'a'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Get(ctx, "a"); !errors.Is(err, store.ErrDecrypt) {
+		t.Fatalf("after a type change: %v", err)
 	}
 }

@@ -87,16 +87,17 @@ func (s *Store) Reencrypt(ctx context.Context, h *keyset.Handle) error {
 	err = b.ReplaceAll(ctx, func(r *Record) (*Record, error) {
 		nr := *r
 		nr.Fields = make(map[string]SealedField, len(r.Fields))
+		bind := recordBinding(r)
 		for k, f := range r.Fields {
 			if !f.Secret {
 				nr.Fields[k] = f
 				continue
 			}
-			plain, err := sl.open(r.Name, k, f.Value)
+			plain, err := sl.open(bind, k, f.Value)
 			if err != nil {
 				return nil, err
 			}
-			ct, err := sl.seal(r.Name, k, plain)
+			ct, err := sl.seal(bind, k, plain)
 			if err != nil {
 				return nil, err
 			}

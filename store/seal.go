@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/tink-crypto/tink-go/v2/aead"
 	"github.com/tink-crypto/tink-go/v2/keyset"
@@ -11,7 +13,7 @@ import (
 )
 
 // sealer encrypts secrets with associated data that binds each ciphertext to
-// its connection name and field name.
+// its connection (name, type, plain fields) and its field name.
 type sealer struct{ aead tink.AEAD }
 
 func newSealer(h *keyset.Handle) (*sealer, error) {
@@ -22,34 +24,75 @@ func newSealer(h *keyset.Handle) (*sealer, error) {
 	return &sealer{aead: a}, nil
 }
 
-// associatedData is "vap/v1", then the name and the field, each length-prefixed
-// so that no two (name, field) pairs share an encoding.
-func associatedData(name, field string) []byte {
-	b := make([]byte, 0, 16+len(name)+len(field))
-	b = append(b, "vap/v1"...)
-	b = binary.AppendUvarint(b, uint64(len(name)))
-	b = append(b, name...)
-	b = binary.AppendUvarint(b, uint64(len(field)))
-	b = append(b, field...)
+// binding is what a sealed secret is bound to: its connection's name and
+// type and every plain field. Changing any of them (pointing host at another
+// server, say) makes every secret of the record fail to open, so write
+// access to a store without the keyset cannot redirect a password.
+type binding struct {
+	name, typ string
+	plain     map[string]string
+}
+
+// recordBinding is the binding of a stored record.
+func recordBinding(r *Record) binding {
+	b := binding{name: r.Name, typ: r.Type, plain: make(map[string]string, len(r.Fields))}
+	for k, f := range r.Fields {
+		if !f.Secret {
+			b.plain[k] = f.Value
+		}
+	}
 	return b
 }
 
-func (s *sealer) seal(name, field, plain string) (string, error) {
-	ct, err := s.aead.Encrypt([]byte(plain), associatedData(name, field))
+// connBinding is the binding c will have once stored.
+func connBinding(c *Connection) binding {
+	b := binding{name: c.Name, typ: c.Type, plain: make(map[string]string, len(c.Fields))}
+	for k, f := range c.Fields {
+		if !f.Secret {
+			b.plain[k] = f.Value
+		}
+	}
+	return b
+}
+
+// associatedData is "vap/v2", then the name, the field, the type and each
+// plain field (sorted by name) as name and value, every string
+// length-prefixed so that no two bindings share an encoding.
+func (b binding) associatedData(field string) []byte {
+	out := make([]byte, 0, 64+len(b.name)+len(field))
+	put := func(s string) {
+		out = binary.AppendUvarint(out, uint64(len(s)))
+		out = append(out, s...)
+	}
+	out = append(out, "vap/v2"...)
+	put(b.name)
+	put(field)
+	put(b.typ)
+	keys := slices.Sorted(maps.Keys(b.plain))
+	out = binary.AppendUvarint(out, uint64(len(keys)))
+	for _, k := range keys {
+		put(k)
+		put(b.plain[k])
+	}
+	return out
+}
+
+func (s *sealer) seal(b binding, field, plain string) (string, error) {
+	ct, err := s.aead.Encrypt([]byte(plain), b.associatedData(field))
 	if err != nil {
 		return "", fmt.Errorf("%w: encrypt field %q: %v", ErrKeyset, field, err)
 	}
 	return base64.StdEncoding.EncodeToString(ct), nil
 }
 
-func (s *sealer) open(name, field, sealed string) (string, error) {
+func (s *sealer) open(b binding, field, sealed string) (string, error) {
 	ct, err := base64.StdEncoding.DecodeString(sealed)
 	if err != nil {
-		return "", &DecryptError{Name: name, Field: field}
+		return "", &DecryptError{Name: b.name, Field: field}
 	}
-	pt, err := s.aead.Decrypt(ct, associatedData(name, field))
+	pt, err := s.aead.Decrypt(ct, b.associatedData(field))
 	if err != nil {
-		return "", &DecryptError{Name: name, Field: field}
+		return "", &DecryptError{Name: b.name, Field: field}
 	}
 	return string(pt), nil
 }

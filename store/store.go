@@ -322,12 +322,13 @@ func (s *Store) Close() error {
 
 func (s *Store) sealRecord(sl *sealer, c *Connection) (*Record, error) {
 	r := &Record{Name: c.Name, Type: c.Type, Version: c.Version, Fields: make(map[string]SealedField, len(c.Fields))}
+	bind := connBinding(c)
 	for k, f := range c.Fields {
 		if !f.Secret {
 			r.Fields[k] = SealedField{Value: f.Value}
 			continue
 		}
-		ct, err := sl.seal(c.Name, k, f.Value)
+		ct, err := sl.seal(bind, k, f.Value)
 		if err != nil {
 			return nil, err
 		}
@@ -338,6 +339,7 @@ func (s *Store) sealRecord(sl *sealer, c *Connection) (*Record, error) {
 
 func (s *Store) unseal(sl *sealer, r *Record, decrypt bool) (*Connection, error) {
 	c := &Connection{Name: r.Name, Type: r.Type, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Fields: make(map[string]Field, len(r.Fields))}
+	bind := recordBinding(r)
 	for k, f := range r.Fields {
 		if !f.Secret {
 			c.Fields[k] = Field{Value: f.Value}
@@ -347,7 +349,7 @@ func (s *Store) unseal(sl *sealer, r *Record, decrypt bool) (*Connection, error)
 			c.Fields[k] = Field{Secret: true}
 			continue
 		}
-		pt, err := sl.open(r.Name, k, f.Value)
+		pt, err := sl.open(bind, k, f.Value)
 		if err != nil {
 			return nil, err
 		}
