@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/vapsql/vap/store"
 )
 
 func sprintf(verb string, v any) string { return fmt.Sprintf(verb, v) }
@@ -36,5 +38,22 @@ func TestJSONNeverEncodesSecret(t *testing.T) {
 		if strings.Contains(string(b), "json-canary-12") {
 			t.Errorf("json of %T leaks: %s", v, b)
 		}
+	}
+}
+
+func TestStoreNeverPrintsURLPassword(t *testing.T) {
+	st := store.Open(store.WithURL("postgres://root:store-url-canary@db.internal/vap"))
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%d", "%x"} {
+		if s := fmt.Sprintf(verb, st); strings.Contains(s, "store-url-canary") || strings.Contains(s, hexOf("store-url-canary")) {
+			t.Errorf("%s leaks: %s", verb, s)
+		}
+	}
+	if s := fmt.Sprint(st); !strings.Contains(s, "db.internal") {
+		t.Errorf("String lost the host: %s", s)
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "store", st)
+	if strings.Contains(buf.String(), "store-url-canary") {
+		t.Errorf("slog leaks: %s", buf.String())
 	}
 }
