@@ -101,6 +101,9 @@ func (p Params) String() string {
 // GoString is String, so %#v cannot reach the values either.
 func (p Params) GoString() string { return p.String() }
 
+// Format routes every verb (%d, %x and %t included) through String.
+func (p Params) Format(f fmt.State, verb rune) { fmt.Fprint(f, p.String()) }
+
 // LogValue logs the name, type and field names only.
 func (p Params) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("name", p.name), slog.String("type", p.typ), slog.Any("fields", p.Keys()))

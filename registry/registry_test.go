@@ -101,8 +101,8 @@ func TestValidate(t *testing.T) {
 
 func TestParamsNeverPrintValues(t *testing.T) {
 	p := registry.NewParams("c", "fake", map[string]string{"host": "h", "password": "params-canary"})
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-		if s := fmt.Sprintf(verb, p); strings.Contains(s, "params-canary") {
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%d", "%t", "%x", "%q"} {
+		if s := fmt.Sprintf(verb, p); strings.Contains(s, "params-canary") || strings.Contains(s, fmt.Sprintf("%x", "params-canary")) {
 			t.Errorf("%s leaks: %s", verb, s)
 		}
 	}

@@ -1,17 +1,23 @@
 package redact
 
 import (
+	"encoding/json"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
 // Mask replaces a secret.
 const Mask = "********"
 
-// forms returns the secret and the encodings a driver might echo it in.
+// forms returns the secret and the encodings a driver might echo it in: URL
+// escaped (query, path, userinfo), Go-quoted (%q) and JSON-escaped.
 func forms(secret string) []string {
 	out := []string{secret}
-	for _, f := range []string{url.QueryEscape(secret), url.PathEscape(secret), url.UserPassword("u", secret).String()[2:]} {
+	quoted := strconv.Quote(secret)
+	js, _ := json.Marshal(secret)
+	for _, f := range []string{url.QueryEscape(secret), url.PathEscape(secret), url.UserPassword("u", secret).String()[2:],
+		quoted[1 : len(quoted)-1], string(js[1 : len(js)-1])} {
 		if f != secret {
 			out = append(out, f)
 		}

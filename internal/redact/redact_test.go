@@ -1,11 +1,18 @@
 package redact
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/url"
 	"testing"
 )
+
+func mustJSON(s string) []byte {
+	b, _ := json.Marshal(s)
+	return b
+}
 
 func TestError(t *testing.T) {
 	secret := `p@ss:w/o;rd "q" %+\ 'x' ü`
@@ -17,6 +24,8 @@ func TestError(t *testing.T) {
 		{"query escaped", "dsn user:" + url.QueryEscape(secret) + "@host"},
 		{"path escaped", "dsn /" + url.PathEscape(secret)},
 		{"userinfo escaped", "postgres://u:" + url.UserPassword("u", secret).String()[2:] + "@h"},
+		{"go quoted", fmt.Sprintf("bad value %q", secret)},
+		{"json escaped", `{"password": ` + string(mustJSON(secret)) + `}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			base := &wrapped{msg: tc.msg, err: io.EOF}
