@@ -50,7 +50,7 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 // nameArg reads the connection name: ?name= on GET, else a body
-// {"name": …} ("connection_name" is accepted too).
+// {"name": …} ("connection_name" is accepted instead, never both).
 func nameArg(r *http.Request) (string, error) {
 	if r.Method == http.MethodGet {
 		name := r.URL.Query().Get("name")
@@ -67,6 +67,11 @@ func nameArg(r *http.Request) (string, error) {
 	d := json.NewDecoder(bytes.NewReader(body))
 	if err := d.Decode(&top); err != nil || d.More() {
 		return "", errorf(http.StatusBadRequest, `the body must be a JSON object {"name": "…"}`)
+	}
+	_, hasName := top["name"]
+	_, hasConnName := top["connection_name"]
+	if hasName && hasConnName {
+		return "", errorf(http.StatusBadRequest, `the body has both "name" and "connection_name": give only one`)
 	}
 	var name string
 	for k, v := range top {

@@ -24,7 +24,8 @@ const MaxPayload = 1 << 20
 //	   "password": {"value": "secret-password", "encrypt": true},
 //	   "host": "localhost", "port": 5432, "dbname": "test"}}
 //
-// "connection_name" is accepted for "name". Plain values may be strings,
+// "connection_name" is accepted for "name" (a payload with both is
+// refused). Plain values may be strings,
 // numbers or booleans; {"value": …, "encrypt": true} marks a secret; an
 // "options" object carries driver options. Errors never quote values.
 func DecodePayload(r io.Reader) (*Connection, error) {
@@ -35,6 +36,11 @@ func DecodePayload(r io.Reader) (*Connection, error) {
 	var top map[string]json.RawMessage
 	if err := strictUnmarshal(raw, &top); err != nil {
 		return nil, &InvalidError{Err: fmt.Errorf("payload is not a JSON object: %w", err)}
+	}
+	_, hasName := top["name"]
+	_, hasConnName := top["connection_name"]
+	if hasName && hasConnName {
+		return nil, &InvalidError{Err: errors.New(`payload has both "name" and "connection_name": give only one`)}
 	}
 	var name string
 	var data json.RawMessage

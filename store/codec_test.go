@@ -92,6 +92,8 @@ func TestDecodePayloadForms(t *testing.T) {
 		{name: "array", payload: `[1,2]`, wantErr: "not a JSON object"},
 		{name: "trailing data", payload: seedPayload + `{}`, wantErr: "trailing"},
 		{name: "unknown top key", payload: `{"name": "a", "connection_data": {"connection_type": "sqlite"}, "x": 1}`, wantErr: `unknown key "x"`},
+		{name: "both name keys", payload: `{"name": "prod", "connection_name": "staging", "connection_data": {"connection_type": "sqlite", "path": "/tmp/x.db"}}`, wantErr: `both "name" and "connection_name"`},
+		{name: "both name keys, same value", payload: `{"name": "a", "connection_name": "a", "connection_data": {"connection_type": "sqlite", "path": "/tmp/x.db"}}`, wantErr: `both "name" and "connection_name"`},
 		{name: "no connection_data", payload: `{"name": "a"}`, wantErr: "connection_data"},
 		{name: "no type", payload: `{"name": "a", "connection_data": {"host": "h"}}`, wantErr: "connection_type"},
 		{name: "empty name", payload: `{"name": "", "connection_data": {"connection_type": "sqlite"}}`, wantErr: "name is empty"},
