@@ -65,15 +65,44 @@ func check(p registry.Params) error {
 	return nil
 }
 
+// pinned are the connection-string keys pgconn would otherwise take from PG*
+// environment variables, a service file or files under ~/.postgresql, with
+// the values vap pins them to. Options may override the ssl ones. (service
+// itself cannot be pinned: an empty service is read as a service name; every
+// key it could set is pinned here, so a service file changes nothing.)
+var pinned = map[string]string{
+	"connect_timeout":      "10",
+	"application_name":     "vap",
+	"target_session_attrs": "any",
+	"passfile":             "",
+	"servicefile":          "",
+	"sslkey":               "",
+	"sslcert":              "",
+	"sslrootcert":          "",
+	"sslpassword":          "",
+	"sslcertmode":          "allow",
+	"sslsni":               "1",
+	"sslnegotiation":       "postgres",
+	"channel_binding":      "prefer",
+	"require_auth":         "",
+	"min_protocol_version": "3.0",
+	"max_protocol_version": "3.0",
+}
+
+// runtimeOptions are the options sent to the server as session parameters.
+var runtimeOptions = []string{"application_name", "search_path", "statement_timeout"}
+
 // Config returns the pgx configuration for p. Exported for tests and for
-// callers that want pgx natively.
+// callers that want pgx natively. Nothing in it comes from the process
+// environment: every key pgconn would read from PG* variables is pinned.
 func Config(p registry.Params, defPort int, defSSL string) (*pgx.ConnConfig, error) {
 	q := url.Values{}
+	for k, v := range pinned {
+		q.Set(k, v)
+	}
 	q.Set("sslmode", defSSL)
-	q.Set("connect_timeout", "10")
-	q.Set("application_name", "vap")
-	q.Set("target_session_attrs", "any")
-	for k, v := range p.Options() {
+	opts := p.Options()
+	for k, v := range opts {
 		q.Set(k, v)
 	}
 	db := p.Get("dbname")
@@ -82,7 +111,7 @@ func Config(p registry.Params, defPort int, defSSL string) (*pgx.ConnConfig, err
 	}
 	u := url.URL{
 		Scheme:   "postgres",
-		Host:     net.JoinHostPort(p.Get("host"), strconv.Itoa(p.Port(defPort))),
+		Host:     net.JoinHostPort(p.Host(), strconv.Itoa(p.Port(defPort))),
 		Path:     "/" + db,
 		RawQuery: q.Encode(),
 	}
@@ -95,6 +124,14 @@ func Config(p registry.Params, defPort int, defSSL string) (*pgx.ConnConfig, err
 	cfg.User = p.Get("user_name")
 	cfg.Password = p.Get("password")
 	cfg.Database = db
+	// Session parameters are exactly vap's: PGOPTIONS and PGTZ become
+	// "options" and "timezone" here otherwise.
+	cfg.RuntimeParams = map[string]string{"application_name": pinned["application_name"]}
+	for _, k := range runtimeOptions {
+		if v, ok := opts[k]; ok {
+			cfg.RuntimeParams[k] = v
+		}
+	}
 	return cfg, nil
 }
 
