@@ -43,6 +43,16 @@ func (p Params) Lookup(field string) (string, bool) {
 	return v, ok
 }
 
+// Host returns the "host" field ready for net.JoinHostPort: trimmed, and an
+// IPv6 literal written in brackets ("[::1]") unbracketed.
+func (p Params) Host() string {
+	h := strings.TrimSpace(p.fields["host"])
+	if len(h) > 2 && h[0] == '[' && h[len(h)-1] == ']' {
+		h = h[1 : len(h)-1]
+	}
+	return h
+}
+
 // Keys returns the field names present, sorted.
 func (p Params) Keys() []string { return slices.Sorted(maps.Keys(p.fields)) }
 

@@ -82,6 +82,10 @@ func TestValidate(t *testing.T) {
 		{"unknown field", map[string]string{"host": "h", "colour": "red"}, `"colour" is not a field of this type (fields: host, password, port)`},
 		{"unknown option", map[string]string{"host": "h", "options.x": "1"}, `"options.x" is not an option this type accepts (accepted: mode)`},
 		{"invalid utf-8 value", map[string]string{"host": "h\xff"}, "not valid UTF-8"},
+		{"host with scheme", map[string]string{"host": "https://h"}, "host name or IP address"},
+		{"host with user", map[string]string{"host": "u@h"}, "host name or IP address"},
+		{"host with space", map[string]string{"host": "h x"}, "host name or IP address"},
+		{"bracketed IPv6 host", map[string]string{"host": "[::1]"}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -74,6 +74,9 @@ func (t *Type) Validate(p Params) error {
 			return &FieldError{Type: t.Name, Field: k, Reason: "is not a field of this type (fields: " + list(append(slices.Clone(t.Required), t.Optional...)) + ")"}
 		}
 	}
+	if h, ok := p.Lookup("host"); ok && strings.ContainsAny(h, "/?#@ \t\r\n") {
+		return &FieldError{Type: t.Name, Field: "host", Reason: "must be a host name or IP address (no scheme, path, user or spaces)"}
+	}
 	if v, ok := p.Lookup("port"); ok && strings.TrimSpace(v) != "" {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || n < 1 || n > 65535 {

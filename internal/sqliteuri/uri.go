@@ -17,6 +17,10 @@ func Build(path string, params url.Values) string {
 	if path == Memory {
 		b.WriteString(Memory)
 	} else {
+		if strings.HasPrefix(path, "//") {
+			// "file://x" would name an authority: "//x" is the file "/x".
+			path = "/" + strings.TrimLeft(path, "/")
+		}
 		b.WriteString((&url.URL{Path: path}).EscapedPath())
 	}
 	if len(params) > 0 {

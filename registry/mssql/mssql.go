@@ -105,7 +105,7 @@ func Config(p registry.Params) (msdsn.Config, error) {
 	}
 	u := url.URL{
 		Scheme:   "sqlserver",
-		Host:     net.JoinHostPort(p.Get("host"), strconv.Itoa(p.Port(1433))),
+		Host:     net.JoinHostPort(p.Host(), strconv.Itoa(p.Port(1433))),
 		RawQuery: q.Encode(),
 	}
 	cfg, err := msdsn.Parse(u.String())

@@ -61,7 +61,7 @@ func Config(p registry.Params) (*gomysql.Config, error) {
 	cfg.User = p.Get("user_name")
 	cfg.Passwd = p.Get("password")
 	cfg.Net = "tcp"
-	cfg.Addr = net.JoinHostPort(p.Get("host"), strconv.Itoa(p.Port(3306)))
+	cfg.Addr = net.JoinHostPort(p.Host(), strconv.Itoa(p.Port(3306)))
 	cfg.DBName = p.Get("dbname")
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC

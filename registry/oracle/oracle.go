@@ -105,7 +105,7 @@ func URL(p registry.Params) (*url.URL, error) {
 	return &url.URL{
 		Scheme:   "oracle",
 		User:     url.UserPassword(p.Get("user_name"), p.Get("password")),
-		Host:     net.JoinHostPort(p.Get("host"), strconv.Itoa(p.Port(1521))),
+		Host:     net.JoinHostPort(p.Host(), strconv.Itoa(p.Port(1521))),
 		Path:     "/" + p.Get("dbname"),
 		RawQuery: q.Encode(),
 	}, nil
