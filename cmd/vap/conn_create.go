@@ -110,10 +110,11 @@ func connFromFlags(a *app, name, typ string, sets, secrets []string) (*store.Con
 		return nil, err
 	}
 	conn := &store.Connection{Name: name, Type: typ}
-	for _, s := range sets {
+	for i, s := range sets {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok || k == "" {
-			return nil, usagef("--set wants FIELD=VALUE, got %q", k)
+			// Not echoed: a mistyped "--set password:…" must not print the value.
+			return nil, usagef("--set wants FIELD=VALUE (the --set number %d has no field name and '=')", i+1)
 		}
 		conn.Set(k, v, false)
 	}

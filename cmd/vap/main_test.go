@@ -109,6 +109,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"conn", "create"}, "give -f FILE"},
 		{[]string{"conn", "create", "x", "--type", "sqlite", "-f", "p.json"}, "not both"},
 		{[]string{"conn", "create", "x", "--type", "sqlite", "--set", "=v"}, "--set wants FIELD=VALUE"},
+		{[]string{"conn", "create", "x", "--type", "mysql", "--set", "password:hunter2-typo"}, "--set number 1 has no"},
 		{[]string{"query", "x", "SELECT 1", "--format", "xml"}, "--format must be"},
 		{[]string{"conn", "show"}, "accepts 1 arg"},
 		{[]string{"conn", "create", "--bogus"}, "unknown flag"},
@@ -116,6 +117,9 @@ func TestUsageErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			_, errs, code := cli(t, home, "", tc.args...)
+			if strings.Contains(errs, "hunter2") {
+				t.Fatal("a mistyped argument was echoed")
+			}
 			if code != 2 || !strings.Contains(errs, tc.want) {
 				t.Fatalf("code %d, stderr %q, want 2 and %q", code, errs, tc.want)
 			}
