@@ -21,6 +21,8 @@ var (
 	// ErrDecrypt is matched when a stored secret cannot be opened: wrong
 	// keyset, tampered ciphertext, or a ciphertext moved to another field.
 	ErrDecrypt = errors.New("store: cannot decrypt secret")
+	// ErrClosed is returned by every Store method called after Close.
+	ErrClosed = errors.New("store: the store is closed")
 )
 
 // NotFoundError is the missing-name error. Its text is the platform's, word

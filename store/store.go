@@ -22,6 +22,7 @@ type Store struct {
 	cfg config
 
 	mu      sync.Mutex
+	closed  bool
 	backend Backend
 	handle  *keyset.Handle
 	sealer  *sealer
@@ -81,6 +82,9 @@ func Open(opts ...Option) *Store {
 func (s *Store) init(ctx context.Context) (Backend, *sealer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return nil, nil, ErrClosed
+	}
 	if s.sealer == nil {
 		h, err := s.loadKeyset()
 		if err != nil {
@@ -173,6 +177,9 @@ func (s *Store) fromEnv(name string) (*Connection, bool, error) {
 // Resolve returns connection name with its secrets decrypted: from
 // VAP_CONN_<NAME> when set, else from the store.
 func (s *Store) Resolve(ctx context.Context, name string) (*Connection, error) {
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	if c, ok, err := s.fromEnv(name); ok {
 		return c, err
 	}
@@ -184,6 +191,9 @@ func (s *Store) Resolve(ctx context.Context, name string) (*Connection, error) {
 // backend is a Watcher no round trip either (the answer is cached until the
 // backend reports a change).
 func (s *Store) Version(ctx context.Context, name string) (int64, error) {
+	if err := s.checkOpen(); err != nil {
+		return 0, err
+	}
 	if _, ok, err := s.fromEnv(name); ok {
 		return 0, err
 	}
@@ -279,6 +289,9 @@ func (s *Store) Update(ctx context.Context, c *Connection) error {
 // prepareWrite validates a copy of c and seals it into a record for the
 // backend. Nothing is written.
 func (s *Store) prepareWrite(ctx context.Context, c *Connection) (Backend, *Record, error) {
+	if err := s.checkOpen(); err != nil {
+		return nil, nil, err
+	}
 	cc := c.Clone()
 	if err := Validate(cc, s.cfg.reg); err != nil {
 		return nil, nil, err
@@ -307,8 +320,17 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 // Registry returns the registry the store validates against.
 func (s *Store) Registry() *registry.Registry { return s.cfg.reg }
 
-// Close closes the backend.
+// Close stops watching and closes the backend. Every later call fails with
+// ErrClosed (a second Close returns nil): a closed Store never opens another
+// backend.
 func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
 	s.versions.stop()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -318,6 +340,16 @@ func (s *Store) Close() error {
 	err := s.backend.Close()
 	s.backend = nil
 	return err
+}
+
+// checkOpen returns ErrClosed after Close.
+func (s *Store) checkOpen() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	return nil
 }
 
 func (s *Store) sealRecord(sl *sealer, c *Connection) (*Record, error) {

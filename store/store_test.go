@@ -209,7 +209,9 @@ func TestNoPlaintextSecretOnDisk(t *testing.T) {
 	scan() // while open: WAL included
 	st.Close()
 	scan()
-	if got, err := st.Get(ctx, "custom"); err != nil || got.Get("user_name") != secrets[1] {
+	re := store.Open(store.WithHome(home), noEnv)
+	defer re.Close()
+	if got, err := re.Get(ctx, "custom"); err != nil || got.Get("user_name") != secrets[1] {
 		t.Fatalf("reopen: %v", err)
 	}
 }

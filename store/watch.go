@@ -41,6 +41,7 @@ type versionCache struct {
 	live        bool   // a watch is running and has not failed
 	running     bool   // a watch goroutine exists
 	unsupported bool   // the backend said ErrWatchUnsupported
+	stopped     bool   // stop was called: never watch again
 	gen         uint64 // moves on every report; a lookup caches only if it did not move
 	retryAt     time.Time
 	versions    map[string]int64
@@ -79,7 +80,7 @@ func (vc *versionCache) version(ctx context.Context, b Backend, name string) (in
 // no watch is running.
 func (vc *versionCache) startLocked(b Backend) {
 	w, ok := b.(Watcher)
-	if !ok || vc.running || vc.unsupported || time.Now().Before(vc.retryAt) {
+	if !ok || vc.running || vc.unsupported || vc.stopped || time.Now().Before(vc.retryAt) {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -125,9 +126,11 @@ func (vc *versionCache) invalidate(name string) {
 	delete(vc.versions, name)
 }
 
-// stop ends the watch and waits for it, and forgets everything.
+// stop ends the watch and waits for it, and forgets everything. No watch
+// starts after it (the Store is closed).
 func (vc *versionCache) stop() {
 	vc.mu.Lock()
+	vc.stopped = true
 	cancel, done := vc.cancel, vc.done
 	vc.cancel, vc.done = nil, nil
 	vc.mu.Unlock()
