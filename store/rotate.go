@@ -22,6 +22,10 @@ var ErrKeyInUse = errors.New("store: key is still in use")
 // file already holds the new key before any secret uses it, and the
 // re-encryption commits all or nothing. Retire old keys with RetireKey.
 //
+// The whole rotation, from reading the keyset file to the re-encryption's
+// commit, holds an exclusive lock on the file (flock on keyset.json.lock),
+// so concurrent rotations on one host run one after the other and each
+// writes every key the file held plus its new one: no key is ever lost.
 // Processes that share the store load the new keyset file when they meet a
 // secret their keyset cannot open. A keyset given with WithKeyset or
 // VAP_KEYSET cannot be written back: rotate it with AddPrimaryKey, publish
@@ -34,8 +38,14 @@ func (s *Store) RotateKey(ctx context.Context) (KeyInfo, error) {
 	if err != nil {
 		return KeyInfo{}, fmt.Errorf("%w: rotate: %w", ErrKeyset, err)
 	}
+	unlock, err := lockKeysetFile(ctx, path)
+	if err != nil {
+		return KeyInfo{}, err
+	}
+	defer unlock()
 	// Start from the file, not from memory: another process may have
-	// rotated since this store loaded it.
+	// rotated since this store loaded it. The new keyset is the file's keys
+	// plus the new one.
 	cur, err := LoadKeysetFile(path)
 	if err != nil {
 		return KeyInfo{}, err
@@ -48,7 +58,7 @@ func (s *Store) RotateKey(ctx context.Context) (KeyInfo, error) {
 		return KeyInfo{}, err
 	}
 	if err := s.Reencrypt(ctx, h); err != nil {
-		return KeyInfo{}, fmt.Errorf("%w (the new key %d is in the keyset file and every secret is still readable with it; run the rotation again)", err, id)
+		return KeyInfo{}, fmt.Errorf("%w (the keyset file now holds the new primary key %d beside every key it held before; the re-encryption changed no stored secret; run the rotation again)", err, id)
 	}
 	return KeyInfo{ID: id, Primary: true, Status: keyset.Enabled.String()}, nil
 }
@@ -129,6 +139,11 @@ func (s *Store) RetireKey(ctx context.Context, id uint32) error {
 	if err != nil {
 		return fmt.Errorf("%w: retire: %w", ErrKeyset, err)
 	}
+	unlock, err := lockKeysetFile(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	cur, err := LoadKeysetFile(path)
 	if err != nil {
 		return err

@@ -1,0 +1,45 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
+
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+	"time"
+)
+
+// keysetLockPoll is how often a waiting lockKeysetFile tries again.
+const keysetLockPoll = 10 * time.Millisecond
+
+// lockKeysetFile takes an exclusive lock shared by every process on the
+// host: flock(2) on path+".lock" (created mode 0600 when missing). It waits
+// while another process holds it, until ctx ends. The returned function
+// releases it.
+func lockKeysetFile(ctx context.Context, path string) (unlock func(), err error) {
+	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("%w: lock the keyset file: %v", ErrKeyset, err)
+	}
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return func() {
+				syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+				f.Close()
+			}, nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
+			f.Close()
+			return nil, fmt.Errorf("%w: lock the keyset file: %v", ErrKeyset, err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, fmt.Errorf("%w: waiting for another process's key rotation: %w", ErrKeyset, ctx.Err())
+		case <-time.After(keysetLockPoll):
+		}
+	}
+}
