@@ -38,12 +38,16 @@ type Backend interface {
 	Version(ctx context.Context, name string) (int64, error)
 	// List returns every record, sorted by name.
 	List(ctx context.Context) ([]*Record, error)
-	// Insert stores r with version 1, or fails with ErrExists.
+	// Insert stores r and sets r.Version to the version it wrote, or fails
+	// with ErrExists. A new name starts at version 1; a name that was
+	// deleted continues one above its last version, so a name's versions
+	// never repeat (the driver re-resolves on any change of version).
 	Insert(ctx context.Context, r *Record) error
 	// Update replaces the record whose version is r.Version with r at
 	// r.Version+1, or fails with ErrConflict (version moved) or ErrNotFound.
 	Update(ctx context.Context, r *Record) error
-	// Delete removes the record, or fails with ErrNotFound.
+	// Delete removes the record, keeping its last version for a later
+	// Insert of the name, or fails with ErrNotFound.
 	Delete(ctx context.Context, name string) error
 	// ReplaceAll rewrites every record in one transaction with fn's result,
 	// each at version+1: key rotation uses it. fn sees every record; an error

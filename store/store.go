@@ -248,8 +248,11 @@ func (s *Store) List(ctx context.Context) ([]*Connection, error) {
 	return out, nil
 }
 
-// Create validates c, encrypts its secrets and stores it at version 1. It
-// fails with ErrExists when the name is taken. On success c.Version is 1.
+// Create validates c, encrypts its secrets and stores it: a new name at
+// version 1, a deleted name one above its last version (versions of a name
+// never repeat, so open connectors notice a delete and re-create). It fails
+// with ErrExists when the name is taken. On success c.Version is the stored
+// version.
 func (s *Store) Create(ctx context.Context, c *Connection) error {
 	b, r, err := s.prepareWrite(ctx, c)
 	if err != nil {
@@ -262,7 +265,7 @@ func (s *Store) Create(ctx context.Context, c *Connection) error {
 		}
 		return err
 	}
-	c.Version = 1
+	c.Version = r.Version
 	return nil
 }
 

@@ -30,6 +30,7 @@ type Backend struct {
 	pool    *pgxpool.Pool
 	schema  string
 	table   string // quoted schema.vap_connections
+	tombs   string // quoted schema.vap_tombstones
 	listen  *pgx.ConnConfig
 	secrets []string // the URL's password, scrubbed from errors
 }
@@ -72,6 +73,7 @@ func Open(ctx context.Context, rawURL string) (*Backend, error) {
 		pool:    pool,
 		schema:  schema,
 		table:   pgx.Identifier{schema, "vap_connections"}.Sanitize(),
+		tombs:   pgx.Identifier{schema, "vap_tombstones"}.Sanitize(),
 		listen:  cfg.ConnConfig.Copy(),
 		secrets: secrets,
 	}
@@ -161,20 +163,46 @@ func (b *Backend) List(ctx context.Context) ([]*store.Record, error) {
 	return out, nil
 }
 
-// Insert implements store.Backend.
+// lockName locks name's tombstone row (creating it at version 0) for the
+// rest of tx, and returns the last version a deleted record of that name
+// had.
+func (b *Backend) lockName(ctx context.Context, tx pgx.Tx, name string) (int64, error) {
+	var last int64
+	err := tx.QueryRow(ctx, `INSERT INTO `+b.tombs+` (name, version) VALUES ($1, 0)
+		ON CONFLICT (name) DO UPDATE SET version = `+b.tombs+`.version RETURNING version`, []byte(name)).Scan(&last)
+	return last, err
+}
+
+// Insert implements store.Backend. A name deleted before continues one above
+// its last version.
 func (b *Backend) Insert(ctx context.Context, r *store.Record) error {
 	fields, err := json.Marshal(r.Fields)
 	if err != nil {
 		return err
 	}
-	tag, err := b.pool.Exec(ctx, `INSERT INTO `+b.table+` (name, type, fields, version, created_at, updated_at)
-		VALUES ($1, $2, $3, 1, now(), now()) ON CONFLICT (name) DO NOTHING`, []byte(r.Name), r.Type, string(fields))
+	tx, err := b.pool.Begin(ctx)
 	if err != nil {
 		return b.fail("insert", err)
 	}
-	if tag.RowsAffected() == 0 {
+	defer tx.Rollback(ctx)
+	last, err := b.lockName(ctx, tx, r.Name)
+	if err != nil {
+		return b.fail("insert", err)
+	}
+	var v int64
+	err = tx.QueryRow(ctx, `INSERT INTO `+b.table+` (name, type, fields, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, now(), now()) ON CONFLICT (name) DO NOTHING RETURNING version`,
+		[]byte(r.Name), r.Type, string(fields), last+1).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return store.ErrExists
 	}
+	if err != nil {
+		return b.fail("insert", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return b.fail("insert", err)
+	}
+	r.Version = v
 	return nil
 }
 
@@ -203,14 +231,30 @@ func (b *Backend) Update(ctx context.Context, r *store.Record) error {
 	}
 }
 
-// Delete implements store.Backend.
+// Delete implements store.Backend. It keeps the record's last version in
+// its tombstone, in the same transaction, for Insert to continue from.
 func (b *Backend) Delete(ctx context.Context, name string) error {
-	tag, err := b.pool.Exec(ctx, `DELETE FROM `+b.table+` WHERE name = $1`, []byte(name))
+	tx, err := b.pool.Begin(ctx)
 	if err != nil {
 		return b.fail("delete", err)
 	}
-	if tag.RowsAffected() == 0 {
+	defer tx.Rollback(ctx)
+	if _, err := b.lockName(ctx, tx, name); err != nil {
+		return b.fail("delete", err)
+	}
+	var v int64
+	err = tx.QueryRow(ctx, `DELETE FROM `+b.table+` WHERE name = $1 RETURNING version`, []byte(name)).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return &store.NotFoundError{Name: name}
+	}
+	if err != nil {
+		return b.fail("delete", err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE `+b.tombs+` SET version = greatest(version, $2) WHERE name = $1`, []byte(name), v); err != nil {
+		return b.fail("delete", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return b.fail("delete", err)
 	}
 	return nil
 }

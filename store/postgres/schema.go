@@ -11,7 +11,7 @@ import (
 )
 
 // schemaVersion is the version of the store's tables this package writes.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // NotifyChannel is the channel every store's trigger notifies. The payload
 // is a JSON object {"schema": …, "name": <hex of the name>}; "name" is left
@@ -50,6 +50,15 @@ var migrations = [][]string{{
 		FOR EACH ROW EXECUTE FUNCTION %[1]s.vap_notify()`,
 	`CREATE TRIGGER vap_connections_truncate AFTER TRUNCATE ON %[1]s.vap_connections
 		FOR EACH STATEMENT EXECUTE FUNCTION %[1]s.vap_notify()`,
+}, {
+	// One row per name ever inserted: the last version of a deleted name
+	// (0 while it was never deleted). A re-created name continues above it,
+	// so a name's versions never repeat. Insert and Delete lock the name's
+	// row first, which orders them per name.
+	`CREATE TABLE %[1]s.vap_tombstones (
+		name    bytea PRIMARY KEY,
+		version bigint NOT NULL
+	)`,
 }}
 
 // migrate creates the schema and its tables, or brings them up to

@@ -30,8 +30,10 @@ func init() {
 	}, "sqlite", "file")
 }
 
-const schemaVersion = 1
+const schemaVersion = 2
 
+// migrations[i] brings the schema from version i (PRAGMA user_version) to
+// i+1.
 var migrations = []string{
 	`CREATE TABLE IF NOT EXISTS vap_connections (
 		name       TEXT PRIMARY KEY NOT NULL,
@@ -40,6 +42,12 @@ var migrations = []string{
 		version    INTEGER NOT NULL,
 		created_at TEXT NOT NULL,
 		updated_at TEXT NOT NULL
+	)`,
+	// The last version of each deleted name: a re-created name continues
+	// above it, so a name's versions never repeat.
+	`CREATE TABLE IF NOT EXISTS vap_tombstones (
+		name    TEXT PRIMARY KEY NOT NULL,
+		version INTEGER NOT NULL
 	)`,
 }
 
@@ -174,7 +182,8 @@ func (b *Backend) List(ctx context.Context) ([]*store.Record, error) {
 	return out, rows.Err()
 }
 
-// Insert implements store.Backend.
+// Insert implements store.Backend. A name deleted before continues one above
+// its tombstone's version.
 func (b *Backend) Insert(ctx context.Context, r *store.Record) error {
 	fields, err := json.Marshal(r.Fields)
 	if err != nil {
@@ -186,15 +195,27 @@ func (b *Backend) Insert(ctx context.Context, r *store.Record) error {
 		return fmt.Errorf("store/sqlite: insert: %w", err)
 	}
 	defer tx.Rollback()
+	var last int64
+	err = tx.QueryRowContext(ctx, `SELECT version FROM vap_tombstones WHERE name = ?`, r.Name).Scan(&last)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store/sqlite: insert: %w", err)
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO vap_connections (name, type, fields, version, created_at, updated_at)
-		VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (name) DO NOTHING`, r.Name, r.Type, string(fields), now, now)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`, r.Name, r.Type, string(fields), last+1, now, now)
 	if err != nil {
 		return fmt.Errorf("store/sqlite: insert: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return store.ErrExists
 	}
-	return tx.Commit()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM vap_tombstones WHERE name = ?`, r.Name); err != nil {
+		return fmt.Errorf("store/sqlite: insert: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store/sqlite: insert: %w", err)
+	}
+	r.Version = last + 1
+	return nil
 }
 
 // Update implements store.Backend.
@@ -223,14 +244,28 @@ func (b *Backend) Update(ctx context.Context, r *store.Record) error {
 	return tx.Commit()
 }
 
-// Delete implements store.Backend.
+// Delete implements store.Backend. It keeps the record's last version in a
+// tombstone, in the same transaction, for Insert to continue from.
 func (b *Backend) Delete(ctx context.Context, name string) error {
-	res, err := b.db.ExecContext(ctx, `DELETE FROM vap_connections WHERE name = ?`, name)
+	tx, err := b.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store/sqlite: delete: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	defer tx.Rollback()
+	var v int64
+	err = tx.QueryRowContext(ctx, `DELETE FROM vap_connections WHERE name = ? RETURNING version`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
 		return &store.NotFoundError{Name: name}
+	}
+	if err != nil {
+		return fmt.Errorf("store/sqlite: delete: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO vap_tombstones (name, version) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET version = max(version, excluded.version)`, name, v); err != nil {
+		return fmt.Errorf("store/sqlite: delete: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store/sqlite: delete: %w", err)
 	}
 	return nil
 }

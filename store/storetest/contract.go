@@ -262,10 +262,31 @@ func testDelete(t *testing.T, b store.Backend) {
 		t.Fatalf("second Delete: %v", err)
 	}
 	mustGet(t, b, "kept")
-	// The name can be used again, from version 1.
-	mustInsert(t, b, record("gone", nil))
-	if got := mustGet(t, b, "gone"); got.Version != 1 {
-		t.Fatalf("re-created record at version %d", got.Version)
+	// The name can be used again; a re-created name continues above its old
+	// version, so a connector holding the old version notices.
+	re := record("gone", nil)
+	mustInsert(t, b, re)
+	if got := mustGet(t, b, "gone"); got.Version != 2 || re.Version != 2 {
+		t.Fatalf("re-created record at version %d, Insert reported %d; want 2 (above the deleted version 1)", got.Version, re.Version)
+	}
+	upd := record("gone", nil)
+	upd.Version = 2
+	if err := b.Update(ctx(t), upd); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Delete(ctx(t), "gone"); err != nil {
+		t.Fatal(err)
+	}
+	re = record("gone", nil)
+	mustInsert(t, b, re)
+	if v, err := b.Version(ctx(t), "gone"); err != nil || v != 4 || re.Version != 4 {
+		t.Fatalf("re-created after reaching version 3: Version %d (%v), Insert reported %d; want 4", v, err, re.Version)
+	}
+	// A name never deleted still starts at 1, and Insert says so.
+	fresh := record("fresh", nil)
+	mustInsert(t, b, fresh)
+	if fresh.Version != 1 {
+		t.Fatalf("Insert of a new name reported version %d, want 1", fresh.Version)
 	}
 }
 

@@ -1,0 +1,57 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/sqlite"
+)
+
+// TestMigrateFromSchema1 opens a store file written by a vap whose schema
+// had no tombstones (PRAGMA user_version 1): the migration keeps the
+// records, and a name deleted and re-created afterwards continues above its
+// old version.
+func TestMigrateFromSchema1(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "store.db")
+	old, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`CREATE TABLE vap_connections (
+			name TEXT PRIMARY KEY NOT NULL, type TEXT NOT NULL, fields TEXT NOT NULL,
+			version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+		`INSERT INTO vap_connections VALUES ('old', 'sqlite', '{"path":{"v":"/x.db"}}', 3, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')`,
+		`PRAGMA user_version = 1`,
+	} {
+		if _, err := old.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Close()
+
+	b, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if v, err := b.Version(ctx, "old"); err != nil || v != 3 {
+		t.Fatalf("after migration: version %d, %v; want the record kept at 3", v, err)
+	}
+	if err := b.Delete(ctx, "old"); err != nil {
+		t.Fatal(err)
+	}
+	r := &store.Record{Name: "old", Type: "sqlite", Fields: map[string]store.SealedField{"path": {Value: "/y.db"}}}
+	if err := b.Insert(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Version != 4 {
+		t.Fatalf("re-created at version %d, want 4", r.Version)
+	}
+}
