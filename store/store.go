@@ -189,7 +189,7 @@ func (s *Store) Resolve(ctx context.Context, name string) (*Connection, error) {
 // Version returns the version a new Resolve would see: 0 for an environment
 // override, else the stored version. It is cheap: no decryption, and when the
 // backend is a Watcher no round trip either (the answer is cached until the
-// backend reports a change).
+// backend reports a change, and for 30 seconds at most).
 func (s *Store) Version(ctx context.Context, name string) (int64, error) {
 	if err := s.checkOpen(); err != nil {
 		return 0, err

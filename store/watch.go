@@ -33,9 +33,22 @@ type Watcher interface {
 // watch failed or ended.
 const watchRetry = time.Second
 
+// versionMaxAge bounds how long a cached version is served: past it,
+// Version asks the backend again even though the watch reported nothing.
+// A watch that is live but deaf (notifications lost by a connection pooler,
+// a session that died silently) can therefore delay a change by at most
+// this much. Tests lower it.
+var versionMaxAge = 30 * time.Second
+
+// cachedVersion is a version and when the backend reported it.
+type cachedVersion struct {
+	v  int64
+	at time.Time
+}
+
 // versionCache holds the versions Store.Version returned while a watch was
 // live. A report for a name removes it; a report of "" or the end of the
-// watch removes everything.
+// watch removes everything; an entry older than versionMaxAge is not used.
 type versionCache struct {
 	mu          sync.Mutex
 	live        bool   // a watch is running and has not failed
@@ -44,23 +57,32 @@ type versionCache struct {
 	stopped     bool   // stop was called: never watch again
 	gen         uint64 // moves on every report; a lookup caches only if it did not move
 	retryAt     time.Time
-	versions    map[string]int64
+	versions    map[string]cachedVersion
 	cancel      context.CancelFunc
 	done        chan struct{}
+	now         func() time.Time // time.Now unless a test sets it
+}
+
+func (vc *versionCache) clock() time.Time {
+	if vc.now != nil {
+		return vc.now()
+	}
+	return time.Now()
 }
 
 // version returns name's version from the cache, or from b (caching it when
 // a watch is live and reported nothing meanwhile).
 func (vc *versionCache) version(ctx context.Context, b Backend, name string) (int64, error) {
 	vc.mu.Lock()
-	if v, ok := vc.versions[name]; ok && vc.live {
+	if e, ok := vc.versions[name]; ok && vc.live && vc.clock().Sub(e.at) < versionMaxAge {
 		vc.mu.Unlock()
-		return v, nil
+		return e.v, nil
 	}
 	vc.startLocked(b)
 	live, gen := vc.live, vc.gen
 	vc.mu.Unlock()
 
+	asked := vc.clock()
 	v, err := b.Version(ctx, name)
 	if err != nil {
 		return 0, err
@@ -68,9 +90,9 @@ func (vc *versionCache) version(ctx context.Context, b Backend, name string) (in
 	vc.mu.Lock()
 	if live && vc.live && vc.gen == gen {
 		if vc.versions == nil {
-			vc.versions = map[string]int64{}
+			vc.versions = map[string]cachedVersion{}
 		}
-		vc.versions[name] = v
+		vc.versions[name] = cachedVersion{v: v, at: asked}
 	}
 	vc.mu.Unlock()
 	return v, nil

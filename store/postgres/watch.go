@@ -4,8 +4,19 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+)
+
+// The listening session is checked with a round trip after every
+// watchHeartbeat without a notification; when the check does not answer
+// within watchPingTimeout the watch ends, so a session that died silently
+// (a half-open TCP connection, a NAT that dropped it) cannot leave the
+// store's version cache stale. Tests lower them.
+var (
+	watchHeartbeat   = 10 * time.Second
+	watchPingTimeout = 5 * time.Second
 )
 
 // WatchApplicationName is the application_name of the session Watch
@@ -20,8 +31,9 @@ func WatchApplicationName(schema string) string {
 
 // Watch implements store.Watcher with LISTEN on a dedicated connection: the
 // table's trigger NOTIFYs on every committed change, and PostgreSQL delivers
-// the notification to every listener right after the commit. The channel
-// closes when ctx is done or the connection fails.
+// the notification to every listener right after the commit. The session is
+// pinged after watchHeartbeat of silence. The channel closes when ctx is
+// done, the connection fails or a ping gets no answer in watchPingTimeout.
 func (b *Backend) Watch(ctx context.Context) (<-chan string, error) {
 	conn, err := pgx.ConnectConfig(ctx, b.listen)
 	if err != nil {
@@ -36,7 +48,19 @@ func (b *Backend) Watch(ctx context.Context) (<-chan string, error) {
 		defer close(ch)
 		defer conn.Close(context.Background())
 		for {
-			n, err := conn.WaitForNotification(ctx)
+			wctx, cancel := context.WithTimeout(ctx, watchHeartbeat)
+			n, err := conn.WaitForNotification(wctx)
+			cancel()
+			if err != nil && ctx.Err() == nil && wctx.Err() != nil {
+				// Silence: prove the session still answers.
+				pctx, cancel := context.WithTimeout(ctx, watchPingTimeout)
+				err := conn.Ping(pctx)
+				cancel()
+				if err != nil {
+					return
+				}
+				continue
+			}
 			if err != nil {
 				return
 			}
