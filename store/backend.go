@@ -78,6 +78,26 @@ func RegisterBackend(open OpenBackendFunc, schemes ...string) {
 	}
 }
 
+// LocalBackend is an optional Backend interface: Local reports whether the
+// store lives in a local file only this host uses (the embedded SQLite
+// store). A Store creates a keyset of its own only for a local store.
+type LocalBackend interface {
+	Local() bool
+}
+
+// IsLocalURL reports whether rawURL names the embedded SQLite store (a bare
+// path, ":memory:", sqlite:// or file://) rather than a shared server.
+func IsLocalURL(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil && strings.Contains(rawURL, "://") {
+		return false
+	}
+	if err != nil || u.Scheme == "" || len(u.Scheme) == 1 {
+		return true
+	}
+	return u.Scheme == "sqlite" || u.Scheme == "file"
+}
+
 // OpenBackend opens the backend registered for rawURL's scheme. A bare path
 // is an embedded SQLite store file. Errors never repeat the URL, which may
 // carry a password.

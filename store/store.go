@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,7 +153,31 @@ func (s *Store) loadKeyset() (*keyset.Handle, error) {
 	if err != nil {
 		return nil, err
 	}
-	return LoadOrCreateKeysetFile(filepath.Join(h, KeysetFileName))
+	path := filepath.Join(h, KeysetFileName)
+	hd, err := LoadKeysetFile(path)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return hd, err
+	}
+	if !s.localStore() {
+		return nil, errNoSharedKeyset
+	}
+	return LoadOrCreateKeysetFile(path)
+}
+
+// errNoSharedKeyset refuses to mint a keyset for a shared store: secrets
+// sealed with it would be unreadable to everyone else.
+var errNoSharedKeyset = fmt.Errorf("%w: no keyset is configured and the store is not a local file (VAP_STORE names a shared store), so vap will not create a key nobody else has; give the store's keyset with %s (a keyset file) or %s (its JSON), or put it at $VAP_HOME/%s",
+	ErrKeyset, EnvKeysetFile, EnvKeyset, KeysetFileName)
+
+// localStore reports whether the store is a local file (the embedded SQLite
+// store), the only kind for which a missing keyset is created.
+func (s *Store) localStore() bool {
+	if s.cfg.backend != nil {
+		l, ok := s.cfg.backend.(LocalBackend)
+		return ok && l.Local()
+	}
+	u, err := s.storeURL()
+	return err == nil && IsLocalURL(u)
 }
 
 // fromEnv returns the VAP_CONN_<NAME> override, if any.

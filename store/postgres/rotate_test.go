@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 
 	"github.com/vapsql/vap/store"
@@ -15,6 +16,10 @@ func TestRotateOnSharedStore(t *testing.T) {
 	ctx := context.Background()
 	u := storeURL(t, tempSchema(t))
 	home := t.TempDir()
+	// A shared store gets no keyset made up on the fly: provision it.
+	if _, err := store.LoadOrCreateKeysetFile(filepath.Join(home, store.KeysetFileName)); err != nil {
+		t.Fatal(err)
+	}
 	open := func() *store.Store {
 		st := store.Open(store.WithURL(u), store.WithHome(home), store.WithoutEnvOverrides(),
 			store.WithLookupEnv(func(string) (string, bool) { return "", false }))

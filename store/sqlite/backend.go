@@ -57,7 +57,14 @@ type Backend struct {
 	memory bool // a private in-memory database: nothing else can change it
 }
 
-var _ store.Backend = (*Backend)(nil)
+var (
+	_ store.Backend      = (*Backend)(nil)
+	_ store.LocalBackend = (*Backend)(nil)
+)
+
+// Local implements store.LocalBackend: a SQLite store is a local file (or
+// private memory), so a Store may create a keyset for it.
+func (b *Backend) Local() bool { return true }
 
 // Open opens (creating it, mode 0600, when missing) the store file at path and
 // migrates its schema.
