@@ -73,12 +73,7 @@ func TestRealDriverConnUnwrapped(t *testing.T) {
 	ctx := context.Background()
 	st := testenv.Store(t)
 	testenv.Put(t, st, "lite", "sqlite", map[string]string{"path": filepath.Join(t.TempDir(), "x.db")})
-	conn, err := vapdriver.NewConnector("lite", vapdriver.WithStore(st))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(conn)
-	defer db.Close()
+	db := testenv.OpenDB(t, st, "lite")
 	c, err := db.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -132,12 +127,7 @@ func TestResolvedOncePerOpen(t *testing.T) {
 	if err := st.Create(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	conn, err := vapdriver.NewConnector("lite", vapdriver.WithStore(st))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(conn)
-	defer db.Close()
+	db := testenv.OpenDB(t, st, "lite")
 	db.SetMaxIdleConns(0) // every query opens a physical connection
 	file := func() string {
 		var f string
@@ -191,15 +181,10 @@ func TestPostgres(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.conn, func(t *testing.T) {
-			conn, err := vapdriver.NewConnector(tc.conn, vapdriver.WithStore(st))
-			if err != nil {
-				t.Fatal(err)
-			}
-			db := sql.OpenDB(conn)
-			defer db.Close()
+			db := testenv.OpenDB(t, st, tc.conn)
 			var user, dbname, app string
 			var ssl bool
-			err = db.QueryRowContext(ctx, `SELECT current_user, current_database(), current_setting('application_name'),
+			err := db.QueryRowContext(ctx, `SELECT current_user, current_database(), current_setting('application_name'),
 				coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)`).Scan(&user, &dbname, &app, &ssl)
 			if err != nil {
 				t.Fatal(err)
@@ -226,12 +211,7 @@ func TestMySQL(t *testing.T) {
 	ctx := context.Background()
 	st := testenv.Store(t)
 	testenv.Put(t, st, "maria", "mysql", map[string]string{"host": "127.0.0.1", "user_name": "root", "dbname": "test"})
-	conn, err := vapdriver.NewConnector("maria", vapdriver.WithStore(st))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(conn)
-	defer db.Close()
+	db := testenv.OpenDB(t, st, "maria")
 	var dbname string
 	var now any
 	if err := db.QueryRowContext(ctx, "SELECT database(), NOW()").Scan(&dbname, &now); err != nil {

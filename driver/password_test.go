@@ -2,14 +2,12 @@ package driver_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	vapdriver "github.com/vapsql/vap/driver"
 	"github.com/vapsql/vap/internal/testenv"
 	"github.com/vapsql/vap/store"
 )
@@ -27,19 +25,15 @@ func mysqlLiteral(s string) string {
 
 func pgLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-// openVap opens connection name on st and checks who we are.
+// whoami opens connection name on st and asks who we are.
 func whoami(t *testing.T, st *store.Store, name, query string) (string, error) {
 	t.Helper()
-	conn, err := vapdriver.NewConnector(name, vapdriver.WithStore(st))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(conn)
+	db := testenv.OpenDB(t, st, name)
 	defer db.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var who string
-	err = db.QueryRowContext(ctx, query).Scan(&who)
+	err := db.QueryRowContext(ctx, query).Scan(&who)
 	return who, err
 }
 
@@ -73,12 +67,7 @@ func TestHardPasswordMariaDB(t *testing.T) {
 
 	// A new password, stored while a *sql.DB is open, is used by the
 	// physical connections opened after the update.
-	conn, err := vapdriver.NewConnector("good", vapdriver.WithStore(st))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(conn)
-	defer db.Close()
+	db := testenv.OpenDB(t, st, "good")
 	db.SetMaxIdleConns(0)
 	if err := db.Ping(); err != nil {
 		t.Fatal(err)

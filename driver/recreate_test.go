@@ -3,7 +3,6 @@ package driver_test
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"net/url"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	vapdriver "github.com/vapsql/vap/driver"
 	"github.com/vapsql/vap/internal/testenv"
 	"github.com/vapsql/vap/store"
 	_ "github.com/vapsql/vap/store/postgres" // the shared store case
@@ -68,12 +66,7 @@ func TestRecreatedConnectionPickedUp(t *testing.T) {
 			dir := t.TempDir()
 			a, b := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
 			testenv.Put(t, st, "recreated", "sqlite", map[string]string{"path": a})
-			conn, err := vapdriver.NewConnector("recreated", vapdriver.WithStore(st))
-			if err != nil {
-				t.Fatal(err)
-			}
-			db := sql.OpenDB(conn)
-			defer db.Close()
+			db := testenv.OpenDB(t, st, "recreated")
 			db.SetMaxIdleConns(0) // every query opens a new physical connection
 			file := func() string {
 				t.Helper()

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	vapdriver "github.com/vapsql/vap/driver"
 	"github.com/vapsql/vap/internal/testenv"
 	"github.com/vapsql/vap/registry"
 	"github.com/vapsql/vap/registry/databricks"
@@ -224,12 +223,7 @@ func open(t *testing.T, name string, fields map[string]string, opts ...databrick
 		store.WithLookupEnv(func(string) (string, bool) { return "", false }), store.WithRegistry(reg))
 	t.Cleanup(func() { st.Close() })
 	testenv.Put(t, st, name, "databricks", fields)
-	c, err := vapdriver.NewConnector(name, vapdriver.WithStore(st))
-	if err != nil {
-		t.Fatalf("connector: %v", err)
-	}
-	db := sql.OpenDB(c)
-	t.Cleanup(func() { db.Close() })
+	db := testenv.OpenDB(t, st, name)
 	return db
 }
 

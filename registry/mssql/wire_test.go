@@ -2,7 +2,6 @@ package mssql_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"net"
 	"strconv"
@@ -11,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	vapdriver "github.com/vapsql/vap/driver"
 	"github.com/vapsql/vap/internal/testenv"
 	"github.com/vapsql/vap/internal/wire"
 )
@@ -103,15 +101,10 @@ func ping(t *testing.T, fields map[string]string, typ string) error {
 	st := testenv.Store(t)
 	name := "mssql wire " + typ
 	testenv.Put(t, st, name, typ, fields)
-	c, err := vapdriver.NewConnector(name, vapdriver.WithStore(st))
-	if err != nil {
-		t.Fatalf("connector: %v", err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
+	db := testenv.OpenDB(t, st, name)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err = db.PingContext(ctx)
+	err := db.PingContext(ctx)
 	if err == nil {
 		t.Fatal("ping succeeded against a server that hangs up after LOGIN7")
 	}

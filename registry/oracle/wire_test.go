@@ -2,7 +2,6 @@ package oracle_test
 
 import (
 	"context"
-	"database/sql"
 	"net"
 	"strconv"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	vapdriver "github.com/vapsql/vap/driver"
 	"github.com/vapsql/vap/internal/testenv"
 	"github.com/vapsql/vap/internal/wire"
 	"github.com/vapsql/vap/registry/oracle"
@@ -80,15 +78,10 @@ func TestConnectDescriptorOnTheWire(t *testing.T) {
 				fields[k] = v
 			}
 			testenv.Put(t, st, name, "oracle", fields)
-			c, err := vapdriver.NewConnector(name, vapdriver.WithStore(st))
-			if err != nil {
-				t.Fatalf("connector: %v", err)
-			}
-			db := sql.OpenDB(c)
-			defer db.Close()
+			db := testenv.OpenDB(t, st, name)
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			err = db.PingContext(ctx)
+			err := db.PingContext(ctx)
 			if err == nil {
 				t.Fatal("ping succeeded against a listener that hangs up after CONNECT")
 			}
