@@ -30,7 +30,7 @@ func checkBind(e *env) outcome {
 	var vals, dests []any
 	var kinds []string
 	for _, a := range args {
-		cast, ok := e.d.bindCast[a.kind]
+		cast, ok := e.d.BindCast[a.kind]
 		if !ok {
 			continue
 		}
@@ -45,7 +45,7 @@ func checkBind(e *env) outcome {
 	}
 	n := 0
 	for _, a := range args {
-		if _, ok := e.d.bindCast[a.kind]; !ok {
+		if _, ok := e.d.BindCast[a.kind]; !ok {
 			continue
 		}
 		if !a.ok(dests[n]) {

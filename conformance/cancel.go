@@ -43,7 +43,7 @@ func checkDeadline(e *env) outcome {
 // same connection answers the next query at once.
 func longQuery(e *env, what string, deadline time.Duration) outcome {
 	marker := unique("vapconf")
-	q := fmt.Sprintf(e.d.sleep, marker)
+	q := fmt.Sprintf(e.d.Sleep, marker)
 
 	var watch func() (int, error) // how many statements tagged marker run
 	watcher := "the server"
@@ -51,7 +51,7 @@ func longQuery(e *env, what string, deadline time.Duration) outcome {
 	case e.target.Observer != nil:
 		watch = func() (int, error) { return observed(e, marker) }
 		watcher = "the target's observer"
-	case e.d.running != "":
+	case e.d.Running != "":
 		mon, err := e.db.Conn(e.ctx)
 		if err != nil {
 			return failErr("monitor session", e.observe(err))
@@ -137,7 +137,7 @@ func longQuery(e *env, what string, deadline time.Duration) outcome {
 // running counts the other sessions running the statement tagged marker.
 func running(e *env, mon *sql.Conn, marker string) (int, error) {
 	var n int
-	err := mon.QueryRowContext(e.ctx, e.d.running, "%"+marker+"%").Scan(&n)
+	err := mon.QueryRowContext(e.ctx, e.d.Running, "%"+marker+"%").Scan(&n)
 	return n, e.observe(err)
 }
 

@@ -21,7 +21,7 @@ func Check(ctx context.Context, target Target) []Result {
 		e.typ, setupErr = e.st.Registry().Resolve(e.conn.Type)
 	}
 	if setupErr == nil {
-		e.d = dialectFor(e.typ.Name)
+		e.d = e.typ.Dialect
 		e.c, setupErr = vapdriver.NewConnector(target.Name, vapdriver.WithStore(e.st))
 	}
 	e.observe(setupErr)
@@ -42,13 +42,13 @@ func Check(ctx context.Context, target Target) []Result {
 		case c.server && c.id != "ping" && !e.pingOK:
 			o = fail("not run: ping failed")
 		case c.dialect && e.d == nil:
-			o = notProvable(fmt.Sprintf("the suite has no SQL dialect for type %s yet", e.typ.Name))
-		case c.dialect && e.d.na[c.id] != "":
-			o = notApplicable(e.d.na[c.id])
-		case c.dialect && e.d.np[c.id] != "" && !(c.observed && target.Observer != nil):
+			o = notProvable(fmt.Sprintf("type %s declares no SQL dialect (registry.Type.Dialect)", e.typ.Name))
+		case c.dialect && e.d.NA[c.id] != "":
+			o = notApplicable(e.d.NA[c.id])
+		case c.dialect && e.d.NP[c.id] != "" && !(c.observed && target.Observer != nil):
 			// A limit of the database's SQL, stated in the dialect: as good
 			// as declared.
-			o, r.Declared = notProvable(e.d.np[c.id]), true
+			o, r.Declared = notProvable(e.d.NP[c.id]), true
 		default:
 			o = runOne(e, c)
 		}

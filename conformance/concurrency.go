@@ -14,8 +14,8 @@ const (
 // own values and checking it reads them back, inside and outside
 // transactions (where the database has them).
 func checkConcurrency(e *env) outcome {
-	q := fmt.Sprintf("SELECT "+e.d.bindCast["int64"]+", "+e.d.bindCast["text"], e.ph(1), e.ph(2))
-	withTx := e.d.na["tx"] == ""
+	q := fmt.Sprintf("SELECT "+e.d.BindCast["int64"]+", "+e.d.BindCast["text"], e.ph(1), e.ph(2))
+	withTx := e.d.NA["tx"] == ""
 	var wg sync.WaitGroup
 	errs := make(chan string, goroutines)
 	for g := range goroutines {

@@ -20,7 +20,7 @@ type env struct {
 	st     *store.Store
 	conn   *store.Connection // resolved, secrets decrypted
 	typ    *registry.Type
-	d      *dialect // nil when the suite has no SQL for the type
+	d      *registry.Dialect // nil when the suite has no SQL for the type
 	c      *vapdriver.Connector
 	db     *sql.DB
 	pingOK bool

@@ -8,6 +8,8 @@ import (
 	"math/big"
 	"strings"
 	"time"
+
+	"github.com/vapsql/vap/registry"
 )
 
 // kind is one normalized kind: literal values the suite selects, the Go
@@ -113,12 +115,17 @@ func unhex(s string) []byte {
 }
 
 // literal returns the SQL literal of value v of kind k in dialect d.
-func (d *dialect) literal(k, v string) string {
+func literal(d *registry.Dialect, k, v string) string {
+	if d.Literal != nil {
+		if s := d.Literal(k, v); s != "" {
+			return s
+		}
+	}
 	switch k {
 	case "bool":
 		return v
 	case "binary":
-		return d.hexLit(unhex(v))
+		return d.HexLiteral(unhex(v))
 	}
 	return "'" + v + "'"
 }
@@ -137,14 +144,14 @@ func kindChecks() []check {
 }
 
 func checkKind(e *env, k kind) outcome {
-	cast, ok := e.d.cast[k.name]
+	cast, ok := e.d.Cast[k.name]
 	if !ok {
 		return notApplicable("no cast for kind " + k.name)
 	}
 	exprs := make([]string, len(k.values))
 	dests := make([]any, len(k.values))
 	for i, v := range k.values {
-		exprs[i] = fmt.Sprintf(cast, e.d.literal(k.name, v))
+		exprs[i] = fmt.Sprintf(cast, literal(e.d, k.name, v))
 		dests[i] = k.dest()
 	}
 	q := "SELECT " + strings.Join(exprs, ", ")
@@ -161,13 +168,13 @@ func checkKind(e *env, k kind) outcome {
 }
 
 func checkSpecials(e *env) outcome {
-	if len(e.d.specials) == 0 {
-		return notApplicable(e.d.family + " has no NaN or infinity")
+	if len(e.d.Specials) == 0 {
+		return notApplicable(e.d.Family + " has no NaN or infinity")
 	}
 	want := map[string]float64{"NaN": math.NaN(), "+Inf": math.Inf(1), "-Inf": math.Inf(-1)}
 	var names []string
 	for _, n := range []string{"NaN", "+Inf", "-Inf"} {
-		expr, ok := e.d.specials[n]
+		expr, ok := e.d.Specials[n]
 		if !ok {
 			continue
 		}
@@ -184,7 +191,7 @@ func checkSpecials(e *env) outcome {
 	}
 	d := strings.Join(names, ", ")
 	if len(names) < 3 {
-		d += fmt.Sprintf(" (%s has no other special values)", e.d.family)
+		d += fmt.Sprintf(" (%s has no other special values)", e.d.Family)
 	}
 	return pass(d)
 }
@@ -192,7 +199,7 @@ func checkSpecials(e *env) outcome {
 func checkNulls(e *env) outcome {
 	var exprs, names []string
 	for _, k := range kinds {
-		if cast, ok := e.d.cast[k.name]; ok {
+		if cast, ok := e.d.Cast[k.name]; ok {
 			exprs = append(exprs, fmt.Sprintf(cast, "NULL"))
 			names = append(names, k.name)
 		}

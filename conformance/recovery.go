@@ -31,9 +31,9 @@ func checkPoolRecovery(e *env) outcome {
 			return failErr("fill the pool", e.observe(err))
 		}
 		var id int64
-		if err := c.QueryRowContext(e.ctx, e.d.sessionID).Scan(&id); err != nil {
+		if err := c.QueryRowContext(e.ctx, e.d.SessionID).Scan(&id); err != nil {
 			c.Close()
-			return failErr(e.d.sessionID, e.observe(err))
+			return failErr(e.d.SessionID, e.observe(err))
 		}
 		conns = append(conns, c)
 		ids = append(ids, id)
@@ -42,7 +42,7 @@ func checkPoolRecovery(e *env) outcome {
 		c.Close() // back to the pool, idle
 	}
 	for _, id := range ids {
-		if _, err := killer.ExecContext(e.ctx, e.d.kill(id)); err != nil {
+		if _, err := killer.ExecContext(e.ctx, e.d.Kill(id)); err != nil {
 			return failErr("drop a pooled session", e.observe(err))
 		}
 	}
@@ -52,7 +52,7 @@ func checkPoolRecovery(e *env) outcome {
 	}
 	for range 2 {
 		var id int64
-		if err := e.db.QueryRowContext(e.ctx, e.d.sessionID).Scan(&id); err != nil {
+		if err := e.db.QueryRowContext(e.ctx, e.d.SessionID).Scan(&id); err != nil {
 			return failErr("session after recovery", e.observe(err))
 		}
 		for _, old := range ids {

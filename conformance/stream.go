@@ -27,7 +27,7 @@ func heapInUse() uint64 {
 // run it where nothing else allocates in parallel (the package's tests run
 // their targets one after another).
 func checkStream(e *env) outcome {
-	q := e.d.series(streamRows)
+	q := e.d.Series(streamRows)
 	base := heapInUse()
 	rows, err := e.db.QueryContext(e.ctx, q)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 // withTable creates a scratch table, runs fn with its name, and drops it.
 func withTable(e *env, fn func(table string) outcome) outcome {
 	table := unique("vap_conformance_")
-	if _, err := e.db.ExecContext(e.ctx, fmt.Sprintf(e.d.table, table)); err != nil {
+	if _, err := e.db.ExecContext(e.ctx, fmt.Sprintf(e.d.Table, table)); err != nil {
 		return failErr("create a scratch table (the suite needs CREATE TABLE)", e.observe(err))
 	}
 	defer e.db.ExecContext(context.WithoutCancel(e.ctx), "DROP TABLE "+table)
@@ -80,7 +80,7 @@ var levels = []sql.IsolationLevel{sql.LevelReadUncommitted, sql.LevelReadCommitt
 // scratch table in it, and, where the server can tell, reads the level the
 // transaction runs at. A level must be refused at BeginTx, or run at that
 // level or a stricter one (the SQL standard allows stricter): running
-// silently at a weaker level fails. dialect.levelName says what the
+// silently at a weaker level fails. Dialect.LevelName says what the
 // database runs for each request.
 func checkIsolation(e *env) outcome {
 	return withTable(e, func(table string) outcome {
@@ -92,22 +92,22 @@ func checkIsolation(e *env) outcome {
 				refused = append(refused, lvl.String())
 				continue
 			}
-			runs, known := e.d.levelName[lvl]
+			runs, known := e.d.LevelName[lvl]
 			if _, err := count(e, tx, table); err != nil {
 				tx.Rollback()
 				return failErr(fmt.Sprintf("%s: read in the transaction", lvl), err)
 			}
-			if e.d.isolation == "" {
+			if e.d.Isolation == "" {
 				tx.Rollback()
 				if !known || rank(runs) < rank(levelText(lvl)) {
-					return fail(fmt.Sprintf("%s: accepted, but %s would run it at %q", lvl, e.d.family, runs))
+					return fail(fmt.Sprintf("%s: accepted, but %s would run it at %q", lvl, e.d.Family, runs))
 				}
 				accepted = append(accepted, fmt.Sprintf("%s (runs %s)", lvl, runs))
 				continue
 			}
-			time.Sleep(e.d.isolationLag)
+			time.Sleep(e.d.IsolationLag)
 			var got string
-			err = tx.QueryRowContext(e.ctx, e.d.isolation).Scan(&got)
+			err = tx.QueryRowContext(e.ctx, e.d.Isolation).Scan(&got)
 			tx.Rollback()
 			got = strings.ToLower(got)
 			switch {

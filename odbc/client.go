@@ -18,7 +18,14 @@ type Client struct {
 	cfg config
 
 	mu  sync.Mutex
-	dbs map[dbKey]*sql.DB
+	dbs map[dbKey]pool
+}
+
+// pool is one named connection's *sql.DB and its connector, which knows the
+// connection's type.
+type pool struct {
+	db   *sql.DB
+	conn *vapdriver.Connector
 }
 
 type dbKey struct {
@@ -28,7 +35,7 @@ type dbKey struct {
 
 // New returns a Client with opts as its defaults.
 func New(opts ...Option) *Client {
-	c := &Client{cfg: defaultConfig(), dbs: make(map[dbKey]*sql.DB)}
+	c := &Client{cfg: defaultConfig(), dbs: make(map[dbKey]pool)}
 	for _, o := range opts {
 		o.apply(&c.cfg)
 	}
@@ -58,11 +65,11 @@ func Stream(ctx context.Context, query, connName string, args ...any) iter.Seq2[
 // OdbcToRows is the package's OdbcToRows with the Client's options.
 func (c *Client) OdbcToRows(ctx context.Context, query, connName string, args ...any) (*Rows, error) {
 	cfg, args := splitArgs(c.cfg, args)
-	db, err := c.DB(connName, cfg.store)
+	p, err := c.pool(connName, cfg.store)
 	if err != nil {
 		return nil, err
 	}
-	return queryRows(ctx, db, cfg, query, args)
+	return queryRows(ctx, p.db, p.conn.Type(), cfg, query, args)
 }
 
 // Stream runs query on the connection named connName and yields each row,
@@ -73,12 +80,12 @@ func (c *Client) OdbcToRows(ctx context.Context, query, connName string, args ..
 func (c *Client) Stream(ctx context.Context, query, connName string, args ...any) iter.Seq2[Row, error] {
 	cfg, args := splitArgs(c.cfg, args)
 	return func(yield func(Row, error) bool) {
-		db, err := c.DB(connName, cfg.store)
+		p, err := c.pool(connName, cfg.store)
 		if err != nil {
 			yield(Row{}, err)
 			return
 		}
-		streamRows(ctx, db, cfg, query, args, yield)
+		streamRows(ctx, p.db, p.conn.Type(), cfg, query, args, yield)
 	}
 }
 
@@ -86,30 +93,33 @@ func (c *Client) Stream(ctx context.Context, query, connName string, args ...any
 // use: through st when it is not nil, else through the Client's store
 // (WithStore) or the environment's default store.
 func (c *Client) DB(name string, st *store.Store) (*sql.DB, error) {
+	p, err := c.pool(name, st)
+	return p.db, err
+}
+
+// pool returns the pool of the connection named name, opening it on first
+// use; see DB.
+func (c *Client) pool(name string, st *store.Store) (pool, error) {
 	if st == nil {
 		st = c.cfg.store
 	}
 	k := dbKey{st: st, name: name}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if db, ok := c.dbs[k]; ok {
-		return db, nil
+	if p, ok := c.dbs[k]; ok {
+		return p, nil
 	}
-	var db *sql.DB
-	if st == nil {
-		var err error
-		if db, err = sql.Open(vapdriver.Name, name); err != nil {
-			return nil, err
-		}
-	} else {
-		conn, err := vapdriver.NewConnector(name, vapdriver.WithStore(st))
-		if err != nil {
-			return nil, err
-		}
-		db = sql.OpenDB(conn)
+	var opts []vapdriver.Option
+	if st != nil {
+		opts = append(opts, vapdriver.WithStore(st))
 	}
-	c.dbs[k] = db
-	return db, nil
+	conn, err := vapdriver.NewConnector(name, opts...)
+	if err != nil {
+		return pool{}, err
+	}
+	p := pool{db: sql.OpenDB(conn), conn: conn}
+	c.dbs[k] = p
+	return p, nil
 }
 
 // Close closes the Client's pools.
@@ -117,8 +127,8 @@ func (c *Client) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var errs []error
-	for k, db := range c.dbs {
-		errs = append(errs, db.Close())
+	for k, p := range c.dbs {
+		errs = append(errs, p.db.Close())
 		delete(c.dbs, k)
 	}
 	return errors.Join(errs...)
@@ -128,11 +138,11 @@ func (c *Client) Close() error {
 // returns the whole result. Options among args apply (WithStore does not).
 func OdbcToRowsDB(ctx context.Context, db *sql.DB, query string, args ...any) (*Rows, error) {
 	cfg, args := splitArgs(defaultConfig(), args)
-	return queryRows(ctx, db, cfg, query, args)
+	return queryRows(ctx, db, nil, cfg, query, args)
 }
 
 // StreamDB is Stream on db, any *sql.DB.
 func StreamDB(ctx context.Context, db *sql.DB, query string, args ...any) iter.Seq2[Row, error] {
 	cfg, args := splitArgs(defaultConfig(), args)
-	return func(yield func(Row, error) bool) { streamRows(ctx, db, cfg, query, args, yield) }
+	return func(yield func(Row, error) bool) { streamRows(ctx, db, nil, cfg, query, args, yield) }
 }

@@ -3,15 +3,19 @@ package odbc
 import (
 	"context"
 	"database/sql"
+
+	"github.com/vapsql/vap/coltype"
+	"github.com/vapsql/vap/registry"
 )
 
 // genericQuery runs a query through database/sql and normalizes each value:
-// the path for every driver but pgx.
+// the path for every driver but pgx. typ (nil when unknown) classifies the
+// columns.
 //
 // abort cancels ctx; it is called before the rows close when the query ends
 // early, since some drivers (go-sql-driver/mysql) drain the rest of the
 // result on Close.
-func genericQuery(ctx context.Context, abort func(), conn *sql.Conn, fam family, query string, args []any, b *builder) (err error) {
+func genericQuery(ctx context.Context, abort func(), conn *sql.Conn, typ *registry.Type, query string, args []any, b *builder) (err error) {
 	rows, err := conn.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
@@ -26,26 +30,25 @@ func genericQuery(ctx context.Context, abort func(), conn *sql.Conn, fam family,
 	if err != nil {
 		return err
 	}
-	var lengths []int64
-	if fam == famMySQL {
-		lengths = mysqlLengths(rows, len(cts))
+	infos := make([]coltype.Info, len(cts))
+	for j, ct := range cts {
+		infos[j] = coltype.NewInfo(ct.DatabaseTypeName())
+		if l, ok := ct.Length(); ok {
+			infos[j].Length = l
+		}
+		if p, s, ok := ct.DecimalSize(); ok {
+			infos[j].Precision, infos[j].Scale = p, s
+		}
+	}
+	if typ != nil && typ.DescribeColumns != nil {
+		typ.DescribeColumns(rows, infos)
 	}
 	cols := make([]Column, len(cts))
 	specs := make([]colSpec, len(cts))
 	for j, ct := range cts {
-		ti := typeInfo{name: ct.DatabaseTypeName(), length: -1, precision: -1, scale: -1}
-		if l, ok := ct.Length(); ok {
-			ti.length = l
-		}
-		if p, s, ok := ct.DecimalSize(); ok {
-			ti.precision, ti.scale = p, s
-		}
-		if lengths != nil {
-			ti.mysqlBoolLength = lengths[j] == 1
-		}
-		specs[j] = classify(fam, ti)
+		specs[j] = typ.Classify(infos[j])
 		nullable, ok := ct.Nullable()
-		cols[j] = Column{Name: ct.Name(), DatabaseType: ti.name, Kind: specs[j].kind, Nullable: nullable || !ok}
+		cols[j] = Column{Name: ct.Name(), DatabaseType: infos[j].Name, Kind: specs[j].Kind, Nullable: nullable || !ok}
 	}
 	b.start(cols)
 
@@ -57,7 +60,7 @@ func genericQuery(ctx context.Context, abort func(), conn *sql.Conn, fam family,
 	plain := make([]bool, len(cts))
 	for j := range dest {
 		s := &specs[j]
-		plain[j] = (s.kind == KindString || s.kind == KindBytes) && !s.guid && !s.uuid && !s.flexible
+		plain[j] = (s.Kind == KindString || s.Kind == KindBytes) && !s.GUID && !s.UUID && !s.Flexible
 		if plain[j] {
 			dest[j] = &raws[j]
 		} else {

@@ -40,11 +40,11 @@ func appendValue(c *colData, s *colSpec, v any) error {
 		}
 	case KindTime:
 		var t time.Time
-		if t, err = toTime(v, s.time); err == nil {
+		if t, err = toTime(v, s.Time); err == nil {
 			c.appendTime(t)
 		}
 	case KindDecimal:
-		err = appendDecimal(c, v, s.scale)
+		err = appendDecimal(c, v, s.Scale)
 	case KindString:
 		err = appendText(c, v, s)
 	case KindBytes:
@@ -59,7 +59,7 @@ func appendValue(c *colData, s *colSpec, v any) error {
 	case KindAny:
 		c.appendAny(normalizeAny(v))
 	}
-	if err != nil && s.flexible && c.kind != KindAny {
+	if err != nil && s.Flexible && c.kind != KindAny {
 		c.toAny()
 		c.appendAny(normalizeAny(v))
 		return nil
@@ -150,7 +150,7 @@ func toInt64(v any, s *colSpec) (int64, error) {
 		}
 		return 0, nil
 	case []byte:
-		if s.bit {
+		if s.Bit {
 			if len(x) > 8 {
 				return 0, errOverflow
 			}
@@ -218,7 +218,7 @@ func toBool(v any, s *colSpec) (bool, error) {
 	case bool:
 		return x, nil
 	case []byte:
-		if s.bit { // MySQL BIT(1): the byte 0x00 or 0x01
+		if s.Bit { // MySQL BIT(1): the byte 0x00 or 0x01
 			for _, b := range x {
 				if b != 0 {
 					return true, nil
@@ -364,9 +364,9 @@ func appendText(c *colData, v any, s *colSpec) error {
 		c.appendString(x)
 	case []byte:
 		switch {
-		case s.guid && len(x) == 16:
+		case s.GUID && len(x) == 16:
 			c.appendBytes(appendUUID(nil, guidOrder(x)))
-		case s.uuid && len(x) == 16:
+		case s.UUID && len(x) == 16:
 			c.appendBytes(appendUUID(nil, x))
 		default:
 			c.appendBytes(x)

@@ -190,7 +190,7 @@ func pgDecoderFor(tm *pgtype.Map, fd pgconn.FieldDescription, k Kind, mode timeM
 	} else if k == KindString || k == KindDecimal || (k == KindBytes && fd.DataTypeOID != oidBytea) {
 		return decBytes
 	}
-	spec := colSpec{kind: k, time: mode, scale: -1}
+	spec := colSpec{Kind: k, Time: mode, Scale: -1}
 	oid, format := fd.DataTypeOID, fd.Format
 	return func(c *colData, v []byte) error {
 		var x any

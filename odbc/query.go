@@ -7,19 +7,21 @@ import (
 	"errors"
 
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/vapsql/vap/registry"
 )
 
 // queryRows materializes a result.
-func queryRows(ctx context.Context, db *sql.DB, cfg config, query string, args []any) (*Rows, error) {
+func queryRows(ctx context.Context, db *sql.DB, typ *registry.Type, cfg config, query string, args []any) (*Rows, error) {
 	b := &builder{cfg: cfg}
-	if err := run(ctx, db, query, args, b); err != nil {
+	if err := run(ctx, db, typ, query, args, b); err != nil {
 		return nil, err
 	}
 	return b.rows, nil
 }
 
 // streamRows yields a result row by row.
-func streamRows(ctx context.Context, db *sql.DB, cfg config, query string, args []any, yield func(Row, error) bool) {
+func streamRows(ctx context.Context, db *sql.DB, typ *registry.Type, cfg config, query string, args []any, yield func(Row, error) bool) {
 	b := &builder{cfg: cfg}
 	b.emit = func(r *Rows) bool {
 		for i := range r.n {
@@ -29,26 +31,30 @@ func streamRows(ctx context.Context, db *sql.DB, cfg config, query string, args 
 		}
 		return true
 	}
-	if err := run(ctx, db, query, args, b); err != nil && !errors.Is(err, errStop) {
+	if err := run(ctx, db, typ, query, args, b); err != nil && !errors.Is(err, errStop) {
 		yield(Row{}, err)
 	}
 }
 
 // run runs query on one connection of db: on pgx, the native fast path;
-// elsewhere database/sql.
-func run(ctx context.Context, db *sql.DB, query string, args []any, b *builder) error {
+// elsewhere database/sql. typ is the connection's type, which classifies
+// its columns and cancels its statements; nil (a *sql.DB vap did not open)
+// means the type whose real driver the connection belongs to, if any.
+func run(ctx context.Context, db *sql.DB, typ *registry.Type, query string, args []any, b *builder) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	fam, done := famUnknown, false
+	done := false
 	err = conn.Raw(func(dc any) error {
 		if sc, ok := dc.(*stdlib.Conn); ok && !b.cfg.generic {
 			done = true
 			return pgxQuery(ctx, sc.Conn(), query, args, b)
 		}
-		fam = familyOf(dc)
+		if typ == nil {
+			typ = registry.Default.ForDriver(dc)
+		}
 		return nil
 	})
 	if done || err != nil {
@@ -56,15 +62,15 @@ func run(ctx context.Context, db *sql.DB, query string, args []any, b *builder) 
 	}
 	qctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var killer *mysqlKiller
-	if fam == famMySQL {
-		killer = startMySQLKiller(qctx, db, conn)
+	var end func() bool
+	if typ != nil && typ.Cancel != nil {
+		end = typ.Cancel(qctx, db, conn)
 	}
-	err = genericQuery(qctx, cancel, conn, fam, query, args, b)
+	err = genericQuery(qctx, cancel, conn, typ, query, args, b)
 	if errors.Is(err, errStop) {
 		err = nil
 	}
-	if killer.end() {
+	if end != nil && end() {
 		conn.Raw(func(any) error { return driver.ErrBadConn }) // drop the connection
 	}
 	return err

@@ -29,7 +29,7 @@ func sampleRows(t *testing.T) *Rows {
 	}
 	specs := make([]colSpec, 7)
 	for j := range specs {
-		specs[j] = colSpec{kind: b.rows.data[j].kind, scale: -1}
+		specs[j] = colSpec{Kind: b.rows.data[j].kind, Scale: -1}
 	}
 	for _, r := range rows {
 		for j, v := range r {

@@ -5,7 +5,27 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/vapsql/vap/coltype"
+	"github.com/vapsql/vap/registry"
+	_ "github.com/vapsql/vap/registry/all"
 )
+
+// The connection types whose columns the tests classify; nil is a
+// connection of no known type.
+var (
+	famPostgres   = registry.Lookup("postgresql")
+	famMySQL      = registry.Lookup("mysql")
+	famSQLite     = registry.Lookup("sqlite")
+	famMSSQL      = registry.Lookup("mssql")
+	famOracle     = registry.Lookup("oracle")
+	famDatabricks = registry.Lookup("databricks")
+	famUnknown    *registry.Type
+)
+
+type family = *registry.Type
+
+type typeInfo = coltype.Info
 
 // TestClassifyDrivers checks the kinds and values of the type names that
 // go-mssqldb (ColumnTypeDatabaseTypeName), go-ora (TNSType names) and
@@ -90,7 +110,7 @@ func TestClassifyDrivers(t *testing.T) {
 
 		// MySQL names not in the cross-backend table.
 		{"mysql UNSIGNED BIGINT", famMySQL, ti("UNSIGNED BIGINT"), uint64(1 << 63 >> 1), KindInt64, int64(1 << 62)},
-		{"mysql BIT(1)", famMySQL, typeInfo{name: "BIT", mysqlBoolLength: true}, []byte{1}, KindBool, true},
+		{"mysql BIT(1)", famMySQL, typeInfo{Name: "BIT", Length: 1, Precision: -1, Scale: -1}, []byte{1}, KindBool, true},
 		{"mysql BIT(16)", famMySQL, ti("BIT"), []byte{1, 2}, KindInt64, int64(258)},
 		{"mysql TINYINT(4)", famMySQL, ti("TINYINT"), []byte("-3"), KindInt64, int64(-3)},
 		{"mysql YEAR", famMySQL, ti("YEAR"), []byte("2024"), KindInt64, int64(2024)},
@@ -115,8 +135,8 @@ func TestClassifyDrivers(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s := classify(tc.fam, tc.ti)
-			c := colData{kind: s.kind}
+			s := tc.fam.Classify(tc.ti)
+			c := colData{kind: s.Kind}
 			if err := appendValue(&c, &s, tc.in); err != nil {
 				t.Fatalf("appendValue(%#v): %v", tc.in, err)
 			}
@@ -130,10 +150,10 @@ func TestClassifyDrivers(t *testing.T) {
 	}
 }
 
-func ti(name string) typeInfo { return typeInfo{name: name, length: -1, precision: -1, scale: -1} }
+func ti(name string) typeInfo { return coltype.NewInfo(name) }
 
 func tiPS(name string, p, s int64) typeInfo {
-	return typeInfo{name: name, length: -1, precision: p, scale: s}
+	return typeInfo{Name: name, Length: -1, Precision: p, Scale: s}
 }
 
 // TestConvertErrors checks that values that do not fit their column fail
@@ -157,8 +177,8 @@ func TestConvertErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s := classify(tc.fam, tc.ti)
-			c := colData{kind: s.kind}
+			s := tc.fam.Classify(tc.ti)
+			c := colData{kind: s.Kind}
 			err := appendValue(&c, &s, tc.in)
 			if (err != nil) != tc.err {
 				t.Fatalf("err = %v, want error %v", err, tc.err)
@@ -174,8 +194,8 @@ func TestConvertErrors(t *testing.T) {
 // first value and becomes KindAny, keeping earlier values, when another type
 // follows.
 func TestFlexiblePromotion(t *testing.T) {
-	s := classify(famSQLite, ti(""))
-	c := colData{kind: s.kind}
+	s := famSQLite.Classify(ti(""))
+	c := colData{kind: s.Kind}
 	for _, v := range []any{nil, int64(1), "two", 3.5} {
 		if err := appendValue(&c, &s, v); err != nil {
 			t.Fatal(err)
@@ -193,10 +213,10 @@ func TestFlexiblePromotion(t *testing.T) {
 }
 
 func TestFamilyOf(t *testing.T) {
-	if f := familyOf(errors.New("x")); f != famUnknown {
-		t.Errorf("familyOf(errors) = %s", f)
+	if f := registry.Default.ForDriver(errors.New("x")); f != famUnknown {
+		t.Errorf("ForDriver(errors) = %s", f.Name)
 	}
-	if f := familyOf(nil); f != famUnknown {
-		t.Errorf("familyOf(nil) = %s", f)
+	if f := registry.Default.ForDriver(nil); f != famUnknown {
+		t.Errorf("ForDriver(nil) = %s", f.Name)
 	}
 }

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -77,6 +78,28 @@ func (r *Registry) Types() []*Type {
 	out := slices.Clone(r.types)
 	slices.SortFunc(out, func(a, b *Type) int { return strings.Compare(a.Name, b.Name) })
 	return out
+}
+
+// ForDriver returns the type whose Packages hold the Go package of v, a
+// real driver's connection or driver (the first by name when several
+// match), or nil. It serves readers handed a *sql.DB that vap did not open.
+func (r *Registry) ForDriver(v any) *Type {
+	t := reflect.TypeOf(v)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.PkgPath() == "" {
+		return nil
+	}
+	p := t.PkgPath()
+	for _, typ := range r.Types() {
+		for _, pre := range typ.Packages {
+			if p == pre || strings.HasPrefix(p, pre+"/") {
+				return typ
+			}
+		}
+	}
+	return nil
 }
 
 // Register adds t to Default.

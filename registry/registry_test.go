@@ -125,3 +125,27 @@ func TestPlaceholders(t *testing.T) {
 		}
 	}
 }
+
+// conn stands for a real driver's connection; its package is this test's.
+type conn struct{}
+
+func TestForDriver(t *testing.T) {
+	var r registry.Registry
+	mine := fakeType("mine")
+	mine.Packages = []string{"github.com/vapsql/vap/registry_test"}
+	other := fakeType("other")
+	other.Packages = []string{"github.com/vapsql/vap/reg"} // a prefix of the path, not of a package
+	r.Register(other)
+	r.Register(mine)
+	if got := r.ForDriver(&conn{}); got != mine {
+		t.Errorf("ForDriver(*conn) = %v, want the type declaring this package", got)
+	}
+	if got := r.ForDriver(conn{}); got != mine {
+		t.Errorf("ForDriver(conn) = %v", got)
+	}
+	for _, v := range []any{nil, 3, errors.New("x")} {
+		if got := r.ForDriver(v); got != nil {
+			t.Errorf("ForDriver(%T) = %s, want nil", v, got.Name)
+		}
+	}
+}

@@ -2,11 +2,14 @@ package registry
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/vapsql/vap/coltype"
 )
 
 // Type describes one connection type: what fields it takes and how to reach
@@ -39,6 +42,43 @@ type Type struct {
 	// Connector builds the real driver's connector from a connection's fields.
 	// It must not concatenate DSN strings from field values.
 	Connector func(ctx context.Context, p Params) (driver.Connector, error)
+
+	// What readers and the conformance suite need to know of the family,
+	// declared here so that everything about a family lives in its package.
+
+	// Packages are the Go package paths (prefixes) of the real drivers whose
+	// connections this type reads, for a *sql.DB opened without vap
+	// (odbc.OdbcToRowsDB); see Registry.ForDriver.
+	Packages []string
+	// Dialect is the family's SQL for the conformance suite; nil: the suite
+	// runs only the checks that need no SQL and reports the rest as not
+	// provable.
+	Dialect *Dialect
+	// Columns classifies a result column of this family; nil means
+	// coltype.Classify. It falls back to coltype.Classify for the names it
+	// does not read differently.
+	Columns coltype.Classifier
+	// DescribeColumns amends what sql.Rows.ColumnTypes tells of a result's
+	// columns with what the real driver keeps to itself (MySQL's display
+	// length, which tells TINYINT(1) from TINYINT). Optional.
+	DescribeColumns func(rows *sql.Rows, cols []coltype.Info)
+	// Cancel, when the real driver's own cancellation leaves a statement
+	// running on the server (go-sql-driver/mysql closes its socket and the
+	// server runs on), arranges for the statement running on conn to be
+	// stopped on the server when ctx ends, from another connection of db.
+	// The returned end detaches it and reports whether it fired; a
+	// connection whose statement was stopped that way must not be reused.
+	// nil end: nothing was arranged. Optional.
+	Cancel func(ctx context.Context, db *sql.DB, conn *sql.Conn) (end func() (fired bool))
+}
+
+// Classify classifies a result column with the type's Columns, or
+// coltype.Classify when it has none (or t is nil).
+func (t *Type) Classify(i coltype.Info) coltype.Spec {
+	if t == nil || t.Columns == nil {
+		return coltype.Classify(i)
+	}
+	return t.Columns(i)
 }
 
 // Placeholder returns the n-th (1-based) bind placeholder in the type's native

@@ -71,6 +71,9 @@ func New(opts ...Option) *registry.Type {
 		Bind:        registry.Question,
 		PingQuery:   "SELECT 1",
 		Check:       func(p registry.Params) error { _, err := parse(p); return err },
+		Packages:    []string{"github.com/databricks/databricks-sql-go"},
+		Dialect:     Dialect,
+		Columns:     Columns,
 		Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 			return newConnector(p, s)
 		},

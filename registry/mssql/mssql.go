@@ -63,6 +63,7 @@ func newType(name string, aliases ...string) *registry.Type {
 		Bind:        registry.AtP,
 		PingQuery:   "SELECT 1",
 		Check:       check,
+		Packages:    []string{"github.com/microsoft/go-mssqldb", "github.com/denisenkom/go-mssqldb"},
 		Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 			cfg, err := Config(p)
 			if err != nil {

@@ -14,17 +14,22 @@ import (
 
 // MySQL is the mysql type.
 var MySQL = &registry.Type{
-	Name:        "mysql",
-	Aliases:     []string{"mariadb"},
-	Driver:      "github.com/go-sql-driver/mysql",
-	DefaultPort: 3306,
-	Required:    []string{"host", "user_name"},
-	Optional:    []string{"password", "port", "dbname"},
-	Secrets:     []string{"password"},
-	Options:     []string{"tls", "charset", "collation", "timeout", "loc"},
-	Bind:        registry.Question,
-	PingQuery:   "SELECT 1",
-	Check:       check,
+	Name:            "mysql",
+	Aliases:         []string{"mariadb"},
+	Driver:          "github.com/go-sql-driver/mysql",
+	DefaultPort:     3306,
+	Required:        []string{"host", "user_name"},
+	Optional:        []string{"password", "port", "dbname"},
+	Secrets:         []string{"password"},
+	Options:         []string{"tls", "charset", "collation", "timeout", "loc"},
+	Bind:            registry.Question,
+	PingQuery:       "SELECT 1",
+	Check:           check,
+	Packages:        []string{"github.com/go-sql-driver/mysql"},
+	Dialect:         Dialect,
+	Columns:         Columns,
+	DescribeColumns: DescribeColumns,
+	Cancel:          Cancel,
 	Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 		cfg, err := Config(p)
 		if err != nil {

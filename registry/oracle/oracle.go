@@ -39,6 +39,8 @@ var Oracle = &registry.Type{
 	Bind:        registry.Colon,
 	PingQuery:   "SELECT 1 FROM DUAL",
 	Check:       check,
+	Packages:    []string{"github.com/sijms/go-ora", "github.com/godror/godror"},
+	Columns:     Columns,
 	Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 		u, err := URL(p)
 		if err != nil {

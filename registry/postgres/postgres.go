@@ -42,6 +42,9 @@ func newType(name string, aliases []string, defPort int, defSSL string) *registr
 		Bind:        registry.Dollar,
 		PingQuery:   "SELECT 1",
 		Check:       check,
+		Packages:    []string{"github.com/jackc/pgx", "github.com/lib/pq"},
+		Dialect:     Dialect,
+		Columns:     Columns,
 		Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 			return connector(p, defPort, defSSL)
 		},

@@ -21,6 +21,9 @@ var SQLite = &registry.Type{
 	Bind:      registry.Question,
 	PingQuery: "SELECT 1",
 	Check:     check,
+	Packages:  []string{"modernc.org/sqlite", "github.com/mattn/go-sqlite3", "github.com/ncruces/go-sqlite3"},
+	Dialect:   Dialect,
+	Columns:   Columns,
 	Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 		return msqlite.NewConnector(DSN(p))
 	},

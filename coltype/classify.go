@@ -1,0 +1,93 @@
+package coltype
+
+import (
+	"strconv"
+	"strings"
+)
+
+var (
+	intNames = set("INT", "INTEGER", "INT2", "INT4", "INT8", "SMALLINT", "BIGINT", "TINYINT", "MEDIUMINT",
+		"YEAR", "OID", "XID", "CID", "SERIAL", "SERIAL4", "SERIAL8", "BIGSERIAL", "SMALLSERIAL", "BINTEGER", "UINT", "SB1", "LONGLONG")
+	floatNames = set("REAL", "FLOAT", "FLOAT4", "FLOAT8", "DOUBLE", "DOUBLE PRECISION", "IBFLOAT", "IBDOUBLE",
+		"BFLOAT", "BDOUBLE", "BINARY_FLOAT", "BINARY_DOUBLE")
+	decimalNames = set("DECIMAL", "NUMERIC", "DEC", "NUMBER", "MONEY", "SMALLMONEY", "VARNUM", "FIXED")
+	stringNames  = set("TEXT", "VARCHAR", "CHAR", "NCHAR", "NVARCHAR", "BPCHAR", "NAME", "CITEXT", "STRING",
+		"CLOB", "NCLOB", "LONGTEXT", "MEDIUMTEXT", "TINYTEXT", "ENUM", "SET", "NTEXT", "XML", "JSON", "JSONB",
+		"UUID", "ROWID", "UROWID", "OCICLOBLOCATOR", "LONGVARCHAR", "VARCHAR2", "NVARCHAR2", "CHARACTER",
+		"CHARACTER VARYING", "CHARZ", "NULLSTR", "OCISTRING", "INTERVAL", "INTERVAL_YEAR_MONTH", "INTERVAL_DAY_TIME",
+		"INTERVALYM_DTY", "INTERVALDS_DTY", "INTERVALYM", "INTERVALDS", "ARRAY", "MAP", "STRUCT", "UNION",
+		"USER_DEFINED", "XMLTYPE", "OCIXMLTYPE", "INET", "CIDR", "MACADDR", "TIMETZ", "TNSTYPE(119)",
+		"HIERARCHYID", "GEOGRAPHY")
+	bytesNames = set("BYTEA", "BLOB", "LONGBLOB", "MEDIUMBLOB", "TINYBLOB", "BINARY", "VARBINARY", "IMAGE",
+		"RAW", "LONGRAW", "LONGVARRAW", "VARRAW", "OCIBLOBLOCATOR", "OCIFILELOCATOR", "GEOMETRY")
+	boolNames    = set("BOOL", "BOOLEAN", "BIT", "TNSTYPE(252)")
+	clockNames   = set("TIME", "TIME WITHOUT TIME ZONE")
+	wallNames    = set("DATE", "DATETIME", "DATETIME2", "SMALLDATETIME", "TIMESTAMP", "TIMESTAMPDTY", "OCIDATE", "TIMESTAMP_NTZ", "TIMESTAMP WITHOUT TIME ZONE")
+	instantNames = set("TIMESTAMPTZ", "DATETIMEOFFSET", "TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ_DTY",
+		"TIMESTAMPLTZ_DTY", "TIMESTAMPELTZ", "TIMESTAMP_LTZ", "TIMESTAMP WITH LOCAL TIME ZONE")
+)
+
+func set(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// Classify maps a column type to a kind by the names the families share
+// (INT, VARCHAR, DECIMAL(p,s), TIMESTAMPTZ, UNIQUEIDENTIFIER…). Empty or
+// unknown type names give a flexible column whose kind comes from its first
+// non-NULL value.
+func Classify(i Info) Spec {
+	name, args := Split(i.Name)
+	s := Spec{Scale: -1}
+	switch {
+	case name == "UNIQUEIDENTIFIER":
+		s.Kind, s.GUID = String, true
+	case name == "UUID":
+		s.Kind, s.UUID = String, true
+	case name == "SQL_VARIANT":
+		s.Kind, s.Flexible = Null, true
+	case intNames[name]:
+		s.Kind = Int64
+	case floatNames[name]:
+		s.Kind = Float64
+	case decimalNames[name]:
+		s.Kind = Decimal
+		if i.Scale >= 0 && i.Scale < 127 {
+			s.Scale = int(i.Scale)
+		} else if sc, ok := declaredScale(args); ok {
+			s.Scale = sc
+		}
+	case stringNames[name]:
+		s.Kind = String
+	case bytesNames[name]:
+		s.Kind = Bytes
+	case boolNames[name]:
+		s.Kind = Bool
+	case clockNames[name]:
+		s.Kind, s.Time = Time, Clock
+	case wallNames[name]:
+		s.Kind, s.Time = Time, Wall
+	case instantNames[name]:
+		s.Kind, s.Time = Time, Instant
+	default: // "", "NULL", or a type we do not know: the values decide
+		s.Kind, s.Flexible = Null, true
+	}
+	return s
+}
+
+// declaredScale reads s from "(p,s)".
+func declaredScale(args string) (int, bool) {
+	args = strings.Trim(args, "() ")
+	_, sc, ok := strings.Cut(args, ",")
+	if !ok {
+		return 0, args != "" // DECIMAL(p): scale 0
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(sc))
+	if err != nil || n < 0 || n > 100 {
+		return 0, false
+	}
+	return n, true
+}

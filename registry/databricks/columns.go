@@ -1,0 +1,13 @@
+package databricks
+
+import "github.com/vapsql/vap/coltype"
+
+// Columns classifies Databricks result columns: TIMESTAMP is a point in
+// time (Databricks' TIMESTAMP has the session's time zone; TIMESTAMP_NTZ
+// is the wall clock); the rest as coltype.Classify.
+func Columns(i coltype.Info) coltype.Spec {
+	if name, _ := coltype.Split(i.Name); name == "TIMESTAMP" {
+		return coltype.Spec{Kind: coltype.Time, Time: coltype.Instant, Scale: -1}
+	}
+	return coltype.Classify(i)
+}
