@@ -3,7 +3,6 @@ package conformance
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -75,6 +74,3 @@ func runOne(e *env, c check) (o outcome) {
 	}
 	return c.run(e)
 }
-
-// errNoRows reports a query that returned no row where one was expected.
-var errNoRows = errors.New("conformance: query returned no row")

@@ -72,8 +72,7 @@ func New(cfg Config) (*Server, error) {
 
 // request carries what the log line of one request reports.
 type request struct {
-	name   string
-	status int
+	name string
 }
 
 // ServeHTTP checks the token, limits the body, routes, and logs one line.

@@ -70,7 +70,7 @@ func Exchange(server, apiKey string, sessionToken func() (string, error), client
 			return nil, fail(StepExchange, err, secrets...)
 		}
 		if resp.StatusCode != http.StatusOK {
-			return nil, fail(StepExchange, fmt.Errorf("Posit Connect answered %s: %s", resp.Status, snippet(body)), secrets...)
+			return nil, fail(StepExchange, fmt.Errorf("the Posit Connect server answered %s: %s", resp.Status, snippet(body)), secrets...)
 		}
 		var out struct {
 			AccessToken     string `json:"access_token"`
