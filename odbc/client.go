@@ -37,7 +37,7 @@ type dbKey struct {
 func New(opts ...Option) *Client {
 	c := &Client{cfg: defaultConfig(), dbs: make(map[dbKey]pool)}
 	for _, o := range opts {
-		o.apply(&c.cfg)
+		o(&c.cfg)
 	}
 	return c
 }

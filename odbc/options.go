@@ -14,7 +14,7 @@ const batchRows = 1024
 // query runs (as pgx does with its QueryExecMode):
 //
 //	rows, err := odbc.OdbcToRows(ctx, "SELECT * FROM t WHERE a > $1", "pg", odbc.MaxRows(1000), 42)
-type Option interface{ apply(*config) }
+type Option func(*config)
 
 type config struct {
 	store    *store.Store
@@ -23,19 +23,15 @@ type config struct {
 	generic  bool  // force the database/sql path (benchmarks, tests)
 }
 
-type optionFunc func(*config)
-
-func (f optionFunc) apply(c *config) { f(c) }
-
 // WithStore resolves connection names in st instead of the environment's
 // default store.
-func WithStore(st *store.Store) Option { return optionFunc(func(c *config) { c.store = st }) }
+func WithStore(st *store.Store) Option { return func(c *config) { c.store = st } }
 
 // MaxRows fails a result with more than n rows with a *LimitError
 // (LimitRows). n <= 0 means no limit (the default). For Stream it bounds the
 // rows yielded.
 func MaxRows(n int64) Option {
-	return optionFunc(func(c *config) { c.maxRows = max(n, 0) })
+	return func(c *config) { c.maxRows = max(n, 0) }
 }
 
 // MaxBytes fails a result whose column data would exceed n bytes with a
@@ -44,7 +40,7 @@ func MaxRows(n int64) Option {
 // byte slice. n <= 0 means no limit; the default is DefaultMaxBytes. Stream
 // counts the bytes decoded in total.
 func MaxBytes(n int64) Option {
-	return optionFunc(func(c *config) { c.maxBytes = max(n, 0) })
+	return func(c *config) { c.maxBytes = max(n, 0) }
 }
 
 func defaultConfig() config { return config{maxBytes: DefaultMaxBytes} }
@@ -63,7 +59,7 @@ func splitArgs(cfg config, args []any) (config, []any) {
 	rest := make([]any, 0, len(args)-n)
 	for _, a := range args {
 		if o, ok := a.(Option); ok {
-			o.apply(&cfg)
+			o(&cfg)
 			continue
 		}
 		rest = append(rest, a)
