@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/postgres"
 	"github.com/vapsql/vap/store/storetest"
 )
@@ -15,7 +15,7 @@ import (
 func TestLiveUpdateTwoProcesses(t *testing.T) {
 	const rounds = 5
 	u := storeURL(t, tempSchema(t))
-	res := storetest.RunLive(t, u, rounds, func(t *testing.T) store.Backend {
+	res := storetest.RunLive(t, u, rounds, func(t *testing.T) backend.Backend {
 		b, err := postgres.Open(context.Background(), u)
 		if err != nil {
 			t.Fatal(err)

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/sqlite"
 	"github.com/vapsql/vap/store/storetest"
 )
@@ -15,7 +15,7 @@ import (
 func TestLiveUpdateTwoProcesses(t *testing.T) {
 	const rounds = 5
 	path := filepath.Join(t.TempDir(), "store.db")
-	res := storetest.RunLive(t, path, rounds, func(t *testing.T) store.Backend {
+	res := storetest.RunLive(t, path, rounds, func(t *testing.T) backend.Backend {
 		b, err := sqlite.Open(context.Background(), path)
 		if err != nil {
 			t.Fatal(err)

@@ -1,14 +1,14 @@
-// Package storetest is the contract every store.Backend must honour, as a
+// Package storetest is the contract every backend.Backend must honour, as a
 // test suite: Run(t, open) drives a fresh backend per subtest through
 // inserts, awkward names, byte-ordered listing, compare-and-swap updates
 // under contention, deletes, all-or-nothing ReplaceAll, the optional
-// store.Watcher, and a store.Store round trip that checks secrets reach the
+// backend.Watcher, and a store.Store round trip that checks secrets reach the
 // backend only as ciphertext.
 //
 // Each backend package runs it in its own tests:
 //
 //	func TestContract(t *testing.T) {
-//		storetest.Run(t, func(t *testing.T) store.Backend { … })
+//		storetest.Run(t, func(t *testing.T) backend.Backend { … })
 //	}
 //
 // The package also holds the two-process live update check (RunLive,

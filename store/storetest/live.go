@@ -21,6 +21,8 @@ import (
 	"github.com/vapsql/vap/driver"
 	_ "github.com/vapsql/vap/registry/sqlite" // the connection the live check switches
 	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
+	"github.com/vapsql/vap/store/keyset"
 )
 
 // Environment of the writer process RunLive starts.
@@ -67,7 +69,7 @@ func liveWrite() error {
 // countingBackend counts Version round trips and keeps the inner backend's
 // watch.
 type countingBackend struct {
-	store.Backend
+	backend.Backend
 	versions atomic.Int64
 }
 
@@ -77,10 +79,10 @@ func (b *countingBackend) Version(ctx context.Context, name string) (int64, erro
 }
 
 func (b *countingBackend) Watch(ctx context.Context) (<-chan string, error) {
-	if w, ok := b.Backend.(store.Watcher); ok {
+	if w, ok := b.Backend.(backend.Watcher); ok {
 		return w.Watch(ctx)
 	}
-	return nil, store.ErrWatchUnsupported
+	return nil, backend.ErrWatchUnsupported
 }
 
 // LiveResult is what RunLive measured.
@@ -103,7 +105,7 @@ type LiveResult struct {
 //
 // The package calling RunLive must call LiveWriterMain from TestMain, and
 // VAP_KEYSET is set for the writer to this run's fresh keyset.
-func RunLive(t *testing.T, storeURL string, rounds int, backend func(t *testing.T) store.Backend) LiveResult {
+func RunLive(t *testing.T, storeURL string, rounds int, backend func(t *testing.T) backend.Backend) LiveResult {
 	t.Helper()
 	dir := t.TempDir()
 	files := []string{filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")}
@@ -122,7 +124,7 @@ func RunLive(t *testing.T, storeURL string, rounds int, backend func(t *testing.
 	if err != nil {
 		t.Fatal(err)
 	}
-	ks, err := store.MarshalKeyset(h)
+	ks, err := keyset.Marshal(h)
 	if err != nil {
 		t.Fatal(err)
 	}
