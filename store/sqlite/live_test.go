@@ -2,9 +2,12 @@ package sqlite_test
 
 import (
 	"context"
+	sqldriver "database/sql/driver"
 	"path/filepath"
 	"testing"
 
+	vapdriver "github.com/vapsql/vap/driver"
+	"github.com/vapsql/vap/store"
 	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/sqlite"
 	"github.com/vapsql/vap/store/storetest"
@@ -22,11 +25,16 @@ func TestLiveUpdateTwoProcesses(t *testing.T) {
 		}
 		t.Cleanup(func() { b.Close() })
 		return b
-	})
+	}, vapConnector)
 	t.Logf("embedded store, update → new connection: %s", res.Summary())
 	// One change per round invalidates the cached version once; a few
 	// spurious reports are allowed, one query per connection is not.
 	if res.VersionQueries > 4*rounds {
 		t.Errorf("%d version queries for %d connections in %d rounds: the store is asked on every connect", res.VersionQueries, res.Connects, rounds)
 	}
+}
+
+// vapConnector is the vap driver's connector for name in st.
+func vapConnector(st *store.Store, name string) (sqldriver.Connector, error) {
+	return vapdriver.NewConnector(name, vapdriver.WithStore(st))
 }

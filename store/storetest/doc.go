@@ -13,5 +13,11 @@
 //
 // The package also holds the two-process live update check (RunLive,
 // LiveWriterMain), which proves a *sql.DB in one process picks up a
-// connection changed by another.
+// connection changed by another; the caller passes the vap driver's
+// connector (Connect).
+//
+// storetest imports store, store/backend, store/keyset and the registry core
+// only: no driver and no connection family. Its Stores validate against a
+// registry holding one connection type of its own ("storetest"), whose
+// database answers every query with the connection's "marker" field.
 package storetest

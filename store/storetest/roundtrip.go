@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/vapsql/vap/registry/postgres" // the postgresql type the round trip stores
 	"github.com/vapsql/vap/store"
 	"github.com/vapsql/vap/store/backend"
 )
@@ -22,9 +21,9 @@ func testStoreRoundTrip(t *testing.T, b backend.Backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := store.Open(store.WithBackend(b), store.WithKeyset(h), store.WithoutEnvOverrides())
+	st := store.Open(store.WithBackend(b), store.WithKeyset(h), store.WithRegistry(types), store.WithoutEnvOverrides())
 	c := ctx(t)
-	conn := &store.Connection{Name: "my-postgres-connection", Type: "postgresql"}
+	conn := &store.Connection{Name: "my-postgres-connection", Type: markerType.Name}
 	conn.Set("user_name", "ben", false)
 	conn.Set("password", canary, false)
 	conn.Set("host", "localhost", false)
