@@ -11,8 +11,6 @@ import (
 	"github.com/vapsql/vap/store/backend"
 )
 
-var errOpened = errors.New("opened")
-
 func opener(tag string) backend.OpenFunc {
 	return func(_ context.Context, u *url.URL) (backend.Backend, error) {
 		return nil, errors.New(tag + " " + u.Scheme + " " + u.Path)
