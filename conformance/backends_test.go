@@ -46,13 +46,14 @@ func TestSQLite(t *testing.T) {
 // TestPostgreSQL runs the suite on a private PostgreSQL cluster that checks
 // passwords (scram-sha-256), as a role that is not a superuser.
 func TestPostgreSQL(t *testing.T) {
-	c := startScramCluster(t)
+	c := testenv.StartPrivatePostgres(t)
+	admin := c.Admin(t)
 	role, pw := "vapconf_"+randHex(), "pw-"+randHex()
-	mustExec(t, c.admin, fmt.Sprintf("CREATE ROLE %s LOGIN PASSWORD '%s'", role, pw))
-	mustExec(t, c.admin, fmt.Sprintf("CREATE DATABASE %s OWNER %s", role, role))
+	mustExec(t, admin, fmt.Sprintf("CREATE ROLE %s LOGIN PASSWORD '%s'", role, pw))
+	mustExec(t, admin, fmt.Sprintf("CREATE DATABASE %s OWNER %s", role, role))
 	st := testenv.Store(t)
 	testenv.Put(t, st, "conformance-postgresql", "postgresql", map[string]string{
-		"host": "127.0.0.1", "port": strconv.Itoa(c.port), "user_name": role, "password": pw, "dbname": role,
+		"host": "127.0.0.1", "port": strconv.Itoa(c.Port), "user_name": role, "password": pw, "dbname": role,
 		"options.sslmode": "disable",
 	})
 	runTarget(t, conformance.Target{Name: "conformance-postgresql", Store: st}, "postgresql")

@@ -15,6 +15,7 @@ import (
 	vapdriver "github.com/vapsql/vap/driver"
 	"github.com/vapsql/vap/internal/testenv"
 	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
 )
 
 const missingText = "No connection found with name: %s. Please check your connection name and verify that a connection with that name exists in the connection store."
@@ -93,11 +94,11 @@ func TestRealDriverConnUnwrapped(t *testing.T) {
 // countingBackend counts how often the store is read in full (resolution)
 // and how often only the version is checked.
 type countingBackend struct {
-	store.Backend
+	backend.Backend
 	gets, versions atomic.Int64
 }
 
-func (b *countingBackend) Get(ctx context.Context, name string) (*store.Record, error) {
+func (b *countingBackend) Get(ctx context.Context, name string) (*backend.Record, error) {
 	b.gets.Add(1)
 	return b.Backend.Get(ctx, name)
 }
@@ -114,7 +115,7 @@ func TestResolvedOncePerOpen(t *testing.T) {
 	ctx := context.Background()
 	home := t.TempDir()
 	h, _ := store.NewKeyset()
-	inner, err := store.OpenBackend(ctx, filepath.Join(home, "s.db"))
+	inner, err := backend.Open(ctx, filepath.Join(home, "s.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

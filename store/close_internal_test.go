@@ -4,12 +4,14 @@ import (
 	"context"
 	"sync/atomic"
 	"testing"
+
+	"github.com/vapsql/vap/store/backend"
 )
 
 // countingWatcher is a Backend whose Watch counts its calls and blocks until
 // its context ends; every other method answers version 1.
 type countingWatcher struct {
-	Backend
+	backend.Backend
 	watches atomic.Int32
 }
 

@@ -14,10 +14,12 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
+	"github.com/vapsql/vap/store/keyset"
 )
 
 // rawFields reads a record's sealed fields straight from the store file.
-func rawFields(t *testing.T, home, name string) map[string]store.SealedField {
+func rawFields(t *testing.T, home, name string) map[string]backend.SealedField {
 	t.Helper()
 	db, err := sql.Open("sqlite", filepath.Join(home, store.StoreFileName))
 	if err != nil {
@@ -28,14 +30,14 @@ func rawFields(t *testing.T, home, name string) map[string]store.SealedField {
 	if err := db.QueryRow(`SELECT fields FROM vap_connections WHERE name = ?`, name).Scan(&js); err != nil {
 		t.Fatal(err)
 	}
-	var f map[string]store.SealedField
+	var f map[string]backend.SealedField
 	if err := json.Unmarshal([]byte(js), &f); err != nil {
 		t.Fatal(err)
 	}
 	return f
 }
 
-func writeFields(t *testing.T, home, name string, f map[string]store.SealedField) {
+func writeFields(t *testing.T, home, name string, f map[string]backend.SealedField) {
 	t.Helper()
 	db, err := sql.Open("sqlite", filepath.Join(home, store.StoreFileName))
 	if err != nil {
@@ -66,21 +68,23 @@ func TestCiphertextBoundToNameAndField(t *testing.T) {
 		name   string
 		target string
 		field  string
-		mutate func(map[string]store.SealedField)
+		mutate func(map[string]backend.SealedField)
 	}{
-		{"ciphertext moved to another connection", "b", "password", func(f map[string]store.SealedField) { f["password"] = fa["password"] }},
-		{"ciphertext moved to another field", "a", "user_name", func(f map[string]store.SealedField) { f["user_name"] = fa["password"] }},
-		{"one bit flipped", "a", "password", func(f map[string]store.SealedField) {
+		{"ciphertext moved to another connection", "b", "password", func(f map[string]backend.SealedField) { f["password"] = fa["password"] }},
+		{"ciphertext moved to another field", "a", "user_name", func(f map[string]backend.SealedField) { f["user_name"] = fa["password"] }},
+		{"one bit flipped", "a", "password", func(f map[string]backend.SealedField) {
 			ct, _ := base64.StdEncoding.DecodeString(fa["password"].Value)
 			ct[len(ct)-1] ^= 1
-			f["password"] = store.SealedField{Value: base64.StdEncoding.EncodeToString(ct), Secret: true}
+			f["password"] = backend.SealedField{Value: base64.StdEncoding.EncodeToString(ct), Secret: true}
 		}},
-		{"host pointed elsewhere", "a", "*", func(f map[string]store.SealedField) { f["host"] = store.SealedField{Value: "attacker.example"} }},
-		{"plain field added", "a", "*", func(f map[string]store.SealedField) { f["options.sslmode"] = store.SealedField{Value: "disable"} }},
-		{"plain field removed", "a", "*", func(f map[string]store.SealedField) { delete(f, "port") }},
-		{"not base64", "a", "password", func(f map[string]store.SealedField) { f["password"] = store.SealedField{Value: "%%%", Secret: true} }},
-		{"truncated", "a", "password", func(f map[string]store.SealedField) {
-			f["password"] = store.SealedField{Value: fa["password"].Value[:8], Secret: true}
+		{"host pointed elsewhere", "a", "*", func(f map[string]backend.SealedField) { f["host"] = backend.SealedField{Value: "attacker.example"} }},
+		{"plain field added", "a", "*", func(f map[string]backend.SealedField) { f["options.sslmode"] = backend.SealedField{Value: "disable"} }},
+		{"plain field removed", "a", "*", func(f map[string]backend.SealedField) { delete(f, "port") }},
+		{"not base64", "a", "password", func(f map[string]backend.SealedField) {
+			f["password"] = backend.SealedField{Value: "%%%", Secret: true}
+		}},
+		{"truncated", "a", "password", func(f map[string]backend.SealedField) {
+			f["password"] = backend.SealedField{Value: fa["password"].Value[:8], Secret: true}
 		}},
 	}
 	for _, tc := range tests {
@@ -89,7 +93,7 @@ func TestCiphertextBoundToNameAndField(t *testing.T) {
 			if tc.target == "b" {
 				orig = fb
 			}
-			f := map[string]store.SealedField{}
+			f := map[string]backend.SealedField{}
 			for k, v := range orig {
 				f[k] = v
 			}
@@ -173,7 +177,7 @@ func TestKeysetFile(t *testing.T) {
 	}
 	t.Run("VAP_KEYSET and VAP_KEYSET_FILE", func(t *testing.T) {
 		h, _ := store.NewKeyset()
-		js, err := store.MarshalKeyset(h)
+		js, err := keyset.Marshal(h)
 		if err != nil {
 			t.Fatal(err)
 		}

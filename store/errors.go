@@ -3,21 +3,28 @@ package store
 import (
 	"errors"
 	"fmt"
+
+	"github.com/vapsql/vap/store/backend"
+	"github.com/vapsql/vap/store/keyset"
 )
 
 var (
 	// ErrNotFound is matched by the error for a connection name that neither
 	// the environment nor the store holds.
-	ErrNotFound = errors.New("store: connection not found")
-	// ErrExists is returned by Create for a name already stored.
-	ErrExists = errors.New("store: connection already exists")
+	// It is backend.ErrNotFound, which backends return.
+	ErrNotFound = backend.ErrNotFound
+	// ErrExists is returned by Create for a name already stored. It is
+	// backend.ErrExists.
+	ErrExists = backend.ErrExists
 	// ErrConflict is returned by Update when the stored version is not the
-	// one the caller read: another writer got there first.
-	ErrConflict = errors.New("store: connection was changed by another writer; read it again and retry")
+	// one the caller read: another writer got there first. It is
+	// backend.ErrConflict.
+	ErrConflict = backend.ErrConflict
 	// ErrInvalid is matched by every validation error.
 	ErrInvalid = errors.New("store: invalid connection")
-	// ErrKeyset is matched by errors loading or using the keyset.
-	ErrKeyset = errors.New("store: keyset")
+	// ErrKeyset is matched by errors loading or using the keyset. It is
+	// keyset.ErrKeyset.
+	ErrKeyset = keyset.ErrKeyset
 	// ErrDecrypt is matched when a stored secret cannot be opened: wrong
 	// keyset, tampered ciphertext, or a ciphertext moved to another field.
 	ErrDecrypt = errors.New("store: cannot decrypt secret")

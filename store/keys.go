@@ -4,14 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 
-	"github.com/tink-crypto/tink-go/v2/keyset"
+	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
+
+	"github.com/vapsql/vap/store/backend"
+	"github.com/vapsql/vap/store/keyset"
 )
 
-// KeyInfo describes one key of the store's keyset.
+// KeyInfo describes one key of the store's tinkkeyset.
 type KeyInfo struct {
 	ID      uint32 // Tink key id, the 4 bytes after the version byte of every ciphertext it made
 	Primary bool   // new secrets are sealed with this key
@@ -30,7 +32,7 @@ func (s *Store) Keys(ctx context.Context) ([]KeyInfo, error) {
 	h := s.handle
 	s.mu.Unlock()
 	if path, err := s.keysetFile(); err == nil {
-		if h, err = LoadKeysetFile(path); err != nil { // what rotation would start from
+		if h, err = keyset.Load(path); err != nil { // what rotation would start from
 			return nil, err
 		}
 	}
@@ -60,7 +62,7 @@ func (s *Store) Keys(ctx context.Context) ([]KeyInfo, error) {
 
 // keyUse maps each key id to the "connection/field" secrets it sealed, and
 // counts the secrets whose key id cannot be read.
-func keyUse(ctx context.Context, b Backend) (map[uint32][]string, int, error) {
+func keyUse(ctx context.Context, b backend.Backend) (map[uint32][]string, int, error) {
 	rs, err := b.List(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -105,46 +107,8 @@ func (s *Store) keysetFile() (string, error) {
 	return filepath.Join(h, KeysetFileName), nil
 }
 
-// WriteKeysetFile replaces the keyset file at path with h atomically (a new
-// file, mode 0600, synced, renamed over the old one), so a reader sees the
-// old keyset or the new one, never a mix.
-func WriteKeysetFile(path string, h *keyset.Handle) error {
-	data, err := MarshalKeyset(h)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".keyset-*.tmp")
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrKeyset, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%w: %v", ErrKeyset, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%w: %v", ErrKeyset, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%w: %v", ErrKeyset, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%w: %v", ErrKeyset, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("%w: %v", ErrKeyset, err)
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync() // make the rename durable; not every filesystem supports it
-		d.Close()
-	}
-	return nil
-}
-
 // useKeyset makes h the store's keyset for everything that follows.
-func (s *Store) useKeyset(h *keyset.Handle) (*sealer, error) {
+func (s *Store) useKeyset(h *tinkkeyset.Handle) (*sealer, error) {
 	sl, err := newSealer(h)
 	if err != nil {
 		return nil, err
@@ -163,7 +127,7 @@ func (s *Store) reloadKeyset() (*sealer, bool) {
 	if err != nil {
 		return nil, false
 	}
-	h, err := LoadKeysetFile(path)
+	h, err := keyset.Load(path)
 	if err != nil {
 		return nil, false
 	}
@@ -178,13 +142,13 @@ func (s *Store) reloadKeyset() (*sealer, bool) {
 }
 
 // sameKeys reports whether a and b hold the same key ids and primary.
-func sameKeys(a, b *keyset.Handle) bool {
+func sameKeys(a, b *tinkkeyset.Handle) bool {
 	return a.KeysetInfo().GetPrimaryKeyId() == b.KeysetInfo().GetPrimaryKeyId() &&
 		slices.Equal(keyIDs(a), keyIDs(b))
 }
 
 // keyIDs returns h's key ids, sorted.
-func keyIDs(h *keyset.Handle) []uint32 {
+func keyIDs(h *tinkkeyset.Handle) []uint32 {
 	var out []uint32
 	for _, k := range h.KeysetInfo().GetKeyInfo() {
 		out = append(out, k.GetKeyId())

@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/sqlite"
 )
 
 // remoteBackend hides the SQLite backend's Local method: it stands for a
 // backend given in code that is no local file.
-type remoteBackend struct{ store.Backend }
+type remoteBackend struct{ backend.Backend }
 
 // TestKeysetCreatedOnlyForLocalStore: a missing $VAP_HOME/keyset.json is
 // created for the embedded store (by default, or named by path or

@@ -19,6 +19,7 @@ import (
 	"github.com/tink-crypto/tink-go/v2/tink"
 
 	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/keyset"
 )
 
 // fakeTransit is a loopback HashiCorp Vault transit engine: encrypt and
@@ -125,7 +126,7 @@ func TestKeysetWrappedByVaultTransit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clear, err := store.MarshalKeyset(h)
+	clear, err := keyset.Marshal(h)
 	if err != nil {
 		t.Fatal(err)
 	}

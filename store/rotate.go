@@ -7,8 +7,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/tink-crypto/tink-go/v2/aead"
-	"github.com/tink-crypto/tink-go/v2/keyset"
+	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
+
+	"github.com/vapsql/vap/store/backend"
+	"github.com/vapsql/vap/store/keyset"
 )
 
 // ErrKeyInUse is returned by RetireKey while a stored secret, or the
@@ -23,7 +25,7 @@ var ErrKeyInUse = errors.New("store: key is still in use")
 // re-encryption commits all or nothing. Retire old keys with RetireKey.
 //
 // The whole rotation, from reading the keyset file to the re-encryption's
-// commit, holds an exclusive lock on the file (flock on keyset.json.lock),
+// commit, holds an exclusive lock on the file (flock on tinkkeyset.json.lock),
 // so concurrent rotations on one host run one after the other and each
 // writes every key the file held plus its new one: no key is ever lost.
 // Processes that share the store load the new keyset file when they meet a
@@ -38,7 +40,7 @@ func (s *Store) RotateKey(ctx context.Context) (KeyInfo, error) {
 	if err != nil {
 		return KeyInfo{}, fmt.Errorf("%w: rotate: %w", ErrKeyset, err)
 	}
-	unlock, err := lockKeysetFile(ctx, path)
+	unlock, err := keyset.Lock(ctx, path)
 	if err != nil {
 		return KeyInfo{}, err
 	}
@@ -46,46 +48,28 @@ func (s *Store) RotateKey(ctx context.Context) (KeyInfo, error) {
 	// Start from the file, not from memory: another process may have
 	// rotated since this store loaded it. The new keyset is the file's keys
 	// plus the new one.
-	cur, err := LoadKeysetFile(path)
+	cur, err := keyset.Load(path)
 	if err != nil {
 		return KeyInfo{}, err
 	}
-	h, id, err := AddPrimaryKey(cur)
+	h, id, err := keyset.AddPrimary(cur)
 	if err != nil {
 		return KeyInfo{}, err
 	}
-	if err := WriteKeysetFile(path, h); err != nil {
+	if err := keyset.Write(path, h); err != nil {
 		return KeyInfo{}, err
 	}
 	if err := s.Reencrypt(ctx, h); err != nil {
 		return KeyInfo{}, fmt.Errorf("%w (the keyset file now holds the new primary key %d beside every key it held before; the re-encryption changed no stored secret; run the rotation again)", err, id)
 	}
-	return KeyInfo{ID: id, Primary: true, Status: keyset.Enabled.String()}, nil
-}
-
-// AddPrimaryKey returns a copy of h with a new AES-256-GCM key as its
-// primary, and the new key's id. h is not changed.
-func AddPrimaryKey(h *keyset.Handle) (*keyset.Handle, uint32, error) {
-	m := keyset.NewManagerFromHandle(h)
-	id, err := m.Add(aead.AES256GCMKeyTemplate())
-	if err != nil {
-		return nil, 0, fmt.Errorf("%w: add key: %v", ErrKeyset, err)
-	}
-	if err := m.SetPrimary(id); err != nil {
-		return nil, 0, fmt.Errorf("%w: set primary: %v", ErrKeyset, err)
-	}
-	nh, err := m.Handle()
-	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %v", ErrKeyset, err)
-	}
-	return nh, id, nil
+	return KeyInfo{ID: id, Primary: true, Status: tinkkeyset.Enabled.String()}, nil
 }
 
 // Reencrypt makes h the store's keyset and seals every stored secret again
 // with h's primary key, in one transaction (Backend.ReplaceAll): every
 // record moves to version+1, so connectors pick up the change. h must hold
 // every key a stored secret uses; if one fails to open, nothing changes.
-func (s *Store) Reencrypt(ctx context.Context, h *keyset.Handle) error {
+func (s *Store) Reencrypt(ctx context.Context, h *tinkkeyset.Handle) error {
 	b, _, err := s.init(ctx)
 	if err != nil {
 		return err
@@ -94,9 +78,9 @@ func (s *Store) Reencrypt(ctx context.Context, h *keyset.Handle) error {
 	if err != nil {
 		return err
 	}
-	err = b.ReplaceAll(ctx, func(r *Record) (*Record, error) {
+	err = b.ReplaceAll(ctx, func(r *backend.Record) (*backend.Record, error) {
 		nr := *r
-		nr.Fields = make(map[string]SealedField, len(r.Fields))
+		nr.Fields = make(map[string]backend.SealedField, len(r.Fields))
 		bind := recordBinding(r)
 		for k, f := range r.Fields {
 			if !f.Secret {
@@ -111,7 +95,7 @@ func (s *Store) Reencrypt(ctx context.Context, h *keyset.Handle) error {
 			if err != nil {
 				return nil, err
 			}
-			nr.Fields[k] = SealedField{Value: ct, Secret: true}
+			nr.Fields[k] = backend.SealedField{Value: ct, Secret: true}
 		}
 		return &nr, nil
 	})
@@ -139,12 +123,12 @@ func (s *Store) RetireKey(ctx context.Context, id uint32) error {
 	if err != nil {
 		return fmt.Errorf("%w: retire: %w", ErrKeyset, err)
 	}
-	unlock, err := lockKeysetFile(ctx, path)
+	unlock, err := keyset.Lock(ctx, path)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	cur, err := LoadKeysetFile(path)
+	cur, err := keyset.Load(path)
 	if err != nil {
 		return err
 	}
@@ -168,7 +152,7 @@ func (s *Store) RetireKey(ctx context.Context, id uint32) error {
 		return fmt.Errorf("key %d: %w: %d secret(s) are sealed with it (%s%s); run vap keys rotate first",
 			id, ErrKeyInUse, len(users), strings.Join(shown, ", "), more)
 	}
-	m := keyset.NewManagerFromHandle(cur)
+	m := tinkkeyset.NewManagerFromHandle(cur)
 	if err := m.Delete(id); err != nil {
 		return fmt.Errorf("%w: delete key %d: %v", ErrKeyset, id, err)
 	}
@@ -176,7 +160,7 @@ func (s *Store) RetireKey(ctx context.Context, id uint32) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrKeyset, err)
 	}
-	if err := WriteKeysetFile(path, nh); err != nil {
+	if err := keyset.Write(path, nh); err != nil {
 		return err
 	}
 	_, err = s.useKeyset(nh)

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
+	"github.com/vapsql/vap/store/keyset"
 	"github.com/vapsql/vap/store/sqlite"
 )
 
@@ -155,7 +157,7 @@ func TestRetireRefusedWhileSecretUsesKey(t *testing.T) {
 	st := openHome(t, home)
 	old := keys(t, st)[0].ID
 	// Add a primary without re-encrypting: every secret still uses old.
-	cur, err := store.LoadKeysetFile(filepath.Join(home, store.KeysetFileName))
+	cur, err := keyset.Load(filepath.Join(home, store.KeysetFileName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +165,7 @@ func TestRetireRefusedWhileSecretUsesKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.WriteKeysetFile(filepath.Join(home, store.KeysetFileName), h); err != nil {
+	if err := keyset.Write(filepath.Join(home, store.KeysetFileName), h); err != nil {
 		t.Fatal(err)
 	}
 	err = st.RetireKey(ctx, old)
@@ -176,13 +178,13 @@ func TestRetireRefusedWhileSecretUsesKey(t *testing.T) {
 
 // failingReplace aborts ReplaceAll after the first record, as a crash or a
 // lost connection in the middle of the re-encryption would.
-type failingReplace struct{ store.Backend }
+type failingReplace struct{ backend.Backend }
 
 var errInterrupted = errors.New("interrupted")
 
-func (f failingReplace) ReplaceAll(ctx context.Context, fn func(*store.Record) (*store.Record, error)) error {
+func (f failingReplace) ReplaceAll(ctx context.Context, fn func(*backend.Record) (*backend.Record, error)) error {
 	n := 0
-	return f.Backend.ReplaceAll(ctx, func(r *store.Record) (*store.Record, error) {
+	return f.Backend.ReplaceAll(ctx, func(r *backend.Record) (*backend.Record, error) {
 		if n++; n > 1 {
 			return nil, errInterrupted
 		}

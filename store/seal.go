@@ -8,15 +8,17 @@ import (
 	"slices"
 
 	"github.com/tink-crypto/tink-go/v2/aead"
-	"github.com/tink-crypto/tink-go/v2/keyset"
+	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
 	"github.com/tink-crypto/tink-go/v2/tink"
+
+	"github.com/vapsql/vap/store/backend"
 )
 
 // sealer encrypts secrets with associated data that binds each ciphertext to
 // its connection (name, type, plain fields) and its field name.
 type sealer struct{ aead tink.AEAD }
 
-func newSealer(h *keyset.Handle) (*sealer, error) {
+func newSealer(h *tinkkeyset.Handle) (*sealer, error) {
 	a, err := aead.New(h)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrKeyset, err)
@@ -34,7 +36,7 @@ type binding struct {
 }
 
 // recordBinding is the binding of a stored record.
-func recordBinding(r *Record) binding {
+func recordBinding(r *backend.Record) binding {
 	b := binding{name: r.Name, typ: r.Type, plain: make(map[string]string, len(r.Fields))}
 	for k, f := range r.Fields {
 		if !f.Secret {

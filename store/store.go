@@ -10,9 +10,11 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/tink-crypto/tink-go/v2/keyset"
+	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
 
 	"github.com/vapsql/vap/registry"
+	"github.com/vapsql/vap/store/backend"
+	"github.com/vapsql/vap/store/keyset"
 )
 
 // Store is the connection store: validation, encryption and environment
@@ -24,8 +26,8 @@ type Store struct {
 
 	mu      sync.Mutex
 	closed  bool
-	backend Backend
-	handle  *keyset.Handle
+	backend backend.Backend
+	handle  *tinkkeyset.Handle
 	sealer  *sealer
 
 	versions versionCache // Version's answers while the backend watches
@@ -34,8 +36,8 @@ type Store struct {
 type config struct {
 	url       string
 	home      string
-	handle    *keyset.Handle
-	backend   Backend
+	handle    *tinkkeyset.Handle
+	backend   backend.Backend
 	reg       *registry.Registry
 	lookupEnv func(string) (string, bool)
 	noEnv     bool
@@ -51,11 +53,11 @@ func WithURL(u string) Option { return func(c *config) { c.url = u } }
 // WithHome sets the home directory instead of VAP_HOME.
 func WithHome(dir string) Option { return func(c *config) { c.home = dir } }
 
-// WithKeyset uses h instead of VAP_KEYSET, VAP_KEYSET_FILE or the home keyset.
-func WithKeyset(h *keyset.Handle) Option { return func(c *config) { c.handle = h } }
+// WithKeyset uses h instead of VAP_KEYSET, VAP_KEYSET_FILE or the home tinkkeyset.
+func WithKeyset(h *tinkkeyset.Handle) Option { return func(c *config) { c.handle = h } }
 
 // WithBackend uses b instead of opening one from a URL. Close closes it.
-func WithBackend(b Backend) Option { return func(c *config) { c.backend = b } }
+func WithBackend(b backend.Backend) Option { return func(c *config) { c.backend = b } }
 
 // WithRegistry validates against r instead of registry.Default.
 func WithRegistry(r *registry.Registry) Option { return func(c *config) { c.reg = r } }
@@ -80,7 +82,7 @@ func Open(opts ...Option) *Store {
 
 // init opens the backend and the keyset once; a failure is retried on the
 // next call.
-func (s *Store) init(ctx context.Context) (Backend, *sealer, error) {
+func (s *Store) init(ctx context.Context) (backend.Backend, *sealer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -102,7 +104,7 @@ func (s *Store) init(ctx context.Context) (Backend, *sealer, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		b, err := OpenBackend(ctx, u)
+		b, err := backend.Open(ctx, u)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -135,33 +137,33 @@ func (s *Store) storeURL() (string, error) {
 	return filepath.Join(h, StoreFileName), nil
 }
 
-func (s *Store) loadKeyset() (*keyset.Handle, error) {
+func (s *Store) loadKeyset() (*tinkkeyset.Handle, error) {
 	if s.cfg.handle != nil {
 		return s.cfg.handle, nil
 	}
 	if k, ok := s.cfg.lookupEnv(EnvKeyset); ok && k != "" {
-		h, err := ParseKeyset([]byte(k))
+		h, err := keyset.Parse([]byte(k))
 		if err != nil {
 			return nil, fmt.Errorf("%w (from %s)", err, EnvKeyset)
 		}
 		return h, nil
 	}
 	if f, ok := s.cfg.lookupEnv(EnvKeysetFile); ok && f != "" {
-		return LoadKeysetFile(f)
+		return keyset.Load(f)
 	}
 	h, err := s.home()
 	if err != nil {
 		return nil, err
 	}
 	path := filepath.Join(h, KeysetFileName)
-	hd, err := LoadKeysetFile(path)
+	hd, err := keyset.Load(path)
 	if err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return hd, err
 	}
 	if !s.localStore() {
 		return nil, errNoSharedKeyset
 	}
-	return LoadOrCreateKeysetFile(path)
+	return keyset.LoadOrCreate(path)
 }
 
 // errNoSharedKeyset refuses to mint a keyset for a shared store: secrets
@@ -173,11 +175,11 @@ var errNoSharedKeyset = fmt.Errorf("%w: no keyset is configured and the store is
 // store), the only kind for which a missing keyset is created.
 func (s *Store) localStore() bool {
 	if s.cfg.backend != nil {
-		l, ok := s.cfg.backend.(LocalBackend)
+		l, ok := s.cfg.backend.(backend.Local)
 		return ok && l.Local()
 	}
 	u, err := s.storeURL()
-	return err == nil && IsLocalURL(u)
+	return err == nil && backend.IsLocalURL(u)
 }
 
 // fromEnv returns the VAP_CONN_<NAME> override, if any.
@@ -316,7 +318,7 @@ func (s *Store) Update(ctx context.Context, c *Connection) error {
 
 // prepareWrite validates a copy of c and seals it into a record for the
 // backend. Nothing is written.
-func (s *Store) prepareWrite(ctx context.Context, c *Connection) (Backend, *Record, error) {
+func (s *Store) prepareWrite(ctx context.Context, c *Connection) (backend.Backend, *backend.Record, error) {
 	if err := s.checkOpen(); err != nil {
 		return nil, nil, err
 	}
@@ -380,24 +382,24 @@ func (s *Store) checkOpen() error {
 	return nil
 }
 
-func (s *Store) sealRecord(sl *sealer, c *Connection) (*Record, error) {
-	r := &Record{Name: c.Name, Type: c.Type, Version: c.Version, Fields: make(map[string]SealedField, len(c.Fields))}
+func (s *Store) sealRecord(sl *sealer, c *Connection) (*backend.Record, error) {
+	r := &backend.Record{Name: c.Name, Type: c.Type, Version: c.Version, Fields: make(map[string]backend.SealedField, len(c.Fields))}
 	bind := connBinding(c)
 	for k, f := range c.Fields {
 		if !f.Secret {
-			r.Fields[k] = SealedField{Value: f.Value}
+			r.Fields[k] = backend.SealedField{Value: f.Value}
 			continue
 		}
 		ct, err := sl.seal(bind, k, f.Value)
 		if err != nil {
 			return nil, err
 		}
-		r.Fields[k] = SealedField{Value: ct, Secret: true}
+		r.Fields[k] = backend.SealedField{Value: ct, Secret: true}
 	}
 	return r, nil
 }
 
-func (s *Store) unseal(sl *sealer, r *Record, decrypt bool) (*Connection, error) {
+func (s *Store) unseal(sl *sealer, r *backend.Record, decrypt bool) (*Connection, error) {
 	c := &Connection{Name: r.Name, Type: r.Type, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Fields: make(map[string]Field, len(r.Fields))}
 	bind := recordBinding(r)
 	for k, f := range r.Fields {

@@ -5,29 +5,9 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/vapsql/vap/store/backend"
 )
-
-// ErrWatchUnsupported is returned by a Watcher that cannot watch this
-// particular store (an in-memory SQLite store, say). The Store then asks the
-// backend for every version, as it does for a backend that is no Watcher.
-var ErrWatchUnsupported = errors.New("store: this backend cannot watch for changes")
-
-// Watcher is an optional Backend interface for backends that learn of
-// commits made by other processes without being asked: PostgreSQL
-// LISTEN/NOTIFY, SQLite's PRAGMA data_version.
-//
-// When the backend is a Watcher, Store.Version answers from a cache of
-// versions that the watch invalidates, so the driver's check before each new
-// physical connection costs a map lookup instead of a round trip.
-type Watcher interface {
-	// Watch starts watching and returns once the watch is live: every commit
-	// that finishes after Watch returns is reported on the channel. Each
-	// value is the name of a changed record, or "" when any record may have
-	// changed. Reports may repeat or be spurious, never missing. The channel
-	// is closed when ctx is done or the watch fails (the Store then forgets
-	// what it cached and watches again).
-	Watch(ctx context.Context) (<-chan string, error)
-}
 
 // watchRetry is how long the Store waits before watching again after a
 // watch failed or ended.
@@ -72,7 +52,7 @@ func (vc *versionCache) clock() time.Time {
 
 // version returns name's version from the cache, or from b (caching it when
 // a watch is live and reported nothing meanwhile).
-func (vc *versionCache) version(ctx context.Context, b Backend, name string) (int64, error) {
+func (vc *versionCache) version(ctx context.Context, b backend.Backend, name string) (int64, error) {
 	vc.mu.Lock()
 	if e, ok := vc.versions[name]; ok && vc.live && vc.clock().Sub(e.at) < versionMaxAge {
 		vc.mu.Unlock()
@@ -100,8 +80,8 @@ func (vc *versionCache) version(ctx context.Context, b Backend, name string) (in
 
 // startLocked starts watching b in the background when b is a Watcher and
 // no watch is running.
-func (vc *versionCache) startLocked(b Backend) {
-	w, ok := b.(Watcher)
+func (vc *versionCache) startLocked(b backend.Backend) {
+	w, ok := b.(backend.Watcher)
 	if !ok || vc.running || vc.unsupported || vc.stopped || time.Now().Before(vc.retryAt) {
 		return
 	}
@@ -110,13 +90,13 @@ func (vc *versionCache) startLocked(b Backend) {
 	go vc.run(ctx, w, vc.done)
 }
 
-func (vc *versionCache) run(ctx context.Context, w Watcher, done chan struct{}) {
+func (vc *versionCache) run(ctx context.Context, w backend.Watcher, done chan struct{}) {
 	defer close(done)
 	ch, err := w.Watch(ctx)
 	if err != nil {
 		vc.mu.Lock()
 		vc.running = false
-		vc.unsupported = errors.Is(err, ErrWatchUnsupported)
+		vc.unsupported = errors.Is(err, backend.ErrWatchUnsupported)
 		vc.retryAt = time.Now().Add(watchRetry)
 		vc.mu.Unlock()
 		return

@@ -5,12 +5,14 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/vapsql/vap/store/backend"
 )
 
 // deafWatcher is a Backend whose watch goes live and then never reports,
 // like a LISTEN session whose notifications are lost; Version answers v.
 type deafWatcher struct {
-	Backend
+	backend.Backend
 	v atomic.Int64
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vapsql/vap/internal/testenv"
 	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/keyset"
 )
 
 // TestSecretCanary plants known secrets and drives every failure path the CLI
@@ -109,7 +110,7 @@ func TestSecretCanary(t *testing.T) {
 
 	// Wrong keyset: replace the keyset file with a fresh one.
 	h, _ := store.NewKeyset()
-	js, _ := store.MarshalKeyset(h)
+	js, _ := keyset.Marshal(h)
 	if err := os.WriteFile(filepath.Join(home, store.KeysetFileName), js, 0o600); err != nil {
 		t.Fatal(err)
 	}

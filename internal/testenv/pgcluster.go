@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,6 +44,8 @@ func (p *PrivatePostgres) Admin(t testing.TB) *sql.DB {
 	return db
 }
 
+// pgBinDir finds the directory of initdb and pg_ctl: pg_config's, else the
+// newest /usr/lib/postgresql/<major>/bin that has initdb.
 func pgBinDir() (string, error) {
 	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
 		d := strings.TrimSpace(string(out))
@@ -52,8 +55,13 @@ func pgBinDir() (string, error) {
 	}
 	m, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
 	if len(m) == 0 {
-		return "", fmt.Errorf("initdb not found (install postgresql)")
+		return "", fmt.Errorf("initdb not found (pg_config --bindir, /usr/lib/postgresql/*/bin; install postgresql)")
 	}
+	major := func(initdb string) int {
+		n, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(initdb))))
+		return n
+	}
+	slices.SortFunc(m, func(a, b string) int { return major(a) - major(b) })
 	return filepath.Dir(m[len(m)-1]), nil
 }
 
@@ -108,10 +116,12 @@ func StartPrivatePostgres(t testing.TB) *PrivatePostgres {
 		u, _ := user.Lookup(p.runAs)
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
-		os.Chown(pwfile, uid, gid)
+		if err := os.Chown(pwfile, uid, gid); err != nil {
+			t.Fatal(err)
+		}
 	}
 	data := filepath.Join(dir, "data")
-	if out, err := p.cmd("initdb", "-D", data, "-U", p.AdminUser, "--pwfile", pwfile, "-A", "scram-sha-256", "-E", "UTF8", "--no-sync").CombinedOutput(); err != nil {
+	if out, err := p.cmd("initdb", "-D", data, "-U", p.AdminUser, "--pwfile", pwfile, "-A", "scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync").CombinedOutput(); err != nil {
 		fail(fmt.Errorf("initdb: %v: %s", err, out))
 		return nil
 	}
@@ -121,7 +131,7 @@ func StartPrivatePostgres(t testing.TB) *PrivatePostgres {
 			t.Fatal(err)
 		}
 		p.Port = port
-		opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50", port, dir)
+		opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=100", port, dir)
 		out, err := p.cmd("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start").CombinedOutput()
 		if err == nil {
 			break

@@ -11,11 +11,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vapsql/vap/internal/redact"
-	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
 )
 
 func init() {
-	store.RegisterBackend(func(ctx context.Context, u *url.URL) (store.Backend, error) {
+	backend.Register(func(ctx context.Context, u *url.URL) (backend.Backend, error) {
 		return Open(ctx, u.String())
 	}, "postgres", "postgresql")
 }
@@ -24,7 +24,7 @@ func init() {
 // parameter.
 const DefaultSchema = "vap"
 
-// Backend is a store.Backend on one schema of a PostgreSQL database. It is
+// Backend is a backend.Backend on one schema of a PostgreSQL database. It is
 // safe for concurrent use by many goroutines and many processes.
 type Backend struct {
 	pool    *pgxpool.Pool
@@ -36,8 +36,8 @@ type Backend struct {
 }
 
 var (
-	_ store.Backend = (*Backend)(nil)
-	_ store.Watcher = (*Backend)(nil)
+	_ backend.Backend = (*Backend)(nil)
+	_ backend.Watcher = (*Backend)(nil)
 )
 
 // Open connects to the store at rawURL (postgres://…, with an optional
@@ -103,8 +103,8 @@ func (b *Backend) fail(op string, err error) error {
 
 const selectCols = `SELECT name, type, fields, version, created_at, updated_at FROM `
 
-func scanRecord(row pgx.Row) (*store.Record, error) {
-	var r store.Record
+func scanRecord(row pgx.Row) (*backend.Record, error) {
+	var r backend.Record
 	var name []byte
 	var fields string
 	if err := row.Scan(&name, &r.Type, &fields, &r.Version, &r.CreatedAt, &r.UpdatedAt); err != nil {
@@ -117,11 +117,11 @@ func scanRecord(row pgx.Row) (*store.Record, error) {
 	return &r, nil
 }
 
-// Get implements store.Backend.
-func (b *Backend) Get(ctx context.Context, name string) (*store.Record, error) {
+// Get implements backend.Backend.
+func (b *Backend) Get(ctx context.Context, name string) (*backend.Record, error) {
 	r, err := scanRecord(b.pool.QueryRow(ctx, selectCols+b.table+` WHERE name = $1`, []byte(name)))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, &store.NotFoundError{Name: name}
+		return nil, backend.NotFound(name)
 	}
 	if err != nil {
 		return nil, b.fail("get", err)
@@ -129,12 +129,12 @@ func (b *Backend) Get(ctx context.Context, name string) (*store.Record, error) {
 	return r, nil
 }
 
-// Version implements store.Backend.
+// Version implements backend.Backend.
 func (b *Backend) Version(ctx context.Context, name string) (int64, error) {
 	var v int64
 	err := b.pool.QueryRow(ctx, `SELECT version FROM `+b.table+` WHERE name = $1`, []byte(name)).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, &store.NotFoundError{Name: name}
+		return 0, backend.NotFound(name)
 	}
 	if err != nil {
 		return 0, b.fail("version", err)
@@ -142,14 +142,14 @@ func (b *Backend) Version(ctx context.Context, name string) (int64, error) {
 	return v, nil
 }
 
-// List implements store.Backend. Names sort by their bytes.
-func (b *Backend) List(ctx context.Context) ([]*store.Record, error) {
+// List implements backend.Backend. Names sort by their bytes.
+func (b *Backend) List(ctx context.Context) ([]*backend.Record, error) {
 	rows, err := b.pool.Query(ctx, selectCols+b.table+` ORDER BY name`)
 	if err != nil {
 		return nil, b.fail("list", err)
 	}
 	defer rows.Close()
-	var out []*store.Record
+	var out []*backend.Record
 	for rows.Next() {
 		r, err := scanRecord(rows)
 		if err != nil {
@@ -173,9 +173,9 @@ func (b *Backend) lockName(ctx context.Context, tx pgx.Tx, name string) (int64, 
 	return last, err
 }
 
-// Insert implements store.Backend. A name deleted before continues one above
+// Insert implements backend.Backend. A name deleted before continues one above
 // its last version.
-func (b *Backend) Insert(ctx context.Context, r *store.Record) error {
+func (b *Backend) Insert(ctx context.Context, r *backend.Record) error {
 	fields, err := json.Marshal(r.Fields)
 	if err != nil {
 		return err
@@ -194,7 +194,7 @@ func (b *Backend) Insert(ctx context.Context, r *store.Record) error {
 		VALUES ($1, $2, $3, $4, now(), now()) ON CONFLICT (name) DO NOTHING RETURNING version`,
 		[]byte(r.Name), r.Type, string(fields), last+1).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return store.ErrExists
+		return backend.ErrExists
 	}
 	if err != nil {
 		return b.fail("insert", err)
@@ -206,8 +206,8 @@ func (b *Backend) Insert(ctx context.Context, r *store.Record) error {
 	return nil
 }
 
-// Update implements store.Backend: a compare-and-swap on the version.
-func (b *Backend) Update(ctx context.Context, r *store.Record) error {
+// Update implements backend.Backend: a compare-and-swap on the version.
+func (b *Backend) Update(ctx context.Context, r *backend.Record) error {
 	fields, err := json.Marshal(r.Fields)
 	if err != nil {
 		return err
@@ -225,13 +225,13 @@ func (b *Backend) Update(ctx context.Context, r *store.Record) error {
 	case updated != nil:
 		return nil
 	case !exists:
-		return &store.NotFoundError{Name: r.Name}
+		return backend.NotFound(r.Name)
 	default:
-		return store.ErrConflict
+		return backend.ErrConflict
 	}
 }
 
-// Delete implements store.Backend. It keeps the record's last version in
+// Delete implements backend.Backend. It keeps the record's last version in
 // its tombstone, in the same transaction, for Insert to continue from.
 func (b *Backend) Delete(ctx context.Context, name string) error {
 	tx, err := b.pool.Begin(ctx)
@@ -245,7 +245,7 @@ func (b *Backend) Delete(ctx context.Context, name string) error {
 	var v int64
 	err = tx.QueryRow(ctx, `DELETE FROM `+b.table+` WHERE name = $1 RETURNING version`, []byte(name)).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return &store.NotFoundError{Name: name}
+		return backend.NotFound(name)
 	}
 	if err != nil {
 		return b.fail("delete", err)
@@ -259,9 +259,9 @@ func (b *Backend) Delete(ctx context.Context, name string) error {
 	return nil
 }
 
-// ReplaceAll implements store.Backend. It locks the table against other
+// ReplaceAll implements backend.Backend. It locks the table against other
 // writers (readers go on) for the length of the transaction.
-func (b *Backend) ReplaceAll(ctx context.Context, fn func(*store.Record) (*store.Record, error)) error {
+func (b *Backend) ReplaceAll(ctx context.Context, fn func(*backend.Record) (*backend.Record, error)) error {
 	tx, err := b.pool.Begin(ctx)
 	if err != nil {
 		return b.fail("replace", err)
@@ -274,7 +274,7 @@ func (b *Backend) ReplaceAll(ctx context.Context, fn func(*store.Record) (*store
 	if err != nil {
 		return b.fail("replace", err)
 	}
-	var all []*store.Record
+	var all []*backend.Record
 	for rows.Next() {
 		r, err := scanRecord(rows)
 		if err != nil {
@@ -307,7 +307,7 @@ func (b *Backend) ReplaceAll(ctx context.Context, fn func(*store.Record) (*store
 	return nil
 }
 
-// Close implements store.Backend.
+// Close implements backend.Backend.
 func (b *Backend) Close() error {
 	b.pool.Close()
 	return nil

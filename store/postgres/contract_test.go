@@ -3,10 +3,10 @@ package postgres_test
 import (
 	"testing"
 
-	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/storetest"
 )
 
 func TestContract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Backend { return openTemp(t) })
+	storetest.Run(t, func(t *testing.T) backend.Backend { return openTemp(t) })
 }

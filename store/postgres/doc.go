@@ -16,5 +16,5 @@
 // on the version. A trigger NOTIFYs channel "vap_store" on every change, and
 // Watch LISTENs to it, so processes learn of a new password or host within
 // milliseconds of the commit without asking the database before each
-// connection (see store.Watcher).
+// connection (see backend.Watcher).
 package postgres

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/keyset"
 )
 
 // TestSharedStoreNeedsItsKeyset: a process on a fresh machine pointed at the
@@ -21,7 +22,7 @@ func TestSharedStoreNeedsItsKeyset(t *testing.T) {
 	u := storeURL(t, tempSchema(t))
 	teamHome := t.TempDir()
 	teamKeyset := filepath.Join(teamHome, store.KeysetFileName)
-	if _, err := store.LoadOrCreateKeysetFile(teamKeyset); err != nil {
+	if _, err := keyset.LoadOrCreate(teamKeyset); err != nil {
 		t.Fatal(err)
 	}
 	open := func(home string, env map[string]string) *store.Store {

@@ -7,7 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/vapsql/vap/internal/testenv"
-	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/postgres"
 )
 
@@ -46,7 +46,7 @@ func TestMigrateFromSchema1(t *testing.T) {
 	if err := b.Delete(ctx, "old"); err != nil {
 		t.Fatal(err)
 	}
-	r := &store.Record{Name: "old", Type: "sqlite", Fields: map[string]store.SealedField{"path": {Value: "/y.db"}}}
+	r := &backend.Record{Name: "old", Type: "sqlite", Fields: map[string]backend.SealedField{"path": {Value: "/y.db"}}}
 	if err := b.Insert(ctx, r); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/postgres"
 )
 
@@ -28,7 +28,7 @@ func TestOpenErrorsHoldNoPassword(t *testing.T) {
 			if strings.Contains(err.Error(), pw) || strings.Contains(err.Error(), "StorePw") {
 				t.Fatalf("the error holds the password: %s", strings.ReplaceAll(err.Error(), pw, "<PW>"))
 			}
-			_, err = store.OpenBackend(context.Background(), tc.url)
+			_, err = backend.Open(context.Background(), tc.url)
 			if err == nil || strings.Contains(err.Error(), "StorePw") {
 				t.Fatal("OpenBackend: no error, or the error holds the password")
 			}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/keyset"
 )
 
 // TestRotateOnSharedStore rotates the key of a PostgreSQL store: every
@@ -17,7 +18,7 @@ func TestRotateOnSharedStore(t *testing.T) {
 	u := storeURL(t, tempSchema(t))
 	home := t.TempDir()
 	// A shared store gets no keyset made up on the fly: provision it.
-	if _, err := store.LoadOrCreateKeysetFile(filepath.Join(home, store.KeysetFileName)); err != nil {
+	if _, err := keyset.LoadOrCreate(filepath.Join(home, store.KeysetFileName)); err != nil {
 		t.Fatal(err)
 	}
 	open := func() *store.Store {

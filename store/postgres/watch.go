@@ -29,7 +29,7 @@ func WatchApplicationName(schema string) string {
 	return n
 }
 
-// Watch implements store.Watcher with LISTEN on a dedicated connection: the
+// Watch implements backend.Watcher with LISTEN on a dedicated connection: the
 // table's trigger NOTIFYs on every committed change, and PostgreSQL delivers
 // the notification to every listener right after the commit. The session is
 // pinged after watchHeartbeat of silence. The channel closes when ctx is

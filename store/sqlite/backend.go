@@ -14,11 +14,11 @@ import (
 	msqlite "modernc.org/sqlite"
 
 	"github.com/vapsql/vap/internal/sqliteuri"
-	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
 )
 
 func init() {
-	store.RegisterBackend(func(ctx context.Context, u *url.URL) (store.Backend, error) {
+	backend.Register(func(ctx context.Context, u *url.URL) (backend.Backend, error) {
 		p := u.Path
 		if u.Opaque != "" {
 			p = u.Opaque
@@ -51,18 +51,18 @@ var migrations = []string{
 	)`,
 }
 
-// Backend is a store.Backend on one SQLite file.
+// Backend is a backend.Backend on one SQLite file.
 type Backend struct {
 	db     *sql.DB
 	memory bool // a private in-memory database: nothing else can change it
 }
 
 var (
-	_ store.Backend      = (*Backend)(nil)
-	_ store.LocalBackend = (*Backend)(nil)
+	_ backend.Backend = (*Backend)(nil)
+	_ backend.Local   = (*Backend)(nil)
 )
 
-// Local implements store.LocalBackend: a SQLite store is a local file (or
+// Local implements backend.Local: a SQLite store is a local file (or
 // private memory), so a Store may create a keyset for it.
 func (b *Backend) Local() bool { return true }
 
@@ -130,8 +130,8 @@ func (b *Backend) migrate(ctx context.Context) error {
 
 const timeFormat = time.RFC3339Nano
 
-func scanRecord(sc interface{ Scan(...any) error }) (*store.Record, error) {
-	var r store.Record
+func scanRecord(sc interface{ Scan(...any) error }) (*backend.Record, error) {
+	var r backend.Record
 	var fields, created, updated string
 	if err := sc.Scan(&r.Name, &r.Type, &fields, &r.Version, &created, &updated); err != nil {
 		return nil, err
@@ -146,11 +146,11 @@ func scanRecord(sc interface{ Scan(...any) error }) (*store.Record, error) {
 
 const selectCols = `SELECT name, type, fields, version, created_at, updated_at FROM vap_connections`
 
-// Get implements store.Backend.
-func (b *Backend) Get(ctx context.Context, name string) (*store.Record, error) {
+// Get implements backend.Backend.
+func (b *Backend) Get(ctx context.Context, name string) (*backend.Record, error) {
 	r, err := scanRecord(b.db.QueryRowContext(ctx, selectCols+` WHERE name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &store.NotFoundError{Name: name}
+		return nil, backend.NotFound(name)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store/sqlite: get: %w", err)
@@ -158,12 +158,12 @@ func (b *Backend) Get(ctx context.Context, name string) (*store.Record, error) {
 	return r, nil
 }
 
-// Version implements store.Backend.
+// Version implements backend.Backend.
 func (b *Backend) Version(ctx context.Context, name string) (int64, error) {
 	var v int64
 	err := b.db.QueryRowContext(ctx, `SELECT version FROM vap_connections WHERE name = ?`, name).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, &store.NotFoundError{Name: name}
+		return 0, backend.NotFound(name)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("store/sqlite: version: %w", err)
@@ -171,14 +171,14 @@ func (b *Backend) Version(ctx context.Context, name string) (int64, error) {
 	return v, nil
 }
 
-// List implements store.Backend.
-func (b *Backend) List(ctx context.Context) ([]*store.Record, error) {
+// List implements backend.Backend.
+func (b *Backend) List(ctx context.Context) ([]*backend.Record, error) {
 	rows, err := b.db.QueryContext(ctx, selectCols+` ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("store/sqlite: list: %w", err)
 	}
 	defer rows.Close()
-	var out []*store.Record
+	var out []*backend.Record
 	for rows.Next() {
 		r, err := scanRecord(rows)
 		if err != nil {
@@ -189,9 +189,9 @@ func (b *Backend) List(ctx context.Context) ([]*store.Record, error) {
 	return out, rows.Err()
 }
 
-// Insert implements store.Backend. A name deleted before continues one above
+// Insert implements backend.Backend. A name deleted before continues one above
 // its tombstone's version.
-func (b *Backend) Insert(ctx context.Context, r *store.Record) error {
+func (b *Backend) Insert(ctx context.Context, r *backend.Record) error {
 	fields, err := json.Marshal(r.Fields)
 	if err != nil {
 		return err
@@ -213,7 +213,7 @@ func (b *Backend) Insert(ctx context.Context, r *store.Record) error {
 		return fmt.Errorf("store/sqlite: insert: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return store.ErrExists
+		return backend.ErrExists
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM vap_tombstones WHERE name = ?`, r.Name); err != nil {
 		return fmt.Errorf("store/sqlite: insert: %w", err)
@@ -225,8 +225,8 @@ func (b *Backend) Insert(ctx context.Context, r *store.Record) error {
 	return nil
 }
 
-// Update implements store.Backend.
-func (b *Backend) Update(ctx context.Context, r *store.Record) error {
+// Update implements backend.Backend.
+func (b *Backend) Update(ctx context.Context, r *backend.Record) error {
 	fields, err := json.Marshal(r.Fields)
 	if err != nil {
 		return err
@@ -244,14 +244,14 @@ func (b *Backend) Update(ctx context.Context, r *store.Record) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		var one int
 		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM vap_connections WHERE name = ?`, r.Name).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-			return &store.NotFoundError{Name: r.Name}
+			return backend.NotFound(r.Name)
 		}
-		return store.ErrConflict
+		return backend.ErrConflict
 	}
 	return tx.Commit()
 }
 
-// Delete implements store.Backend. It keeps the record's last version in a
+// Delete implements backend.Backend. It keeps the record's last version in a
 // tombstone, in the same transaction, for Insert to continue from.
 func (b *Backend) Delete(ctx context.Context, name string) error {
 	tx, err := b.db.BeginTx(ctx, nil)
@@ -262,7 +262,7 @@ func (b *Backend) Delete(ctx context.Context, name string) error {
 	var v int64
 	err = tx.QueryRowContext(ctx, `DELETE FROM vap_connections WHERE name = ? RETURNING version`, name).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
-		return &store.NotFoundError{Name: name}
+		return backend.NotFound(name)
 	}
 	if err != nil {
 		return fmt.Errorf("store/sqlite: delete: %w", err)
@@ -277,8 +277,8 @@ func (b *Backend) Delete(ctx context.Context, name string) error {
 	return nil
 }
 
-// ReplaceAll implements store.Backend.
-func (b *Backend) ReplaceAll(ctx context.Context, fn func(*store.Record) (*store.Record, error)) error {
+// ReplaceAll implements backend.Backend.
+func (b *Backend) ReplaceAll(ctx context.Context, fn func(*backend.Record) (*backend.Record, error)) error {
 	tx, err := b.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store/sqlite: replace: %w", err)
@@ -288,7 +288,7 @@ func (b *Backend) ReplaceAll(ctx context.Context, fn func(*store.Record) (*store
 	if err != nil {
 		return fmt.Errorf("store/sqlite: replace: %w", err)
 	}
-	var all []*store.Record
+	var all []*backend.Record
 	for rows.Next() {
 		r, err := scanRecord(rows)
 		if err != nil {
@@ -319,5 +319,5 @@ func (b *Backend) ReplaceAll(ctx context.Context, fn func(*store.Record) (*store
 	return tx.Commit()
 }
 
-// Close implements store.Backend.
+// Close implements backend.Backend.
 func (b *Backend) Close() error { return b.db.Close() }

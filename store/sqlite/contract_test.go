@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/vapsql/vap/internal/sqliteuri"
-	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/sqlite"
 	"github.com/vapsql/vap/store/storetest"
 )
@@ -20,7 +20,7 @@ func TestContract(t *testing.T) {
 		{"memory", func(t *testing.T) string { return sqliteuri.Memory }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			storetest.Run(t, func(t *testing.T) store.Backend {
+			storetest.Run(t, func(t *testing.T) backend.Backend {
 				b, err := sqlite.Open(context.Background(), tc.path(t))
 				if err != nil {
 					t.Fatal(err)

@@ -4,24 +4,24 @@ import (
 	"context"
 	"time"
 
-	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
 )
 
 // PollInterval is how often Watch reads PRAGMA data_version. A commit by
 // any other connection or process is reported within about this long.
 var PollInterval = 100 * time.Millisecond
 
-var _ store.Watcher = (*Backend)(nil)
+var _ backend.Watcher = (*Backend)(nil)
 
-// Watch implements store.Watcher. It holds one connection and reads PRAGMA
+// Watch implements backend.Watcher. It holds one connection and reads PRAGMA
 // data_version on it every PollInterval: SQLite changes that number whenever
 // another connection (in this process or another) commits to the file, and
 // reading it touches only the shared WAL index, not the tables. Every change
 // is reported as "" (any record may have changed). An in-memory store cannot
-// be changed by anyone else: it returns store.ErrWatchUnsupported.
+// be changed by anyone else: it returns backend.ErrWatchUnsupported.
 func (b *Backend) Watch(ctx context.Context) (<-chan string, error) {
 	if b.memory {
-		return nil, store.ErrWatchUnsupported
+		return nil, backend.ErrWatchUnsupported
 	}
 	conn, err := b.db.Conn(ctx)
 	if err != nil {

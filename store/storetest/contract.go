@@ -12,18 +12,19 @@ import (
 	"time"
 
 	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
 )
 
 // Opener returns a fresh, empty backend for one test. It registers the
 // backend's cleanup with t.Cleanup; the suite may also Close it first.
-type Opener func(t *testing.T) store.Backend
+type Opener func(t *testing.T) backend.Backend
 
 // Run runs the store contract against the backends open returns. Every
 // subtest gets its own empty backend.
 func Run(t *testing.T, open Opener) {
 	tests := []struct {
 		name string
-		fn   func(*testing.T, store.Backend)
+		fn   func(*testing.T, backend.Backend)
 	}{
 		{"InsertGet", testInsertGet},
 		{"InsertDuplicate", testInsertDuplicate},
@@ -50,25 +51,25 @@ func ctx(t *testing.T) context.Context {
 }
 
 // record returns a record as the store would hand it to a backend.
-func record(name string, fields map[string]store.SealedField) *store.Record {
+func record(name string, fields map[string]backend.SealedField) *backend.Record {
 	if fields == nil {
-		fields = map[string]store.SealedField{
+		fields = map[string]backend.SealedField{
 			"host":     {Value: "db.example.internal"},
 			"port":     {Value: "5432"},
 			"password": {Value: "AQAAAAFzZWFsZWQ=", Secret: true},
 		}
 	}
-	return &store.Record{Name: name, Type: "postgresql", Fields: fields}
+	return &backend.Record{Name: name, Type: "postgresql", Fields: fields}
 }
 
-func mustInsert(t *testing.T, b store.Backend, r *store.Record) {
+func mustInsert(t *testing.T, b backend.Backend, r *backend.Record) {
 	t.Helper()
 	if err := b.Insert(ctx(t), r); err != nil {
 		t.Fatalf("Insert(%q): %v", r.Name, err)
 	}
 }
 
-func mustGet(t *testing.T, b store.Backend, name string) *store.Record {
+func mustGet(t *testing.T, b backend.Backend, name string) *backend.Record {
 	t.Helper()
 	r, err := b.Get(ctx(t), name)
 	if err != nil {
@@ -77,9 +78,9 @@ func mustGet(t *testing.T, b store.Backend, name string) *store.Record {
 	return r
 }
 
-func sameFields(a, b map[string]store.SealedField) bool { return maps.Equal(a, b) }
+func sameFields(a, b map[string]backend.SealedField) bool { return maps.Equal(a, b) }
 
-func testInsertGet(t *testing.T, b store.Backend) {
+func testInsertGet(t *testing.T, b backend.Backend) {
 	before := time.Now().Add(-time.Minute)
 	in := record("my-postgres-connection", nil)
 	mustInsert(t, b, in)
@@ -96,9 +97,9 @@ func testInsertGet(t *testing.T, b store.Backend) {
 	}
 }
 
-func testInsertDuplicate(t *testing.T, b store.Backend) {
+func testInsertDuplicate(t *testing.T, b backend.Backend) {
 	mustInsert(t, b, record("dup", nil))
-	err := b.Insert(ctx(t), record("dup", map[string]store.SealedField{"host": {Value: "other"}}))
+	err := b.Insert(ctx(t), record("dup", map[string]backend.SealedField{"host": {Value: "other"}}))
 	if !errors.Is(err, store.ErrExists) {
 		t.Fatalf("second Insert: %v, want ErrExists", err)
 	}
@@ -107,7 +108,7 @@ func testInsertDuplicate(t *testing.T, b store.Backend) {
 	}
 }
 
-func testMissing(t *testing.T, b store.Backend) {
+func testMissing(t *testing.T, b backend.Backend) {
 	c := ctx(t)
 	checks := []struct {
 		op  string
@@ -115,7 +116,7 @@ func testMissing(t *testing.T, b store.Backend) {
 	}{
 		{"Get", func() error { _, err := b.Get(c, "nope"); return err }()},
 		{"Version", func() error { _, err := b.Version(c, "nope"); return err }()},
-		{"Update", b.Update(c, &store.Record{Name: "nope", Type: "postgresql", Version: 1, Fields: map[string]store.SealedField{}})},
+		{"Update", b.Update(c, &backend.Record{Name: "nope", Type: "postgresql", Version: 1, Fields: map[string]backend.SealedField{}})},
 		{"Delete", b.Delete(c, "nope")},
 	}
 	for _, ck := range checks {
@@ -143,7 +144,7 @@ var names = []string{
 	strings.Repeat("n", store.MaxNameLen),
 }
 
-func testNames(t *testing.T, b store.Backend) {
+func testNames(t *testing.T, b backend.Backend) {
 	for i, n := range names {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			mustInsert(t, b, record(n, nil))
@@ -161,7 +162,7 @@ func testNames(t *testing.T, b store.Backend) {
 	}
 }
 
-func testListSorted(t *testing.T, b store.Backend) {
+func testListSorted(t *testing.T, b backend.Backend) {
 	for _, n := range names {
 		mustInsert(t, b, record(n, nil))
 	}
@@ -182,9 +183,9 @@ func testListSorted(t *testing.T, b store.Backend) {
 	}
 }
 
-func testUpdateCAS(t *testing.T, b store.Backend) {
+func testUpdateCAS(t *testing.T, b backend.Backend) {
 	mustInsert(t, b, record("cas", nil))
-	upd := record("cas", map[string]store.SealedField{"host": {Value: "new-host"}, "password": {Value: "bmV3", Secret: true}})
+	upd := record("cas", map[string]backend.SealedField{"host": {Value: "new-host"}, "password": {Value: "bmV3", Secret: true}})
 	upd.Version = 1
 	if err := b.Update(ctx(t), upd); err != nil {
 		t.Fatalf("Update at the current version: %v", err)
@@ -196,7 +197,7 @@ func testUpdateCAS(t *testing.T, b store.Backend) {
 	if !got.UpdatedAt.After(got.CreatedAt) && !got.UpdatedAt.Equal(got.CreatedAt) {
 		t.Errorf("updated_at %v before created_at %v", got.UpdatedAt, got.CreatedAt)
 	}
-	stale := record("cas", map[string]store.SealedField{"host": {Value: "stale-host"}})
+	stale := record("cas", map[string]backend.SealedField{"host": {Value: "stale-host"}})
 	stale.Version = 1
 	if err := b.Update(ctx(t), stale); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("Update at a stale version: %v, want ErrConflict", err)
@@ -206,8 +207,8 @@ func testUpdateCAS(t *testing.T, b store.Backend) {
 	}
 }
 
-func testConcurrentUpdates(t *testing.T, b store.Backend) {
-	mustInsert(t, b, record("race", map[string]store.SealedField{"n": {Value: "0"}}))
+func testConcurrentUpdates(t *testing.T, b backend.Backend) {
+	mustInsert(t, b, record("race", map[string]backend.SealedField{"n": {Value: "0"}}))
 	const workers, rounds = 4, 10
 	var mu sync.Mutex
 	won := 0
@@ -222,7 +223,7 @@ func testConcurrentUpdates(t *testing.T, b store.Backend) {
 					errs <- err
 					return
 				}
-				r.Fields = map[string]store.SealedField{"n": {Value: fmt.Sprint(w)}}
+				r.Fields = map[string]backend.SealedField{"n": {Value: fmt.Sprint(w)}}
 				switch err := b.Update(c, r); {
 				case err == nil:
 					mu.Lock()
@@ -249,7 +250,7 @@ func testConcurrentUpdates(t *testing.T, b store.Backend) {
 	}
 }
 
-func testDelete(t *testing.T, b store.Backend) {
+func testDelete(t *testing.T, b backend.Backend) {
 	mustInsert(t, b, record("gone", nil))
 	mustInsert(t, b, record("kept", nil))
 	if err := b.Delete(ctx(t), "gone"); err != nil {
@@ -290,7 +291,7 @@ func testDelete(t *testing.T, b store.Backend) {
 	}
 }
 
-func testReplaceAll(t *testing.T, b store.Backend) {
+func testReplaceAll(t *testing.T, b backend.Backend) {
 	for _, n := range []string{"a", "b", "c"} {
 		mustInsert(t, b, record(n, nil))
 	}
@@ -300,11 +301,11 @@ func testReplaceAll(t *testing.T, b store.Backend) {
 		t.Fatal(err)
 	}
 	var seen []string
-	err := b.ReplaceAll(ctx(t), func(r *store.Record) (*store.Record, error) {
+	err := b.ReplaceAll(ctx(t), func(r *backend.Record) (*backend.Record, error) {
 		seen = append(seen, r.Name)
 		nr := *r
 		nr.Fields = maps.Clone(r.Fields)
-		nr.Fields["password"] = store.SealedField{Value: "cmVzZWFsZWQ=", Secret: true}
+		nr.Fields["password"] = backend.SealedField{Value: "cmVzZWFsZWQ=", Secret: true}
 		return &nr, nil
 	})
 	if err != nil {
@@ -321,17 +322,17 @@ func testReplaceAll(t *testing.T, b store.Backend) {
 	}
 }
 
-func testReplaceAllAbort(t *testing.T, b store.Backend) {
+func testReplaceAllAbort(t *testing.T, b backend.Backend) {
 	for _, n := range []string{"a", "b", "c"} {
 		mustInsert(t, b, record(n, nil))
 	}
 	boom := errors.New("boom")
-	err := b.ReplaceAll(ctx(t), func(r *store.Record) (*store.Record, error) {
+	err := b.ReplaceAll(ctx(t), func(r *backend.Record) (*backend.Record, error) {
 		if r.Name == "c" {
 			return nil, boom
 		}
 		nr := *r
-		nr.Fields = map[string]store.SealedField{"host": {Value: "changed"}}
+		nr.Fields = map[string]backend.SealedField{"host": {Value: "changed"}}
 		return &nr, nil
 	})
 	if !errors.Is(err, boom) {
@@ -346,14 +347,14 @@ func testReplaceAllAbort(t *testing.T, b store.Backend) {
 
 // testWatch checks a Watcher reports commits made after Watch returned. A
 // backend that is no Watcher passes trivially.
-func testWatch(t *testing.T, b store.Backend) {
-	w, ok := b.(store.Watcher)
+func testWatch(t *testing.T, b backend.Backend) {
+	w, ok := b.(backend.Watcher)
 	if !ok {
-		t.Skip("backend is no store.Watcher")
+		t.Skip("backend is no backend.Watcher")
 	}
 	wctx, cancel := context.WithCancel(ctx(t))
 	ch, err := w.Watch(wctx)
-	if errors.Is(err, store.ErrWatchUnsupported) {
+	if errors.Is(err, backend.ErrWatchUnsupported) {
 		cancel()
 		t.Skip("this backend cannot watch")
 	}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,9 +17,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vapsql/vap/driver"
-	_ "github.com/vapsql/vap/registry/sqlite" // the connection the live check switches
 	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
+	"github.com/vapsql/vap/store/keyset"
 )
 
 // Environment of the writer process RunLive starts.
@@ -28,13 +27,14 @@ const (
 	envWriter     = "VAP_STORETEST_LIVE_WRITER" // "1" in the writer
 	envWriterURL  = "VAP_STORETEST_LIVE_STORE"
 	envWriterName = "VAP_STORETEST_LIVE_NAME"
-	envWriterPath = "VAP_STORETEST_LIVE_PATH"
+	envWriterMark = "VAP_STORETEST_LIVE_MARKER"
 )
 
 // LiveWriterMain must be called first thing in the TestMain of a package
 // that calls RunLive. In the writer process RunLive starts (the test binary
-// run again) it points the connection at a new database file, prints the
-// time just before the update and exits; elsewhere it returns at once.
+// run again) it points the connection at the other database (a new
+// marker), prints the time just before the update and exits; elsewhere it
+// returns at once.
 func LiveWriterMain() {
 	if os.Getenv(envWriter) != "1" {
 		return
@@ -49,13 +49,13 @@ func LiveWriterMain() {
 func liveWrite() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	st := store.Open(store.WithURL(os.Getenv(envWriterURL)), store.WithoutEnvOverrides())
+	st := store.Open(store.WithURL(os.Getenv(envWriterURL)), store.WithRegistry(types), store.WithoutEnvOverrides())
 	defer st.Close()
 	c, err := st.Get(ctx, os.Getenv(envWriterName))
 	if err != nil {
 		return err
 	}
-	c.Set("path", os.Getenv(envWriterPath), false)
+	c.Set("marker", os.Getenv(envWriterMark), false)
 	start := time.Now()
 	if err := st.Update(ctx, c); err != nil {
 		return err
@@ -67,7 +67,7 @@ func liveWrite() error {
 // countingBackend counts Version round trips and keeps the inner backend's
 // watch.
 type countingBackend struct {
-	store.Backend
+	backend.Backend
 	versions atomic.Int64
 }
 
@@ -77,10 +77,10 @@ func (b *countingBackend) Version(ctx context.Context, name string) (int64, erro
 }
 
 func (b *countingBackend) Watch(ctx context.Context) (<-chan string, error) {
-	if w, ok := b.Backend.(store.Watcher); ok {
+	if w, ok := b.Backend.(backend.Watcher); ok {
 		return w.Watch(ctx)
 	}
-	return nil, store.ErrWatchUnsupported
+	return nil, backend.ErrWatchUnsupported
 }
 
 // LiveResult is what RunLive measured.
@@ -91,52 +91,48 @@ type LiveResult struct {
 	WriterStartTook time.Duration   // the slowest writer process, start to exit
 }
 
+// Connect returns the vap driver's connector for connection name of st,
+// as the package calling RunLive has it (storetest imports no driver):
+//
+//	func(st *store.Store, name string) (driver.Connector, error) {
+//		return vapdriver.NewConnector(name, vapdriver.WithStore(st))
+//	}
+type Connect func(st *store.Store, name string) (sqldriver.Connector, error)
+
 // RunLive proves that a *sql.DB held by this process picks up a connection
 // changed by another OS process sharing the store at storeURL. This process
-// stores connection "live" (type sqlite) on database file A and opens a
-// *sql.DB on it that keeps no idle connection, so every query is a new
-// physical connection; then, rounds times, it runs the test binary again as
-// a writer (see LiveWriterMain) that points the connection at the other file,
-// and measures how long after the writer began its update the reader's
-// queries reach the new file. A round that does not switch within 30 s
-// fails. backend opens the reader's own backend on the same store.
+// stores connection "live" (of the suite's own type, whose database answers
+// every query with the connection's marker) on marker "0" and opens a
+// *sql.DB on it through connect that keeps no idle connection, so every
+// query is a new physical connection; then, rounds times, it runs the test
+// binary again as a writer (see LiveWriterMain) that changes the marker, and
+// measures how long after the writer began its update the reader's queries
+// see the new marker. A round that does not switch within 30 s fails.
+// open opens the reader's own backend on the same store.
 //
 // The package calling RunLive must call LiveWriterMain from TestMain, and
 // VAP_KEYSET is set for the writer to this run's fresh keyset.
-func RunLive(t *testing.T, storeURL string, rounds int, backend func(t *testing.T) store.Backend) LiveResult {
+func RunLive(t *testing.T, storeURL string, rounds int, open func(t *testing.T) backend.Backend, connect Connect) LiveResult {
 	t.Helper()
-	dir := t.TempDir()
-	files := []string{filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")}
-	for i, f := range files {
-		db, err := sql.Open("sqlite", f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = db.Exec(`CREATE TABLE marker (v TEXT); INSERT INTO marker VALUES (?)`, strconv.Itoa(i))
-		db.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	h, err := store.NewKeyset()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ks, err := store.MarshalKeyset(h)
+	ks, err := keyset.Marshal(h)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cb := &countingBackend{Backend: backend(t)}
-	st := store.Open(store.WithBackend(cb), store.WithKeyset(h), store.WithoutEnvOverrides())
+	cb := &countingBackend{Backend: open(t)}
+	st := store.Open(store.WithBackend(cb), store.WithKeyset(h), store.WithRegistry(types), store.WithoutEnvOverrides())
 	t.Cleanup(func() { st.Close() })
 	ctx := context.Background()
-	conn := &store.Connection{Name: "live", Type: "sqlite"}
-	conn.Set("path", files[0], false)
+	conn := &store.Connection{Name: "live", Type: markerType.Name}
+	conn.Set("marker", "0", false)
 	if err := st.Create(ctx, conn); err != nil {
 		t.Fatal(err)
 	}
 
-	connector, err := driver.NewConnector("live", driver.WithStore(st))
+	connector, err := connect(st, "live")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +205,7 @@ func RunLive(t *testing.T, storeURL string, rounds int, backend func(t *testing.
 		delete(firstSeen, target)
 		mu.Unlock()
 		began := time.Now()
-		start, err := runWriter(t, storeURL, string(ks), files[(r+1)%2])
+		start, err := runWriter(t, storeURL, string(ks), target)
 		if err != nil {
 			t.Fatalf("round %d: %v", r, err)
 		}
@@ -242,11 +238,11 @@ func RunLive(t *testing.T, storeURL string, rounds int, backend func(t *testing.
 
 // runWriter runs the test binary as the writer and returns the time it
 // began its update.
-func runWriter(t *testing.T, storeURL, keyset, path string) (time.Time, error) {
+func runWriter(t *testing.T, storeURL, keysetJSON, marker string) (time.Time, error) {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(),
-		envWriter+"=1", envWriterURL+"="+storeURL, envWriterName+"=live", envWriterPath+"="+path,
-		store.EnvKeyset+"="+keyset)
+		envWriter+"=1", envWriterURL+"="+storeURL, envWriterName+"=live", envWriterMark+"="+marker,
+		store.EnvKeyset+"="+keysetJSON)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -269,7 +265,7 @@ func runWriter(t *testing.T, storeURL, keyset, path string) (time.Time, error) {
 
 // countingConnector counts physical connections.
 type countingConnector struct {
-	*driver.Connector
+	sqldriver.Connector
 	n *atomic.Int64
 }
 

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/vapsql/vap/registry/postgres" // the postgresql type the round trip stores
 	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
 )
 
 // canary is a password that must never be stored or printed in the clear.
@@ -16,14 +16,14 @@ const canary = "canary-Pa55w0rd-7f3c"
 // testStoreRoundTrip drives a store.Store over the backend: secrets reach
 // the backend only as ciphertext, come back decrypted, and Version follows
 // a change made behind the Store's back (through its watch, if any).
-func testStoreRoundTrip(t *testing.T, b store.Backend) {
+func testStoreRoundTrip(t *testing.T, b backend.Backend) {
 	h, err := store.NewKeyset()
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := store.Open(store.WithBackend(b), store.WithKeyset(h), store.WithoutEnvOverrides())
+	st := store.Open(store.WithBackend(b), store.WithKeyset(h), store.WithRegistry(types), store.WithoutEnvOverrides())
 	c := ctx(t)
-	conn := &store.Connection{Name: "my-postgres-connection", Type: "postgresql"}
+	conn := &store.Connection{Name: "my-postgres-connection", Type: markerType.Name}
 	conn.Set("user_name", "ben", false)
 	conn.Set("password", canary, false)
 	conn.Set("host", "localhost", false)

@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
 
-package store
+package keyset
 
 import (
 	"context"
@@ -11,14 +11,14 @@ import (
 	"time"
 )
 
-// keysetLockPoll is how often a waiting lockKeysetFile tries again.
-const keysetLockPoll = 10 * time.Millisecond
+// lockPoll is how often a waiting Lock tries again.
+const lockPoll = 10 * time.Millisecond
 
-// lockKeysetFile takes an exclusive lock shared by every process on the
+// Lock takes an exclusive lock shared by every process on the
 // host: flock(2) on path+".lock" (created mode 0600 when missing). It waits
 // while another process holds it, until ctx ends. The returned function
 // releases it.
-func lockKeysetFile(ctx context.Context, path string) (unlock func(), err error) {
+func Lock(ctx context.Context, path string) (unlock func(), err error) {
 	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("%w: lock the keyset file: %v", ErrKeyset, err)
@@ -39,7 +39,7 @@ func lockKeysetFile(ctx context.Context, path string) (unlock func(), err error)
 		case <-ctx.Done():
 			f.Close()
 			return nil, fmt.Errorf("%w: waiting for another process's key rotation: %w", ErrKeyset, ctx.Err())
-		case <-time.After(keysetLockPoll):
+		case <-time.After(lockPoll):
 		}
 	}
 }

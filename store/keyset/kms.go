@@ -1,10 +1,10 @@
-package store
+package keyset
 
 import (
 	"bytes"
 	"fmt"
 
-	"github.com/tink-crypto/tink-go/v2/keyset"
+	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
 	"github.com/tink-crypto/tink-go/v2/tink"
 )
 
@@ -12,7 +12,7 @@ import (
 // another purpose with the same KMS key does not unwrap as a vap keyset.
 var keysetAssociatedData = []byte("vap/keyset/v1")
 
-// WrapKeyset encrypts h with kek, a key-encryption key held by a KMS, as a
+// Wrap encrypts h with kek, a key-encryption key held by a KMS, as a
 // Tink encrypted-keyset JSON: the keyset's key material never touches the
 // disk in the clear, and reading it needs the KMS. Any tink.AEAD works as
 // kek; Tink's KMS integrations return one from their client's GetAEAD:
@@ -21,20 +21,21 @@ var keysetAssociatedData = []byte("vap/keyset/v1")
 //	github.com/tink-crypto/tink-go-awskms/v2/integration/awskms    aws-kms://arn:aws:kms:…
 //	github.com/tink-crypto/tink-go-gcpkms/v2/integration/gcpkms    gcp-kms://projects/…/cryptoKeys/…
 //
-// Hand the unwrapped handle to the store with WithKeyset. To rotate such a
-// keyset, AddPrimaryKey, WrapKeyset and publish the result, then Reencrypt.
-func WrapKeyset(h *keyset.Handle, kek tink.AEAD) ([]byte, error) {
+// Hand the unwrapped handle to the store with store.WithKeyset. To rotate
+// such a keyset, AddPrimary, Wrap and publish the result, then
+// store.Store.Reencrypt.
+func Wrap(h *tinkkeyset.Handle, kek tink.AEAD) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := h.WriteWithAssociatedData(keyset.NewJSONWriter(&buf), kek, keysetAssociatedData); err != nil {
+	if err := h.WriteWithAssociatedData(tinkkeyset.NewJSONWriter(&buf), kek, keysetAssociatedData); err != nil {
 		return nil, fmt.Errorf("%w: wrap with the key-encryption key: %v", ErrKeyset, err)
 	}
 	return buf.Bytes(), nil
 }
 
-// UnwrapKeyset decrypts a keyset WrapKeyset made, with the same kek. A wrong
+// Unwrap decrypts a keyset Wrap made, with the same kek. A wrong
 // kek, a KMS that refuses, or altered data all fail with ErrKeyset.
-func UnwrapKeyset(data []byte, kek tink.AEAD) (*keyset.Handle, error) {
-	h, err := keyset.ReadWithAssociatedData(keyset.NewJSONReader(bytes.NewReader(data)), kek, keysetAssociatedData)
+func Unwrap(data []byte, kek tink.AEAD) (*tinkkeyset.Handle, error) {
+	h, err := tinkkeyset.ReadWithAssociatedData(tinkkeyset.NewJSONReader(bytes.NewReader(data)), kek, keysetAssociatedData)
 	if err != nil {
 		return nil, fmt.Errorf("%w: cannot unwrap the keyset with the key-encryption key (wrong KMS key, KMS unreachable or refusing, or altered data)", ErrKeyset)
 	}

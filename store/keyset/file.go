@@ -1,0 +1,159 @@
+package keyset
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/tink-crypto/tink-go/v2/aead"
+	"github.com/tink-crypto/tink-go/v2/insecurecleartextkeyset"
+	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
+)
+
+// ErrKeyset is matched by every error of this package: loading, parsing,
+// writing, locking or wrapping a keyset. store.ErrKeyset is the same value.
+var ErrKeyset = errors.New("store: keyset")
+
+// New returns a fresh AES-256-GCM keyset handle.
+func New() (*tinkkeyset.Handle, error) {
+	h, err := tinkkeyset.NewHandle(aead.AES256GCMKeyTemplate())
+	if err != nil {
+		return nil, fmt.Errorf("%w: generate: %v", ErrKeyset, err)
+	}
+	return h, nil
+}
+
+// AddPrimary returns a copy of h with a new AES-256-GCM key as its primary,
+// and the new key's id. h is not changed.
+func AddPrimary(h *tinkkeyset.Handle) (*tinkkeyset.Handle, uint32, error) {
+	m := tinkkeyset.NewManagerFromHandle(h)
+	id, err := m.Add(aead.AES256GCMKeyTemplate())
+	if err != nil {
+		return nil, 0, fmt.Errorf("%w: add key: %v", ErrKeyset, err)
+	}
+	if err := m.SetPrimary(id); err != nil {
+		return nil, 0, fmt.Errorf("%w: set primary: %v", ErrKeyset, err)
+	}
+	nh, err := m.Handle()
+	if err != nil {
+		return nil, 0, fmt.Errorf("%w: %v", ErrKeyset, err)
+	}
+	return nh, id, nil
+}
+
+// Parse reads a cleartext Tink JSON keyset.
+func Parse(data []byte) (*tinkkeyset.Handle, error) {
+	h, err := insecurecleartextkeyset.Read(tinkkeyset.NewJSONReader(bytes.NewReader(data)))
+	if err != nil {
+		// Tink's parse errors do not echo key material, but keep ours plain.
+		return nil, fmt.Errorf("%w: not a valid Tink JSON keyset", ErrKeyset)
+	}
+	return h, nil
+}
+
+// Marshal writes h as cleartext Tink JSON. Guard the result like a
+// password.
+func Marshal(h *tinkkeyset.Handle) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := insecurecleartextkeyset.Write(h, tinkkeyset.NewJSONWriter(&buf)); err != nil {
+		return nil, fmt.Errorf("%w: encode: %v", ErrKeyset, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Load reads the keyset file at path, refusing a file that group or others
+// can access. A missing file fails with an error matching fs.ErrNotExist.
+func Load(path string) (*tinkkeyset.Handle, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrKeyset, err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return nil, fmt.Errorf("%w: keyset file %s has mode %04o: it must not be readable by group or others; run chmod 600 %s", ErrKeyset, path, perm, path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrKeyset, err)
+	}
+	h, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w (file %s)", err, path)
+	}
+	return h, nil
+}
+
+// LoadOrCreate reads the keyset file at path, creating it with a new keyset
+// (mode 0600, its directory 0700) when it does not exist. Two processes
+// creating it at once end up with the same keyset: the file is linked into
+// place atomically, and the loser reads the winner's.
+func LoadOrCreate(path string) (*tinkkeyset.Handle, error) {
+	h, err := Load(path)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return h, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("%w: create directory: %v", ErrKeyset, err)
+	}
+	if h, err = New(); err != nil {
+		return nil, err
+	}
+	if err := writeFile(path, h, false); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return Load(path) // another process won the race
+		}
+		return nil, err
+	}
+	return h, nil
+}
+
+// Write replaces the keyset file at path with h atomically (a new file,
+// mode 0600, synced, renamed over the old one), so a reader sees the old
+// keyset or the new one, never a mix.
+func Write(path string, h *tinkkeyset.Handle) error { return writeFile(path, h, true) }
+
+// writeFile puts h at path through a temporary file in path's directory
+// (mode 0600, synced), so path never holds a partial keyset. With replace it
+// renames the file over whatever path held; without, it links it into place
+// and fails with an error matching fs.ErrExist when path exists.
+func writeFile(path string, h *tinkkeyset.Handle, replace bool) error {
+	data, err := Marshal(h)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".keyset-*.tmp")
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrKeyset, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%w: %v", ErrKeyset, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%w: %v", ErrKeyset, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%w: %v", ErrKeyset, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("%w: %v", ErrKeyset, err)
+	}
+	if replace {
+		err = os.Rename(tmp.Name(), path)
+	} else {
+		err = os.Link(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrKeyset, err)
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync() // make the new name durable; not every filesystem supports it
+		d.Close()
+	}
+	return nil
+}
