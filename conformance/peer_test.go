@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/vapsql/vap/conformance"
-	"github.com/vapsql/vap/conformance/dbsqlpeer"
 	"github.com/vapsql/vap/internal/testenv"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 )
 
 // The Databricks peer runs in a child process: this test binary started

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 )
 
 // TestDropSessions ends the sessions of a pool through each way the peer

@@ -14,7 +14,7 @@ import (
 
 	dbsql "github.com/databricks/databricks-sql-go"
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 )
 
 // fetchToken asks the peer's token endpoint for a token with form.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer/internal/tcli"
+	"github.com/vapsql/vap/peer/dbsqlpeer/internal/tcli"
 )
 
 // Spark's text forms of DATE and TIMESTAMP values, which the driver parses.

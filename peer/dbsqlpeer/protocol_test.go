@@ -11,7 +11,7 @@ import (
 	dbsql "github.com/databricks/databricks-sql-go"
 	dbsqlerr "github.com/databricks/databricks-sql-go/errors"
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 )
 
 // callDelta returns the calls made since before.

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 )
 
 // TestColumnTypes proves that the driver reads every Spark type the peer

@@ -5,8 +5,8 @@
 // Do not edit the generated files; edit TCLIService.thrift and run, from the
 // module root (Debian: apt-get install thrift-compiler, version 0.17.0):
 //
-//	go generate ./conformance/dbsqlpeer/internal/tcli
+//	go generate ./peer/dbsqlpeer/internal/tcli
 package tcli
 
-//go:generate thrift --gen go:package_prefix=github.com/vapsql/vap/conformance/dbsqlpeer/internal/,skip_remote -out .. TCLIService.thrift
+//go:generate thrift --gen go:package_prefix=github.com/vapsql/vap/peer/dbsqlpeer/internal/,skip_remote -out .. TCLIService.thrift
 //go:generate gofmt -w .

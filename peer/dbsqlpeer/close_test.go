@@ -3,7 +3,7 @@ package dbsqlpeer_test
 import (
 	"testing"
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 )
 
 // TestCloseStopsStatements proves Close ends a running statement, waits for

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer/internal/tcli"
+	"github.com/vapsql/vap/peer/dbsqlpeer/internal/tcli"
 )
 
 // operation is one ExecuteStatement: it runs on its own goroutine and, once

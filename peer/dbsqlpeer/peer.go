@@ -19,8 +19,8 @@ import (
 	"github.com/apache/thrift/lib/go/thrift"
 	_ "modernc.org/sqlite" // the warehouse's storage
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer/internal/tcli"
 	"github.com/vapsql/vap/internal/sqliteuri"
+	"github.com/vapsql/vap/peer/dbsqlpeer/internal/tcli"
 )
 
 // Defaults for the zero values of Config.

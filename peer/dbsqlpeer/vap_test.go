@@ -5,9 +5,9 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer"
 	"github.com/vapsql/vap/driver"
 	"github.com/vapsql/vap/internal/testenv"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 	_ "github.com/vapsql/vap/registry/databricks" // the databricks type
 )
 

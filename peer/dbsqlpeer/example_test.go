@@ -8,7 +8,7 @@ import (
 
 	dbsql "github.com/databricks/databricks-sql-go"
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 )
 
 // revenueByRegion is the Flow step under test: plain database/sql code

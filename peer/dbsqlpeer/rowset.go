@@ -1,7 +1,7 @@
 package dbsqlpeer
 
 import (
-	"github.com/vapsql/vap/conformance/dbsqlpeer/internal/tcli"
+	"github.com/vapsql/vap/peer/dbsqlpeer/internal/tcli"
 )
 
 // column is one result column: its name and Spark type.

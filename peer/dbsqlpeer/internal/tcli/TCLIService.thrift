@@ -10,7 +10,7 @@
 // Regenerate the Go code (Debian thrift-compiler 0.17.0, the version of the
 // github.com/apache/thrift module the driver uses) with
 //
-//	go generate ./conformance/dbsqlpeer/internal/tcli
+//	go generate ./peer/dbsqlpeer/internal/tcli
 //
 // from the module root (see gen.go).
 

@@ -1,8 +1,8 @@
 // Command dbsqlpeer runs a local Databricks SQL warehouse (package
-// github.com/vapsql/vap/conformance/dbsqlpeer) in a process of its own, for
+// github.com/vapsql/vap/peer/dbsqlpeer) in a process of its own, for
 // testing Databricks code without a workspace:
 //
-//	go run ./conformance/dbsqlpeer/cmd/dbsqlpeer -token dapi-test
+//	go run ./cmd/dbsqlpeer -token dapi-test
 //
 // It prints one JSON line with where it listens (url, host, port,
 // http_path, token_url) and serves until interrupted (SIGINT, SIGTERM) or,
@@ -22,7 +22,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 )
 
 func main() {

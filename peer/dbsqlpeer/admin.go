@@ -7,7 +7,7 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer/internal/tcli"
+	"github.com/vapsql/vap/peer/dbsqlpeer/internal/tcli"
 )
 
 // What a workspace lets an administrator see and do outside the SQL

@@ -17,7 +17,7 @@ import (
 	dbsql "github.com/databricks/databricks-sql-go"
 	dbsqllogger "github.com/databricks/databricks-sql-go/logger"
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 )
 
 func init() { dbsqllogger.SetLogOutput(io.Discard) }

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer/internal/tcli"
+	"github.com/vapsql/vap/peer/dbsqlpeer/internal/tcli"
 )
 
 // bindParameters turns the statement's TSparkParameters into database/sql

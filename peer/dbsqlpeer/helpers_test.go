@@ -10,7 +10,7 @@ import (
 	dbsql "github.com/databricks/databricks-sql-go"
 	dbsqllogger "github.com/databricks/databricks-sql-go/logger"
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 )
 
 // testToken is the personal access token the test peers accept.

@@ -100,7 +100,7 @@
 // cmd/dbsqlpeer runs a peer until interrupted and prints where it listens
 // as one JSON line (Serve, Address):
 //
-//	go run ./conformance/dbsqlpeer/cmd/dbsqlpeer -token dapi-test
+//	go run ./cmd/dbsqlpeer -token dapi-test
 //
 // # Not emulated
 //
