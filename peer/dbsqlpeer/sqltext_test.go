@@ -3,6 +3,8 @@ package dbsqlpeer
 import (
 	"strings"
 	"testing"
+
+	"github.com/vapsql/vap/peer/sqltext"
 )
 
 func TestPrepareStatement(t *testing.T) {
@@ -56,11 +58,11 @@ func FuzzTokenize(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		var b strings.Builder
-		for _, tok := range tokenize(s) {
-			if tok.text == "" {
+		for _, tok := range sqltext.Tokenize(s) {
+			if tok.Text == "" {
 				t.Fatalf("empty token in %q", s)
 			}
-			b.WriteString(tok.text)
+			b.WriteString(tok.Text)
 		}
 		if b.String() != s {
 			t.Fatalf("tokens do not concatenate back to %q", s)
