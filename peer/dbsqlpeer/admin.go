@@ -1,13 +1,13 @@
 package dbsqlpeer
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"sort"
 
 	"github.com/vapsql/vap/peer/dbsqlpeer/internal/tcli"
+	"github.com/vapsql/vap/peer/observe"
 )
 
 // What a workspace lets an administrator see and do outside the SQL
@@ -19,6 +19,9 @@ const (
 	queryHistoryPath = "/api/2.0/sql/history/queries"
 	warehouseStop    = "POST /api/2.0/sql/warehouses/{id}/stop"
 )
+
+// The peer is observable by the shared plumbing too (observe.Handler).
+var _ observe.Observable = (*Peer)(nil)
 
 // maxEndedSessions bounds how many ended sessions the peer remembers, to
 // answer them as a warehouse does; older ones get the plain invalid-handle
@@ -169,7 +172,7 @@ func (p *Peer) serveQueryHistory(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, s := range r.URL.Query()["filter_by.statuses"] {
 		if s != "RUNNING" {
-			apiError(w, http.StatusBadRequest, "INVALID_PARAMETER_VALUE",
+			observe.WriteError(w, http.StatusBadRequest, "INVALID_PARAMETER_VALUE",
 				"the peer keeps no query history: only filter_by.statuses=RUNNING is supported")
 			return
 		}
@@ -184,7 +187,7 @@ func (p *Peer) serveQueryHistory(w http.ResponseWriter, r *http.Request) {
 	}
 	p.mu.Unlock()
 	sort.Slice(res, func(i, j int) bool { return res[i].StartMs < res[j].StartMs })
-	writeJSON(w, queryHistory{Res: res})
+	observe.WriteJSON(w, queryHistory{Res: res})
 }
 
 // serveWarehouseStop answers POST /api/2.0/sql/warehouses/{id}/stop by
@@ -193,7 +196,7 @@ func (p *Peer) serveWarehouseStop(w http.ResponseWriter, r *http.Request) {
 	if !p.adminRequest(w, r, http.MethodPost) {
 		return
 	}
-	writeJSON(w, stopAnswer{SessionsEnded: p.DropSessions()})
+	observe.WriteJSON(w, stopAnswer{SessionsEnded: p.DropSessions()})
 }
 
 // adminRequest checks the method and the bearer token, answering the
@@ -201,25 +204,14 @@ func (p *Peer) serveWarehouseStop(w http.ResponseWriter, r *http.Request) {
 func (p *Peer) adminRequest(w http.ResponseWriter, r *http.Request, method string) bool {
 	if r.Method != method {
 		w.Header().Set("Allow", method)
-		apiError(w, http.StatusMethodNotAllowed, "BAD_REQUEST", "method not allowed")
+		observe.WriteError(w, http.StatusMethodNotAllowed, "BAD_REQUEST", "method not allowed")
 		return false
 	}
 	if !p.authorized(r) {
 		p.unauthorized.Add(1)
 		w.Header().Set("WWW-Authenticate", `Bearer realm="dbsqlpeer"`)
-		apiError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "a valid bearer token is required")
+		observe.WriteError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "a valid bearer token is required")
 		return false
 	}
 	return true
-}
-
-func apiError(w http.ResponseWriter, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"error_code": code, "message": msg})
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(v)
 }

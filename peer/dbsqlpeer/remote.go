@@ -2,21 +2,19 @@ package dbsqlpeer
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
-	"time"
+
+	"github.com/vapsql/vap/peer/observe"
 )
 
 // Remote observes and controls a peer through the workspace REST calls it
 // serves (Query History, warehouse stop), from another process (a peer
-// started by cmd/dbsqlpeer) or from this one. Its method set is that of
-// conformance.Observer, so a Remote lets the conformance suite watch the
-// peer's statements and end its sessions.
+// started by cmd/dbsqlpeer) or from this one, with observe.Call. Its method
+// set is that of conformance.Observer (as observe.Remote's is), so a Remote
+// lets the conformance suite watch the peer's statements and end its
+// sessions.
 type Remote struct {
 	// URL is the peer's base URL, http://127.0.0.1:PORT (Peer.URL, or the
 	// "url" that Serve announces).
@@ -26,8 +24,6 @@ type Remote struct {
 	// Client sends the requests; nil means one with a 30-second timeout.
 	Client *http.Client
 }
-
-var defaultRemoteClient = &http.Client{Timeout: 30 * time.Second}
 
 // Running returns the text of every statement the peer is running now
 // (GET /api/2.0/sql/history/queries?filter_by.statuses=RUNNING).
@@ -54,45 +50,12 @@ func (r *Remote) DropSessions(ctx context.Context) (int, error) {
 	return a.SessionsEnded, nil
 }
 
-// call sends one request and decodes the JSON answer into out. Errors name
-// the path and the peer's error code, never the token.
+// call sends one request and decodes the JSON answer into out
+// (observe.Call). Errors name the path and the peer's error code, never the
+// token.
 func (r *Remote) call(ctx context.Context, method, path string, out any) error {
-	base := strings.TrimRight(r.URL, "/")
-	if !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") {
-		return fmt.Errorf("dbsqlpeer: Remote.URL %q is not an http(s) URL", r.URL)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, base+path, nil)
-	if err != nil {
-		return fmt.Errorf("dbsqlpeer: %s %s: %w", method, path, err)
-	}
-	req.Header.Set("Authorization", "Bearer "+r.Token)
-	c := r.Client
-	if c == nil {
-		c = defaultRemoteClient
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // the URL is in the message already
-		}
-		return fmt.Errorf("dbsqlpeer: %s %s: %w", method, path, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	if err != nil {
-		return fmt.Errorf("dbsqlpeer: %s %s: %w", method, path, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Code    string `json:"error_code"`
-			Message string `json:"message"`
-		}
-		_ = json.Unmarshal(body, &e)
-		return fmt.Errorf("dbsqlpeer: %s %s: HTTP %d %s: %s", method, path, resp.StatusCode, e.Code, e.Message)
-	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("dbsqlpeer: %s %s: %w", method, path, err)
+	if err := observe.Call(ctx, r.Client, r.URL, r.Token, method, path, out); err != nil {
+		return fmt.Errorf("dbsqlpeer: %w", err)
 	}
 	return nil
 }
