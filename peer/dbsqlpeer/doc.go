@@ -93,7 +93,8 @@
 // HTTP 400 with "Invalid SessionHandle: Session [id] is closed." in
 // X-Databricks-Reason-Phrase, which databricks-sql-go turns into
 // driver.ErrBadConn: database/sql retries on a new session. Remote makes
-// both calls from another process.
+// both calls from another process. A Peer is an observe.Observable, so the
+// peers' shared observe.Handler can serve it too.
 //
 // # In a process of its own
 //
