@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/vapsql/vap/conformance"
+	"github.com/vapsql/vap/peer/peerproc"
 )
 
 var (
@@ -36,7 +37,7 @@ func runTarget(t *testing.T, target conformance.Target, label string) {
 }
 
 func TestMain(m *testing.M) {
-	if os.Getenv(envPeerChild) == "1" {
+	if peerproc.Child(envPeerChild) {
 		os.Exit(servePeerChild())
 	}
 	flag.Parse()

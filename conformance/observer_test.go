@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/vapsql/vap/conformance"
-	"github.com/vapsql/vap/conformance/dbsqlpeer"
 	"github.com/vapsql/vap/internal/testenv"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 )
 
 // blindObserver sees no statement and ends no session.

@@ -1,27 +1,23 @@
 package conformance_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"io"
 	"os"
-	"os/exec"
 	"strconv"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/vapsql/vap/conformance"
-	"github.com/vapsql/vap/conformance/dbsqlpeer"
 	"github.com/vapsql/vap/internal/testenv"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
+	"github.com/vapsql/vap/peer/peerproc"
 )
 
-// The Databricks peer runs in a child process: this test binary started
-// again with envPeerChild set, serving a peer (dbsqlpeer.Serve, the body of
-// cmd/dbsqlpeer) until its stdin closes. The suite's process then holds
-// only the client, so the stream check's heap measures the driver alone.
+// The Databricks peer runs in a child process (peerproc): this test binary
+// started again with envPeerChild set, serving a peer (dbsqlpeer.Serve, the
+// body of cmd/dbsqlpeer) until its stdin closes. The suite's process then
+// holds only the client, so the stream check's heap measures the driver
+// alone.
 const (
 	envPeerChild = "VAP_CONFORMANCE_PEER_CHILD"
 	envPeerToken = "VAP_CONFORMANCE_PEER_TOKEN"
@@ -32,88 +28,21 @@ const (
 // servePeerChild is the child process's main: it serves a peer until stdin
 // closes and returns the exit code.
 func servePeerChild() int {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		_, _ = io.Copy(io.Discard, os.Stdin)
-		cancel()
-	}()
-	cfg := dbsqlpeer.Config{Token: os.Getenv(envPeerToken), MaxResultRows: peerMaxRows}
-	if err := dbsqlpeer.Serve(ctx, cfg, os.Stdout); err != nil {
-		os.Stderr.WriteString(err.Error() + "\n")
-		return 1
-	}
-	return 0
+	return peerproc.Serve(func(ctx context.Context, announce io.Writer) error {
+		cfg := dbsqlpeer.Config{Token: os.Getenv(envPeerToken), MaxResultRows: peerMaxRows}
+		return dbsqlpeer.Serve(ctx, cfg, announce)
+	})
 }
 
 // startPeerProcess starts the child and returns the peer's address; the
 // child stops at the end of the test.
 func startPeerProcess(t *testing.T, token string) dbsqlpeer.Address {
 	t.Helper()
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), envPeerChild+"=1", envPeerToken+"="+token)
-	var stderr strings.Builder
-	cmd.Stderr = &syncWriter{w: &stderr}
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
+	a := peerproc.StartAs[dbsqlpeer.Address](t, envPeerChild, envPeerToken+"="+token)
+	if a.Port == 0 {
+		t.Fatalf("the peer process announced no port: %+v", a)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start the peer process: %v", err)
-	}
-	exited := make(chan error, 1)
-	t.Cleanup(func() {
-		stdin.Close() // the child serves until its stdin closes
-		select {
-		case <-exited:
-		case <-time.After(30 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-			t.Errorf("the peer process did not stop when its stdin closed")
-		}
-	})
-	type announce struct {
-		a   dbsqlpeer.Address
-		err error
-	}
-	got := make(chan announce, 1)
-	go func() {
-		r := bufio.NewReader(stdout)
-		line, err := r.ReadString('\n')
-		var a dbsqlpeer.Address
-		if err == nil {
-			err = json.Unmarshal([]byte(line), &a)
-		}
-		got <- announce{a, err}
-		_, _ = io.Copy(io.Discard, r)
-		exited <- cmd.Wait()
-	}()
-	select {
-	case an := <-got:
-		if an.err != nil || an.a.Port == 0 {
-			t.Fatalf("the peer process announced no address: %v (stderr %q)", an.err, stderr.String())
-		}
-		return an.a
-	case <-time.After(time.Minute):
-		t.Fatalf("the peer process announced no address within a minute (stderr %q)", stderr.String())
-	}
-	return dbsqlpeer.Address{}
-}
-
-// syncWriter serializes writes to w.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
+	return a
 }
 
 // TestDatabricksPeer runs the suite for the databricks type against the

@@ -57,7 +57,7 @@ var backends = []backend{
 		ddl: `(id INTEGER, small SMALLINT, name TEXT, label VARCHAR(20), price DOUBLE, ratio REAL,
 			amount DECIMAL(12,2), flag BOOLEAN, day DATE, at DATETIME, tod TIME, bin BLOB, doc JSON, uid UUID)`},
 	// Databricks: databricks-sql-go v1.11.0 on the local warehouse peer
-	// (conformance/dbsqlpeer), which reports Spark SQL types. Spark has no
+	// (peer/dbsqlpeer), which reports Spark SQL types. Spark has no
 	// JSON or UUID type: doc and uid are STRING holding the same text, and
 	// odbc reads JSON and UUID as strings everywhere, so they must match.
 	// TIMESTAMP is Databricks' TIMESTAMP_LTZ, an instant that odbc gives

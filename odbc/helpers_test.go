@@ -13,8 +13,8 @@ import (
 
 	gomysql "github.com/go-sql-driver/mysql"
 
-	"github.com/vapsql/vap/conformance/dbsqlpeer"
 	"github.com/vapsql/vap/internal/testenv"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 	_ "github.com/vapsql/vap/registry/databricks" // the databricks type, for the peer
 	"github.com/vapsql/vap/store"
 )

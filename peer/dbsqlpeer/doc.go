@@ -1,0 +1,127 @@
+// Package dbsqlpeer is a local Databricks SQL warehouse for tests: a peer
+// that the real databricks-sql-go driver (v1.11.0) cannot tell from a
+// warehouse, so Databricks code (a Flow, the conformance suite) runs without
+// a workspace.
+//
+// Start serves HiveServer2's TCLIService as binary Thrift over HTTP on
+// 127.0.0.1 and runs the statements on an embedded SQLite database
+// (modernc.org/sqlite) in a temporary directory:
+//
+//	p, err := dbsqlpeer.Start(dbsqlpeer.Config{Token: "dapi-test"})
+//	...
+//	defer p.Close()
+//	c, err := dbsql.NewConnector(
+//		dbsql.WithServerHostname(p.Host()), // "localhost": the driver speaks plain HTTP to it
+//		dbsql.WithPort(p.Port()),
+//		dbsql.WithHTTPPath(p.HTTPPath()),
+//		dbsql.WithAccessToken("dapi-test"),
+//		dbsql.WithTransport(p.Transport()), // keeps the feature-flag request off port 443
+//	)
+//	db := sql.OpenDB(c)
+//
+// # Protocol
+//
+// The peer answers OpenSession with server protocol SPARK_CLI_SERVICE_PROTOCOL_V8
+// (below V8 the driver silently drops bound parameters), ExecuteStatement
+// with Databricks direct results (status, result metadata, first page and,
+// when the page holds the whole result, the operation already closed: a
+// short query costs one round trip), FetchResults paging (FETCH_NEXT,
+// FETCH_FIRST, startRowOffset), GetResultSetMetadata, GetOperationStatus,
+// CancelOperation, CloseOperation and CloseSession. A statement that runs
+// longer than Config.DirectResultsWait is answered RUNNING and the driver
+// polls. Canceling the caller's context stops the statement on SQLite:
+// through CancelOperation while the driver polls, or, when the driver drops
+// the ExecuteStatement request, because the peer cancels a statement whose
+// handle nobody can learn. Statement timeouts (queryTimeout) end in
+// TIMEDOUT_STATE.
+//
+// Every Thrift request needs "Authorization: Bearer <token>": the configured
+// Config.Token (a personal access token) or a token issued by the peer's
+// OAuth token endpoint (TokenURL, /oidc/v1/token) for a client_credentials
+// grant with Config.ClientID and Config.ClientSecret, or for an RFC 8693
+// token exchange presenting Config.SubjectToken. Anything else gets HTTP 401.
+//
+// Failures are operations in ERROR_STATE with a SQLSTATE and a message in
+// Databricks' form "[ERROR_CLASS] text SQLSTATE: xxxxx" (42601 syntax,
+// 42P01 missing table, 42703 missing column, 23505 unique violation, 22018
+// a value that cannot be read as its column type, 57014 canceled, ...), which
+// the driver surfaces as a DBExecutionError with SqlState.
+//
+// Parameters arrive as TSparkParameter: an unnamed one binds the next "?",
+// a named one ":name". They are bound with the SQLite storage of their Spark
+// type (BOOLEAN as 0/1, DATE and TIMESTAMP as canonical UTC text).
+//
+// # Types
+//
+// Results are column-based TRowSets with NULL bitmaps, typed INT, BIGINT,
+// SMALLINT, TINYINT, DOUBLE, FLOAT, BOOLEAN, BINARY, STRING, DECIMAL(p,s),
+// TIMESTAMP, DATE (and NULL for a bare NULL literal). A column's type comes
+// from the SQL, never from one value: the declared type of the table column
+// it reads (CREATE TABLE t (n INT, d DECIMAL(10,2), ...)); else the type the
+// SELECT item spells (CAST(x AS DATE), DATE '2024-01-02', TRUE, 1.50, 7);
+// else, for other expressions, the SQLite storage classes of all the
+// column's values (only integers BIGINT, numbers DOUBLE, blobs BINARY,
+// otherwise STRING). Through database/sql the driver then returns INT as
+// int32, SMALLINT int16, TINYINT int8, FLOAT float32, DECIMAL as string and
+// DATE/TIMESTAMP as time.Time, exactly as from a warehouse.
+//
+// # SQL dialect
+//
+// Statements run with SQLite's semantics. The peer rewrites only what SQLite
+// would misread: a CAST that is a whole SELECT item is done by the peer,
+// strictly as Spark's ANSI CAST (CAST('abc' AS INT) fails with 22018 where
+// SQLite gives 0); other CAST targets become the SQLite type of the same
+// storage (CAST(x AS DATE) would otherwise have numeric affinity); STRING
+// columns in CREATE/ALTER are declared TEXT; DATE '…' and TIMESTAMP '…'
+// literals become CASTs; a USING <format> clause in CREATE TABLE is dropped.
+// The Spark functions range(…) (in FROM, the BIGINT column id) and
+// repeat(str, n), which SQLite lacks, are rewritten into SQLite SQL (a
+// recursive CTE; replace over zeroblob).
+// DECIMAL values are stored as SQLite numbers, so more than about 15
+// significant digits are not exact. DB gives the SQLite database for
+// seeding data directly.
+//
+// # Observing the warehouse
+//
+// What a workspace administrator sees outside the SQL sessions, the peer
+// offers as Go methods and at the workspace's REST paths (bearer token
+// required): RunningStatements (GET /api/2.0/sql/history/queries with
+// filter_by.statuses=RUNNING; the peer keeps no history of finished
+// statements) and DropSessions (POST /api/2.0/sql/warehouses/ID/stop), which
+// ends every session as a warehouse that stops does, and keeps serving. A
+// later request on an ended session is answered as a warehouse answers it,
+// HTTP 400 with "Invalid SessionHandle: Session [id] is closed." in
+// X-Databricks-Reason-Phrase, which databricks-sql-go turns into
+// driver.ErrBadConn: database/sql retries on a new session. Remote makes
+// both calls from another process. A Peer is an observe.Observable, so the
+// peers' shared observe.Handler can serve it too.
+//
+// # In a process of its own
+//
+// cmd/dbsqlpeer runs a peer until interrupted and prints where it listens
+// as one JSON line (Serve, Address):
+//
+//	go run ./cmd/dbsqlpeer -token dapi-test
+//
+// # Not emulated
+//
+// The peer deliberately does not emulate: Arrow result batches and the Arrow
+// schema (results are column-based even when the driver offers Arrow),
+// CloudFetch (result links), LZ4 compression, staging operations (PUT/GET
+// of Volumes files), metadata calls (GetCatalogs, GetSchemas, GetTables,
+// GetColumns, GetFunctions, GetTypeInfo, GetInfo), complex types (ARRAY,
+// MAP, STRUCT), INTERVAL values, Spark SQL functions SQLite lacks, Unity
+// Catalog three-part names, transactions (the driver has none either),
+// query tags and session configuration (accepted, ignored), TLS, and the
+// telemetry upload endpoint (the feature-flag endpoint answers telemetry
+// off). Result sets are materialized in memory, bounded by MaxResultRows.
+//
+// # Telemetry and port 443
+//
+// databricks-sql-go v1.11.0 requests
+// https://<host>/api/2.0/connector-service/feature-flags/GOLANG/<version>
+// on every connect, on port 443 whatever port is configured. Tests must
+// give the driver Transport (dbsql.WithTransport), which routes every
+// localhost request, that one included, to the peer and refuses every other
+// host, or disable telemetry in the DSN (enableTelemetry=false).
+package dbsqlpeer
