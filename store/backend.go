@@ -98,6 +98,15 @@ func IsLocalURL(rawURL string) bool {
 	return u.Scheme == "sqlite" || u.Scheme == "file"
 }
 
+// backendPackages names the package that registers each scheme vap ships,
+// for the error of a program that did not import it.
+var backendPackages = map[string]string{
+	"sqlite":     "github.com/vapsql/vap/store/sqlite",
+	"file":       "github.com/vapsql/vap/store/sqlite",
+	"postgres":   "github.com/vapsql/vap/store/postgres",
+	"postgresql": "github.com/vapsql/vap/store/postgres",
+}
+
 // OpenBackend opens the backend registered for rawURL's scheme. A bare path
 // is an embedded SQLite store file. Errors never repeat the URL, which may
 // carry a password.
@@ -119,7 +128,11 @@ func OpenBackend(ctx context.Context, rawURL string) (Backend, error) {
 	backendsMu.RUnlock()
 	if !ok {
 		slices.Sort(known)
-		return nil, fmt.Errorf("store: no backend for scheme %q (known: %s); import its package, e.g. github.com/vapsql/vap/store/sqlite", scheme, strings.Join(known, ", "))
+		hint := "import the package that registers it"
+		if pkg, shipped := backendPackages[scheme]; shipped {
+			hint = fmt.Sprintf("add import _ %q", pkg)
+		}
+		return nil, fmt.Errorf("store: no backend for scheme %q is linked into this program (linked: %s); %s", scheme, strings.Join(known, ", "), hint)
 	}
 	return open(ctx, u)
 }

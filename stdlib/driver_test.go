@@ -1,4 +1,4 @@
-package driver_test
+package stdlib_test
 
 import (
 	"context"
@@ -10,10 +10,10 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/jackc/pgx/v5/stdlib"
+	pgxstdlib "github.com/jackc/pgx/v5/stdlib"
 
-	vapdriver "github.com/vapsql/vap/driver"
 	"github.com/vapsql/vap/internal/testenv"
+	"github.com/vapsql/vap/stdlib"
 	"github.com/vapsql/vap/store"
 )
 
@@ -23,7 +23,7 @@ func TestSQLOpenDefaultStore(t *testing.T) {
 	ctx := context.Background()
 	c := &store.Connection{Name: "driver-default-sqlite", Type: "sqlite"}
 	c.Set("path", filepath.Join(t.TempDir(), "d.db"), false)
-	if err := vapdriver.DefaultStore().Create(ctx, c); err != nil {
+	if err := stdlib.DefaultStore().Create(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	db, err := sql.Open("vap", "driver-default-sqlite")
@@ -43,7 +43,7 @@ func TestMissingName(t *testing.T) {
 		if err == nil || err.Error() != fmt.Sprintf(missingText, name) || !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("sql.Open(%q): %v", name, err)
 		}
-		_, err = vapdriver.NewConnector(name, vapdriver.WithStore(testenv.Store(t)))
+		_, err = stdlib.NewConnector(name, stdlib.WithStore(testenv.Store(t)))
 		if !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("NewConnector: %v", err)
 		}
@@ -195,7 +195,7 @@ func TestPostgres(t *testing.T) {
 			c, _ := db.Conn(ctx)
 			defer c.Close()
 			if err := c.Raw(func(dc any) error {
-				if _, ok := dc.(*stdlib.Conn); !ok {
+				if _, ok := dc.(*pgxstdlib.Conn); !ok {
 					return fmt.Errorf("conn is %T", dc)
 				}
 				return nil
