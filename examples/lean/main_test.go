@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"os"
@@ -57,7 +58,9 @@ func admin(t *testing.T) *sql.DB {
 func TestFromEnvironment(t *testing.T) {
 	admin(t)
 	u, _ := url.Parse(postgresURL())
-	t.Setenv("VAP_CONN_LEAN_ENV", `{"connection_type": "postgresql", "host": "`+u.Hostname()+`", "port": "`+u.Port()+`", "user_name": "`+u.User.Username()+`", "dbname": "`+strings.TrimPrefix(u.Path, "/")+`", "options.sslmode": "disable"}`)
+	data, _ := json.Marshal(map[string]any{"connection_type": "postgresql", "host": u.Hostname(), "port": u.Port(),
+		"user_name": u.User.Username(), "dbname": strings.TrimPrefix(u.Path, "/"), "options": map[string]string{"sslmode": "disable"}})
+	t.Setenv("VAP_CONN_LEAN_ENV", string(data))
 	n, err := selectOne(context.Background(), "lean-env")
 	if err != nil || n != 1 {
 		t.Fatalf("SELECT 1 through VAP_CONN_LEAN_ENV: %d, %v", n, err)
