@@ -4,8 +4,9 @@
 // all-types Flow built from an older commit (-baseline) for "no slower than
 // before". It reports binary sizes, `go list -deps` package and module
 // counts, and the cold start (open, SELECT 1, exit) of each as min and
-// median wall time, CPU time and peak RSS over -n runs, run interleaved so
-// that machine noise falls on every program alike.
+// median wall time, CPU time and peak RSS (through /usr/bin/time when
+// present) over -n runs, run interleaved so that machine noise falls on
+// every program alike.
 //
 // The vap Flows resolve their connection from a PostgreSQL store (the team
 // setup: VAP_STORE=postgres://…, VAP_KEYSET_FILE) on a fresh schema, and
@@ -236,8 +237,24 @@ func build(p *program) error {
 	return nil
 }
 
+// gnuTime is GNU time, which reports a child's own peak RSS. The rusage
+// wait4 returns for a child exec'd from this (large) process would carry
+// this process's high-water mark instead.
+var gnuTime, _ = exec.LookPath("/usr/bin/time")
+
 func once(s *scenario) error {
 	cmd := exec.Command(s.prog.bin, s.arg)
+	rssFile := ""
+	if gnuTime != "" {
+		f, err := os.CreateTemp("", "leanbench-rss-")
+		if err != nil {
+			return err
+		}
+		f.Close()
+		defer os.Remove(f.Name())
+		rssFile = f.Name()
+		cmd = exec.Command(gnuTime, "-f", "%M", "-o", rssFile, s.prog.bin, s.arg)
+	}
 	cmd.Env = s.env
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
@@ -248,8 +265,18 @@ func once(s *scenario) error {
 	ps := cmd.ProcessState
 	s.wall = append(s.wall, wall)
 	s.cpu = append(s.cpu, ps.UserTime()+ps.SystemTime())
-	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-		s.rss = append(s.rss, ru.Maxrss)
+	if rssFile != "" {
+		data, err := os.ReadFile(rssFile)
+		if err != nil {
+			return err
+		}
+		var kib int64
+		if _, err := fmt.Sscan(string(data), &kib); err != nil {
+			return fmt.Errorf("%s: GNU time wrote %q", s.name, data)
+		}
+		s.rss = append(s.rss, kib)
+	} else if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		s.rss = append(s.rss, ru.Maxrss) // an upper bound: see gnuTime
 	}
 	return nil
 }
