@@ -29,5 +29,8 @@ func NewConnector(name string, opts ...Option) (*Connector, error) {
 // WithStore is stdlib.WithStore.
 var WithStore = stdlib.WithStore
 
+// WithRegistry is stdlib.WithRegistry.
+var WithRegistry = stdlib.WithRegistry
+
 // DefaultStore is stdlib.DefaultStore.
 var DefaultStore = stdlib.DefaultStore
