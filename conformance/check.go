@@ -21,7 +21,7 @@ func Check(ctx context.Context, target Target) []Result {
 	}
 	if setupErr == nil {
 		e.d = e.typ.Dialect
-		e.c, setupErr = vapdriver.NewConnector(target.Name, vapdriver.WithStore(e.st))
+		e.c, setupErr = vapdriver.NewConnector(target.Name, vapdriver.WithStore(e.st), vapdriver.WithRegistry(e.st.Registry()))
 	}
 	e.observe(setupErr)
 	if setupErr == nil {

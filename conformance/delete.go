@@ -23,7 +23,7 @@ func checkDelete(e *env) outcome {
 		return failErr("copy the connection to a scratch store", e.observe(err))
 	}
 	defer s.close()
-	before, err := vapdriver.NewConnector(s.name, vapdriver.WithStore(s.st))
+	before, err := vapdriver.NewConnector(s.name, vapdriver.WithStore(s.st), vapdriver.WithRegistry(s.st.Registry()))
 	if err != nil {
 		return failErr("connector before the delete", e.observe(err))
 	}
@@ -31,7 +31,7 @@ func checkDelete(e *env) outcome {
 		return failErr("delete", e.observe(err))
 	}
 	want := missingName(s.name)
-	_, errNew := vapdriver.NewConnector(s.name, vapdriver.WithStore(s.st))
+	_, errNew := vapdriver.NewConnector(s.name, vapdriver.WithStore(s.st), vapdriver.WithRegistry(s.st.Registry()))
 	_, errOld := before.Connect(e.ctx)
 	errAgain := s.st.Delete(e.ctx, s.name)
 	for _, c := range []struct {

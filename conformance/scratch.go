@@ -43,7 +43,7 @@ func newScratch(e *env, edit func(c *store.Connection)) (*scratch, error) {
 // open returns a *sql.DB on the copy that opens a new physical connection
 // for every use (no idle connections), so each use resolves the store anew.
 func (s *scratch) open() (*sql.DB, error) {
-	c, err := vapdriver.NewConnector(s.name, vapdriver.WithStore(s.st))
+	c, err := vapdriver.NewConnector(s.name, vapdriver.WithStore(s.st), vapdriver.WithRegistry(s.st.Registry()))
 	if err != nil {
 		return nil, err
 	}

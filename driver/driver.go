@@ -1,52 +1,36 @@
 package driver
 
 import (
-	"context"
-	"database/sql"
-	"database/sql/driver"
-	"sync"
-
-	_ "github.com/vapsql/vap/registry/all" // every connection type
-	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/stdlib"
 	_ "github.com/vapsql/vap/store/postgres" // the shared store, VAP_STORE=postgres://…
 	_ "github.com/vapsql/vap/store/sqlite"   // the embedded default store
 )
 
 // Name is the name the driver is registered under.
-const Name = "vap"
+const Name = stdlib.Name
 
-func init() { sql.Register(Name, &Driver{}) }
+// Driver is stdlib.Driver.
+type Driver = stdlib.Driver
 
-// Driver is the vap driver. Its zero value uses the default store.
-type Driver struct {
-	opts []Option
+// Connector is stdlib.Connector.
+type Connector = stdlib.Connector
+
+// Option is stdlib.Option.
+type Option = stdlib.Option
+
+// ConnectError is stdlib.ConnectError.
+type ConnectError = stdlib.ConnectError
+
+// NewConnector is stdlib.NewConnector.
+func NewConnector(name string, opts ...Option) (*Connector, error) {
+	return stdlib.NewConnector(name, opts...)
 }
 
-var (
-	_ driver.Driver        = (*Driver)(nil)
-	_ driver.DriverContext = (*Driver)(nil)
-)
+// WithStore is stdlib.WithStore.
+var WithStore = stdlib.WithStore
 
-// New returns a Driver whose connectors use opts (for sql.Register under
-// another name, or tests).
-func New(opts ...Option) *Driver { return &Driver{opts: opts} }
+// WithRegistry is stdlib.WithRegistry.
+var WithRegistry = stdlib.WithRegistry
 
-// Open opens one connection to the named connection. database/sql uses
-// OpenConnector instead.
-func (d *Driver) Open(name string) (driver.Conn, error) {
-	c, err := d.OpenConnector(name)
-	if err != nil {
-		return nil, err
-	}
-	return c.Connect(context.Background())
-}
-
-// OpenConnector resolves name once and returns its connector.
-func (d *Driver) OpenConnector(name string) (driver.Connector, error) {
-	opts := append([]Option{withDriver(d)}, d.opts...)
-	return NewConnector(name, opts...)
-}
-
-// DefaultStore is the store connectors use unless given WithStore: the
-// environment's (VAP_STORE, VAP_HOME, VAP_KEYSET…), opened on first use.
-var DefaultStore = sync.OnceValue(func() *store.Store { return store.Open() })
+// DefaultStore is stdlib.DefaultStore.
+var DefaultStore = stdlib.DefaultStore

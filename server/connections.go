@@ -14,7 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/vapsql/vap/driver"
+	"github.com/vapsql/vap/stdlib"
 	"github.com/vapsql/vap/store"
 )
 
@@ -223,7 +223,7 @@ func (s *Server) test(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setName(r, name)
-	conn, err := driver.NewConnector(name, driver.WithStore(s.st))
+	conn, err := stdlib.NewConnector(name, stdlib.WithStore(s.st))
 	if err != nil {
 		if status(err) == http.StatusInternalServerError {
 			err = errorf(http.StatusBadGateway, err.Error())

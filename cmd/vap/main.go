@@ -10,8 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	vapdriver "github.com/vapsql/vap/driver"
+	_ "github.com/vapsql/vap/driver" // every connection type and store backend
 	"github.com/vapsql/vap/internal/redact"
+	"github.com/vapsql/vap/stdlib"
 	"github.com/vapsql/vap/store"
 )
 
@@ -41,8 +42,8 @@ func (a *app) store() *store.Store {
 }
 
 // connector returns the vap connector for name on the app's store.
-func (a *app) connector(name string) (*vapdriver.Connector, error) {
-	return vapdriver.NewConnector(name, vapdriver.WithStore(a.store()))
+func (a *app) connector(name string) (*stdlib.Connector, error) {
+	return stdlib.NewConnector(name, stdlib.WithStore(a.store()))
 }
 
 // commands lists constructors of top-level commands; files add theirs in init.

@@ -11,8 +11,8 @@ import (
 	_ "github.com/go-sql-driver/mysql" // for MySQL's admin handle
 	_ "github.com/jackc/pgx/v5/stdlib" // for Postgres's admin handle
 
-	vapdriver "github.com/vapsql/vap/driver"
 	_ "github.com/vapsql/vap/registry/all"
+	"github.com/vapsql/vap/stdlib"
 	"github.com/vapsql/vap/store"
 	_ "github.com/vapsql/vap/store/sqlite"
 )
@@ -117,12 +117,14 @@ func Put(t testing.TB, st *store.Store, name, typ string, fields map[string]stri
 	return got
 }
 
-// OpenDB opens connection name of st through the vap driver, as
-// sql.OpenDB(driver.NewConnector(name, driver.WithStore(st))) does, and closes
+// OpenDB opens connection name of st through the vap driver, looking its
+// type up in the registry st validates against (a test's private registry,
+// or registry.Default), as sql.OpenDB(stdlib.NewConnector(name,
+// stdlib.WithStore(st), stdlib.WithRegistry(st.Registry()))) does, and closes
 // it when the test ends. A connector error fails the test.
 func OpenDB(t testing.TB, st *store.Store, name string) *sql.DB {
 	t.Helper()
-	c, err := vapdriver.NewConnector(name, vapdriver.WithStore(st))
+	c, err := stdlib.NewConnector(name, stdlib.WithStore(st), stdlib.WithRegistry(st.Registry()))
 	if err != nil {
 		t.Fatalf("connector %q: %v", name, err)
 	}

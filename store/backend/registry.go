@@ -105,9 +105,22 @@ func (r *Registry) Open(ctx context.Context, rawURL string) (Backend, error) {
 	}
 	open := r.Lookup(u.Scheme)
 	if open == nil {
-		return nil, fmt.Errorf("store: no backend for scheme %q (known: %s); import its package, e.g. github.com/vapsql/vap/store/sqlite", u.Scheme, strings.Join(r.Schemes(), ", "))
+		hint := "import the package that registers it"
+		if pkg, shipped := shippedPackages[strings.ToLower(u.Scheme)]; shipped {
+			hint = fmt.Sprintf("add import _ %q", pkg)
+		}
+		return nil, fmt.Errorf("store: no backend for scheme %q is linked into this program (linked: %s); %s", u.Scheme, strings.Join(r.Schemes(), ", "), hint)
 	}
 	return open(ctx, u)
+}
+
+// shippedPackages names the package that registers each scheme vap ships,
+// for the error of a program that did not import it.
+var shippedPackages = map[string]string{
+	"sqlite":     "github.com/vapsql/vap/store/sqlite",
+	"file":       "github.com/vapsql/vap/store/sqlite",
+	"postgres":   "github.com/vapsql/vap/store/postgres",
+	"postgresql": "github.com/vapsql/vap/store/postgres",
 }
 
 // Register registers open in Default (see Registry.Register).

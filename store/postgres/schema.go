@@ -65,6 +65,15 @@ var migrations = [][]string{{
 // schemaVersion, in one transaction under an advisory lock.
 func migrate(ctx context.Context, pool *pgxpool.Pool, schema string) error {
 	q := pgx.Identifier{schema}.Sanitize()
+	// Fast path, one round trip: a store already at schemaVersion needs
+	// nothing, and every process that opens the store (each short-lived Flow)
+	// would otherwise pay a transaction, a lock and three statements.
+	// Anything else (no schema yet, an older or newer version, an error)
+	// takes the locked path below, which decides.
+	var cur string
+	if err := pool.QueryRow(ctx, `SELECT value FROM `+q+`.vap_meta WHERE key = 'schema_version'`).Scan(&cur); err == nil && cur == strconv.Itoa(schemaVersion) {
+		return nil
+	}
 	tx, err := pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("store/postgres: migrate: %w", err)

@@ -1,4 +1,4 @@
-package driver_test
+package stdlib_test
 
 import (
 	"context"
@@ -7,11 +7,11 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/jackc/pgx/v5/stdlib"
+	pgxstdlib "github.com/jackc/pgx/v5/stdlib"
 
-	vapdriver "github.com/vapsql/vap/driver"
 	"github.com/vapsql/vap/internal/testenv"
 	"github.com/vapsql/vap/registry/postgres"
+	"github.com/vapsql/vap/stdlib"
 	"github.com/vapsql/vap/store"
 )
 
@@ -27,11 +27,11 @@ func benchConnectors(b *testing.B) (direct, vap driver.Connector) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	vc, err := vapdriver.NewConnector("bench-pg", vapdriver.WithStore(st))
+	vc, err := stdlib.NewConnector("bench-pg", stdlib.WithStore(st))
 	if err != nil {
 		b.Fatal(err)
 	}
-	return stdlib.GetConnector(*cfg), vc
+	return pgxstdlib.GetConnector(*cfg), vc
 }
 
 // BenchmarkSelect1 runs SELECT 1 on one pooled connection, through pgx's
@@ -114,7 +114,7 @@ func BenchmarkResolve(b *testing.B) {
 	b.Run("new-connector", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := vapdriver.NewConnector("bench-pg", vapdriver.WithStore(st)); err != nil {
+			if _, err := stdlib.NewConnector("bench-pg", stdlib.WithStore(st)); err != nil {
 				b.Fatal(err)
 			}
 		}

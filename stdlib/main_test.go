@@ -1,4 +1,4 @@
-package driver_test
+package stdlib_test
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 // TestMain points the default store (used by sql.Open("vap", …)) at a private
 // home, so tests never touch the user's store.
 func TestMain(m *testing.M) {
-	home, err := os.MkdirTemp("", "vap-driver-test-")
+	home, err := os.MkdirTemp("", "vap-stdlib-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

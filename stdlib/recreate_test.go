@@ -1,4 +1,4 @@
-package driver_test
+package stdlib_test
 
 import (
 	"context"

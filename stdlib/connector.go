@@ -1,10 +1,9 @@
-package driver
+package stdlib
 
 import (
 	"context"
 	"database/sql/driver"
 	"errors"
-	"fmt"
 	"io"
 	"sync"
 
@@ -18,6 +17,7 @@ import (
 type Connector struct {
 	name  string
 	store *store.Store
+	reg   *registry.Registry
 	drv   *Driver
 
 	mu  sync.Mutex
@@ -40,23 +40,38 @@ var (
 // NewConnector resolves connection name and returns its connector, for
 // sql.OpenDB:
 //
-//	c, err := driver.NewConnector("my-postgres-connection")
+//	c, err := stdlib.NewConnector("my-postgres-connection")
 //	db := sql.OpenDB(c)
 //
-// A missing name fails with the store's missing-name error
-// (errors.Is(err, store.ErrNotFound)).
+// It is NewConnectorContext with context.Background().
 func NewConnector(name string, opts ...Option) (*Connector, error) {
-	c := &Connector{name: name}
+	return NewConnectorContext(context.Background(), name, opts...)
+}
+
+// NewConnectorContext resolves connection name within ctx (the store may be
+// a server) and returns its connector.
+//
+// A missing name fails with the store's missing-name error
+// (errors.Is(err, store.ErrNotFound)); any other failure is a
+// *ConnectError. A connection whose type vap ships but the program does not
+// link fails with errors.Is(err, registry.ErrUnknownType) and a message
+// naming the package to import.
+func NewConnectorContext(ctx context.Context, name string, opts ...Option) (*Connector, error) {
+	cfg := config{}
 	for _, o := range opts {
-		o(c)
+		o(&cfg)
 	}
+	c := &Connector{name: name, store: cfg.store, reg: cfg.reg, drv: cfg.drv}
 	if c.store == nil {
 		c.store = DefaultStore()
+	}
+	if c.reg == nil {
+		c.reg = registry.Default
 	}
 	if c.drv == nil {
 		c.drv = &Driver{}
 	}
-	r, err := c.resolve(context.Background())
+	r, err := c.resolve(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -66,17 +81,20 @@ func NewConnector(name string, opts ...Option) (*Connector, error) {
 
 func (c *Connector) resolve(ctx context.Context) (*resolved, error) {
 	conn, err := c.store.Resolve(ctx, c.name)
-	if err != nil {
+	if errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	t, err := c.store.Registry().Resolve(conn.Type)
 	if err != nil {
-		return nil, err
+		return nil, &ConnectError{Op: OpResolve, Conn: c.name, Err: linkHint(err)}
+	}
+	t, err := c.reg.Resolve(conn.Type)
+	if err != nil {
+		return nil, &ConnectError{Op: OpResolve, Conn: c.name, Err: linkHint(err)}
 	}
 	secrets := conn.SecretValues()
 	real, err := t.Connector(ctx, conn.Params())
 	if err != nil {
-		return nil, redact.Error(fmt.Errorf("vap: connection %q: %w", c.name, err), secrets...)
+		return nil, &ConnectError{Op: OpResolve, Conn: c.name, Type: t.Name, Err: redact.Error(err, secrets...)}
 	}
 	return &resolved{version: conn.Version, typ: t, real: real, secrets: secrets}, nil
 }
@@ -117,7 +135,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	}
 	conn, err := r.real.Connect(ctx)
 	if err != nil {
-		return nil, redact.Error(fmt.Errorf("vap: connect %q (%s): %w", c.name, r.typ.Name, err), r.secrets...)
+		return nil, &ConnectError{Op: OpConnect, Conn: c.name, Type: r.typ.Name, Err: redact.Error(err, r.secrets...)}
 	}
 	return conn, nil
 }

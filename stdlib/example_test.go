@@ -1,4 +1,4 @@
-package driver_test
+package stdlib_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	vapdriver "github.com/vapsql/vap/driver"
+	"github.com/vapsql/vap/stdlib"
 	"github.com/vapsql/vap/store"
 )
 
@@ -27,7 +27,7 @@ func ExampleNewConnector() {
 		return
 	}
 
-	conn, err := vapdriver.NewConnector("warehouse", vapdriver.WithStore(st))
+	conn, err := stdlib.NewConnector("warehouse", stdlib.WithStore(st))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -47,7 +47,7 @@ func ExampleNewConnector_missing() {
 	key, _ := store.NewKeyset()
 	st := store.Open(store.WithKeyset(key), store.WithURL(":memory:"))
 	defer st.Close()
-	_, err := vapdriver.NewConnector("databricks-default", vapdriver.WithStore(st))
+	_, err := stdlib.NewConnector("databricks-default", stdlib.WithStore(st))
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, store.ErrNotFound))
 	// Output:

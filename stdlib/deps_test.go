@@ -1,0 +1,26 @@
+package stdlib_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestLinksNoFamilyNoBackend: the adapter imports no connection family and
+// no store backend; programs choose those.
+func TestLinksNoFamilyNoBackend(t *testing.T) {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to list the package's imports")
+	}
+	out, err := exec.Command(gobin, "list", "-deps", "github.com/vapsql/vap/stdlib").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	for _, d := range strings.Fields(string(out)) {
+		if strings.HasPrefix(d, "github.com/vapsql/vap/registry/") || strings.HasPrefix(d, "github.com/vapsql/vap/store/") ||
+			d == "github.com/vapsql/vap/driver" || strings.HasPrefix(d, "github.com/jackc/") || strings.HasPrefix(d, "modernc.org/") {
+			t.Errorf("stdlib links %s", d)
+		}
+	}
+}
