@@ -73,9 +73,8 @@ func (p *Peer) sessionEnded(h *tcli.TSessionHandle) error {
 	if h == nil || h.SessionId == nil {
 		return nil
 	}
-	guid := string(h.SessionId.GUID)
 	p.mu.Lock()
-	_, ended := p.ended.set[guid]
+	_, ended := p.ended.set[string(h.SessionId.GUID)]
 	p.mu.Unlock()
 	if !ended {
 		return nil
