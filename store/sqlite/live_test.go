@@ -36,5 +36,5 @@ func TestLiveUpdateTwoProcesses(t *testing.T) {
 
 // vapConnector is the vap driver's connector for name in st.
 func vapConnector(st *store.Store, name string) (sqldriver.Connector, error) {
-	return vapdriver.NewConnector(name, vapdriver.WithStore(st))
+	return vapdriver.NewConnector(name, vapdriver.WithStore(st), vapdriver.WithRegistry(st.Registry()))
 }

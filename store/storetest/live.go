@@ -95,7 +95,7 @@ type LiveResult struct {
 // as the package calling RunLive has it (storetest imports no driver):
 //
 //	func(st *store.Store, name string) (driver.Connector, error) {
-//		return vapdriver.NewConnector(name, vapdriver.WithStore(st))
+//		return vapdriver.NewConnector(name, vapdriver.WithStore(st), vapdriver.WithRegistry(st.Registry()))
 //	}
 type Connect func(st *store.Store, name string) (sqldriver.Connector, error)
 
