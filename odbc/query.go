@@ -70,7 +70,8 @@ func run(ctx context.Context, db *sql.DB, typ *registry.Type, query string, args
 	}
 	if raw {
 		err = rawQuery(qctx, cancel, conn, typ, query, args, b.cfg.prepare, b)
-	} else {
+	}
+	if !raw || errors.Is(err, errNoRaw) { // errNoRaw: nothing ran
 		err = genericQuery(qctx, cancel, conn, typ, query, args, b)
 	}
 	if errors.Is(err, errStop) {

@@ -7,6 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/vapsql/vap/coltype"
 	"github.com/vapsql/vap/registry"
@@ -32,11 +36,7 @@ var errNoRaw = errors.New("odbc: driver has no context query interface")
 // protocol on MySQL) for queries without arguments too.
 func rawQuery(ctx context.Context, abort func(), conn *sql.Conn, typ *registry.Type, query string, args []any, prepare bool, b *builder) error {
 	return conn.Raw(func(dc any) (err error) {
-		nvs, err := namedValues(dc, args)
-		if err != nil {
-			return err
-		}
-		rows, closeStmt, err := rawRows(ctx, dc, query, nvs, prepare)
+		rows, closeStmt, err := rawRows(ctx, dc, query, args, prepare)
 		if err != nil {
 			return err
 		}
@@ -58,9 +58,16 @@ func rawQuery(ctx context.Context, abort func(), conn *sql.Conn, typ *registry.T
 // rawRows runs the query through the driver's QueryerContext, or a
 // prepared statement when there is none, when the driver asks for one
 // (driver.ErrSkip: go-sql-driver/mysql with arguments) or when prepare is
-// set. closeStmt, when not nil, closes the statement after the rows.
-func rawRows(ctx context.Context, dc any, query string, nvs []driver.NamedValue, prepare bool) (rows driver.Rows, closeStmt func(), err error) {
+// set. closeStmt, when not nil, closes the statement after the rows. The
+// arguments are converted for the connection, or for the statement, as
+// database/sql converts them on the same route. errNoRaw: the driver
+// cannot serve the raw path, nothing ran.
+func rawRows(ctx context.Context, dc any, query string, args []any, prepare bool) (rows driver.Rows, closeStmt func(), err error) {
 	if q, ok := dc.(driver.QueryerContext); ok && !prepare {
+		nvs, err := namedValues(nil, dc, args)
+		if err != nil {
+			return nil, nil, err
+		}
 		rows, err = q.QueryContext(ctx, query, nvs)
 		if !errors.Is(err, driver.ErrSkip) {
 			return rows, nil, err
@@ -78,6 +85,11 @@ func rawRows(ctx context.Context, dc any, query string, nvs []driver.NamedValue,
 	if !ok {
 		st.Close()
 		return nil, nil, errNoRaw
+	}
+	nvs, err := namedValues(st, dc, args)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
 	}
 	if n := st.NumInput(); n >= 0 && n != len(nvs) {
 		st.Close()
@@ -101,44 +113,109 @@ func rawUsable(dc any) bool {
 }
 
 // namedValues converts query arguments for the driver as database/sql
-// does: sql.NamedArg gives the name, the connection's NamedValueChecker
-// converts when it has one, driver.DefaultParameterConverter otherwise (or
-// when the checker answers driver.ErrSkip), and driver.ErrRemoveArgument
-// drops the argument.
-func namedValues(dc any, args []any) ([]driver.NamedValue, error) {
+// does (driverArgsConnLocked): sql.NamedArg gives the name; the
+// statement's NamedValueChecker, else the connection's, converts first;
+// driver.ErrSkip passes to the statement's ColumnConverter, then to
+// driver.DefaultParameterConverter; driver.ErrRemoveArgument drops the
+// argument. st is nil on the QueryerContext route.
+func namedValues(st driver.Stmt, dc any, args []any) ([]driver.NamedValue, error) {
 	if len(args) == 0 {
 		return nil, nil
 	}
-	checker, _ := dc.(driver.NamedValueChecker)
+	nvc, ok := st.(driver.NamedValueChecker)
+	if !ok {
+		nvc, _ = dc.(driver.NamedValueChecker)
+	}
+	cc := colConverter{want: -1}
+	if st != nil {
+		cc.want = st.NumInput()
+		cc.cci, _ = st.(driver.ColumnConverter)
+	}
 	out := make([]driver.NamedValue, 0, len(args))
-	for i, a := range args {
+	for _, a := range args {
 		nv := driver.NamedValue{Ordinal: len(out) + 1, Value: a}
 		if na, ok := a.(sql.NamedArg); ok {
+			if r, _ := utf8.DecodeRuneInString(na.Name); na.Name != "" && !unicode.IsLetter(r) {
+				return nil, fmt.Errorf("name %q does not begin with a letter", na.Name)
+			}
 			nv.Name, nv.Value = na.Name, na.Value
 		}
-		err := driver.ErrSkip
-		if checker != nil {
-			err = checker.CheckNamedValue(&nv)
+		checkers := make([]func(*driver.NamedValue) error, 0, 3)
+		switch {
+		case nvc != nil:
+			checkers = append(checkers, nvc.CheckNamedValue)
+			if cc.cci != nil {
+				checkers = append(checkers, cc.check)
+			}
+		case cc.cci != nil:
+			checkers = append(checkers, cc.check)
 		}
-		if errors.Is(err, driver.ErrSkip) {
-			nv.Value, err = driver.DefaultParameterConverter.ConvertValue(nv.Value)
+		checkers = append(checkers, defaultCheck)
+		var err error
+		for _, check := range checkers {
+			if err = check(&nv); !errors.Is(err, driver.ErrSkip) {
+				break
+			}
 		}
 		switch {
 		case errors.Is(err, driver.ErrRemoveArgument):
 			continue
 		case err != nil:
-			return nil, fmt.Errorf("sql: converting argument %s type: %w", argName(i, nv.Name), err)
+			return nil, fmt.Errorf("sql: converting argument %s type: %w", argName(nv), err)
 		}
 		out = append(out, nv)
 	}
 	return out, nil
 }
 
-func argName(i int, name string) string {
-	if name != "" {
-		return "$" + name
+func defaultCheck(nv *driver.NamedValue) (err error) {
+	nv.Value, err = driver.DefaultParameterConverter.ConvertValue(nv.Value)
+	return err
+}
+
+// colConverter is a statement's ColumnConverter as an argument checker.
+type colConverter struct {
+	cci  driver.ColumnConverter
+	want int
+}
+
+func (c colConverter) check(nv *driver.NamedValue) error {
+	i := nv.Ordinal - 1
+	if c.want <= i {
+		return nil
 	}
-	return fmt.Sprintf("$%d", i+1)
+	if vr, ok := nv.Value.(driver.Valuer); ok {
+		rv := reflect.ValueOf(vr)
+		if rv.Kind() == reflect.Pointer && rv.IsNil() && rv.Type().Elem().Implements(reflect.TypeFor[driver.Valuer]()) {
+			nv.Value = nil // a nil pointer whose value type is the Valuer: NULL
+		} else {
+			v, err := vr.Value()
+			if err != nil {
+				return err
+			}
+			if !driver.IsValue(v) {
+				return fmt.Errorf("non-subset type %T returned from Value", v)
+			}
+			nv.Value = v
+		}
+	}
+	arg := nv.Value
+	v, err := c.cci.ColumnConverter(i).ConvertValue(arg)
+	if err != nil {
+		return err
+	}
+	if !driver.IsValue(v) {
+		return fmt.Errorf("driver ColumnConverter error converted %T to unsupported type %T", arg, v)
+	}
+	nv.Value = v
+	return nil
+}
+
+func argName(nv driver.NamedValue) string {
+	if nv.Name != "" {
+		return "with name " + strconv.Quote(nv.Name)
+	}
+	return "$" + strconv.Itoa(nv.Ordinal)
 }
 
 // readRaw describes the columns of rows and appends every row to them.
