@@ -24,7 +24,9 @@ type backend struct {
 	fields func(t testing.TB) map[string]string
 	skip   func(t testing.TB) // skips (or fails in CI) when the server is missing
 	ddl    string             // CREATE TABLE %s (…), the same columns on every backend
-	// generic forces the database/sql path (pgx's stdlib values) on PostgreSQL.
+	// generic forces the database/sql path: pgx's stdlib values on
+	// PostgreSQL, database/sql's Scan instead of the raw driver rows
+	// elsewhere.
 	generic bool
 	// binLiteral, when set, is why the bin column goes in as a X'…' literal
 	// instead of a bound []byte parameter.
@@ -53,6 +55,13 @@ var backends = []backend{
 	{name: "mysql", typ: "mysql", fields: mysqlFields, skip: func(t testing.TB) { testenv.MySQL(t) },
 		ddl: `(id BIGINT, small SMALLINT, name TEXT, label VARCHAR(20), price DOUBLE, ratio FLOAT,
 			amount DECIMAL(12,2), flag BOOLEAN, day DATE, at DATETIME(6), tod TIME(6), bin BLOB, doc JSON, uid UUID)`},
+	{name: "mysql-database-sql", typ: "mysql", fields: mysqlFields, skip: func(t testing.TB) { testenv.MySQL(t) },
+		ddl: `(id BIGINT, small SMALLINT, name TEXT, label VARCHAR(20), price DOUBLE, ratio FLOAT,
+			amount DECIMAL(12,2), flag BOOLEAN, day DATE, at DATETIME(6), tod TIME(6), bin BLOB, doc JSON, uid UUID)`,
+		generic: true},
+	{name: "sqlite-database-sql", typ: "sqlite", fields: sqliteFields, skip: func(testing.TB) {}, generic: true,
+		ddl: `(id INTEGER, small SMALLINT, name TEXT, label VARCHAR(20), price DOUBLE, ratio REAL,
+			amount DECIMAL(12,2), flag BOOLEAN, day DATE, at DATETIME, tod TIME, bin BLOB, doc JSON, uid UUID)`},
 	{name: "sqlite", typ: "sqlite", fields: sqliteFields, skip: func(testing.TB) {},
 		ddl: `(id INTEGER, small SMALLINT, name TEXT, label VARCHAR(20), price DOUBLE, ratio REAL,
 			amount DECIMAL(12,2), flag BOOLEAN, day DATE, at DATETIME, tod TIME, bin BLOB, doc JSON, uid UUID)`},

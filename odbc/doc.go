@@ -28,12 +28,18 @@
 // TIMESTAMP, an instant in the session time zone, is converted to UTC.
 // Spark SQL has no TIME, JSON or UUID type: such values are STRINGs there.
 //
-// # PostgreSQL fast path
+// # Fast paths
 //
 // On PostgreSQL (pgx) the rows are decoded straight from the wire into the
 // typed columns: fixed-width types in binary, text and NUMERIC in text form,
-// with no per-value allocation. Other drivers go through database/sql and
-// are normalized value by value.
+// with no per-value allocation. Every other driver's rows are read without
+// database/sql's Scan: through sql.Conn.Raw, the real driver's
+// driver.Rows.Next hands its values (byte slices still in its read buffer,
+// or native int64, float64, time.Time…) straight to the value-by-value
+// normalization, which copies bytes into the column arenas. The values are
+// those database/sql's path gives (same driver, same conversions), minus its
+// per-value conversion, copy and locking. Arguments are converted as
+// database/sql converts them.
 //
 // # Streaming and limits
 //

@@ -43,14 +43,15 @@ func genericQuery(ctx context.Context, abort func(), conn *sql.Conn, typ *regist
 	if typ != nil && typ.DescribeColumns != nil {
 		typ.DescribeColumns(rows, infos)
 	}
-	cols := make([]Column, len(cts))
-	specs := make([]colSpec, len(cts))
+	names := make([]string, len(cts))
+	nullable := make([]*bool, len(cts))
 	for j, ct := range cts {
-		specs[j] = typ.Classify(infos[j])
-		nullable, ok := ct.Nullable()
-		cols[j] = Column{Name: ct.Name(), DatabaseType: infos[j].Name, Kind: specs[j].Kind, Nullable: nullable || !ok}
+		names[j] = ct.Name()
+		if n, ok := ct.Nullable(); ok {
+			nullable[j] = &n
+		}
 	}
-	b.start(cols)
+	specs := describe(typ, names, infos, nullable, b)
 
 	// Plain text and binary columns scan as RawBytes, appended to the arena
 	// without an intermediate copy; the rest scan as the driver's value.
@@ -59,8 +60,7 @@ func genericQuery(ctx context.Context, abort func(), conn *sql.Conn, typ *regist
 	dest := make([]any, len(cts))
 	plain := make([]bool, len(cts))
 	for j := range dest {
-		s := &specs[j]
-		plain[j] = (s.Kind == KindString || s.Kind == KindBytes) && !s.GUID && !s.UUID && !s.Flexible
+		plain[j] = plainText(&specs[j])
 		if plain[j] {
 			dest[j] = &raws[j]
 		} else {
@@ -83,7 +83,7 @@ func genericQuery(ctx context.Context, abort func(), conn *sql.Conn, typ *regist
 				continue
 			}
 			if err := appendValue(c, &specs[j], vals[j]); err != nil {
-				return &ConvertError{Column: cols[j].Name, Row: int(b.total), Kind: c.kind, Err: err}
+				return &ConvertError{Column: names[j], Row: int(b.total), Kind: c.kind, Err: err}
 			}
 			vals[j] = nil
 		}

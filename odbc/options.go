@@ -21,6 +21,7 @@ type config struct {
 	maxRows  int64 // 0: none
 	maxBytes int64 // 0: none
 	generic  bool  // force the database/sql path (benchmarks, tests)
+	prepare  bool  // raw path: always a prepared statement (benchmarks)
 }
 
 // WithStore resolves connection names in st instead of the environment's

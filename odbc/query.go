@@ -37,7 +37,8 @@ func streamRows(ctx context.Context, db *sql.DB, typ *registry.Type, cfg config,
 }
 
 // run runs query on one connection of db: on pgx, the native fast path;
-// elsewhere database/sql. typ is the connection's type, which classifies
+// elsewhere the real driver's rows read directly (rawQuery), or
+// database/sql when forced (config.generic). typ is the connection's type, which classifies
 // its columns and cancels its statements; nil (a *sql.DB vap did not open)
 // means the type whose real driver the connection belongs to, if any.
 func run(ctx context.Context, db *sql.DB, typ *registry.Type, query string, args []any, b *builder) error {
@@ -46,7 +47,7 @@ func run(ctx context.Context, db *sql.DB, typ *registry.Type, query string, args
 		return err
 	}
 	defer conn.Close()
-	done := false
+	done, raw := false, false
 	err = conn.Raw(func(dc any) error {
 		if sc, ok := dc.(*stdlib.Conn); ok && !b.cfg.generic {
 			done = true
@@ -55,6 +56,7 @@ func run(ctx context.Context, db *sql.DB, typ *registry.Type, query string, args
 		if typ == nil {
 			typ = registry.Default.ForDriver(dc)
 		}
+		raw = !b.cfg.generic && rawUsable(dc)
 		return nil
 	})
 	if done || err != nil {
@@ -66,7 +68,12 @@ func run(ctx context.Context, db *sql.DB, typ *registry.Type, query string, args
 	if typ != nil && typ.Cancel != nil {
 		end = typ.Cancel(qctx, db, conn)
 	}
-	err = genericQuery(qctx, cancel, conn, typ, query, args, b)
+	if raw {
+		err = rawQuery(qctx, cancel, conn, typ, query, args, b.cfg.prepare, b)
+	}
+	if !raw || errors.Is(err, errNoRaw) { // errNoRaw: nothing ran
+		err = genericQuery(qctx, cancel, conn, typ, query, args, b)
+	}
 	if errors.Is(err, errStop) {
 		err = nil
 	}

@@ -224,16 +224,45 @@ func TestServerStops(t *testing.T) {
 // TestStreamMemoryFlat streams 20k and 200k rows of about 140 bytes and
 // checks that the heap in use while streaming stays under a bound far below
 // the 200k rows' size (about 28 MB), while OdbcToRows of the same rows does
-// not. The benchmark BenchmarkStreamMemory shows 100k against 1M rows.
+// not: on PostgreSQL (pgx's path) and MySQL (the raw driver rows path). The
+// benchmark BenchmarkStreamMemory shows 100k against 1M rows.
 func TestStreamMemoryFlat(t *testing.T) {
-	st, name, _ := pgStore(t)
+	digits := "(SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)"
+	servers := []struct {
+		name  string
+		store func(testing.TB) (*store.Store, string)
+		query func(n int) string
+	}{
+		{"postgresql", func(t testing.TB) (*store.Store, string) {
+			st, name, _ := pgStore(t)
+			return st, name
+		}, func(n int) string {
+			return "SELECT i, repeat(md5(i::text), 4) AS pad FROM generate_series(1, " + itoa(int64(n)) + ") AS i"
+		}},
+		{"mysql", func(t testing.TB) (*store.Store, string) {
+			testenv.MySQL(t)
+			st := testenv.Store(t)
+			testenv.Put(t, st, "my", "mysql", mysqlFields(t))
+			return st, "my"
+		}, func(n int) string {
+			i := "(1 + a.d + 10*b.d + 100*c.d + 1000*e.d + 10000*f.d + 100000*g.d)"
+			return "SELECT " + i + " AS i, REPEAT(md5(" + i + "), 4) AS pad FROM " + digits + " a, " + digits + " b, " +
+				digits + " c, " + digits + " e, " + digits + " f, " + digits + " g WHERE " + i + " <= " + itoa(int64(n))
+		}},
+	}
+	for _, srv := range servers {
+		t.Run(srv.name, func(t *testing.T) {
+			st, name := srv.store(t)
+			streamMemoryFlat(t, st, name, srv.query)
+		})
+	}
+}
+
+func streamMemoryFlat(t *testing.T, st *store.Store, name string, q func(n int) string) {
 	ctx := context.Background()
 	c := New(WithStore(st))
 	defer c.Close()
 	const bound = 12 << 20
-	q := func(n int) string {
-		return "SELECT i, repeat(md5(i::text), 4) AS pad FROM generate_series(1, " + itoa(int64(n)) + ") AS i"
-	}
 	peaks := map[int]uint64{}
 	for _, n := range []int{20_000, 200_000} {
 		base := heapInuse()

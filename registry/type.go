@@ -62,6 +62,11 @@ type Type struct {
 	// columns with what the real driver keeps to itself (MySQL's display
 	// length, which tells TINYINT(1) from TINYINT). Optional.
 	DescribeColumns func(rows *sql.Rows, cols []coltype.Info)
+	// DescribeDriverColumns is DescribeColumns for a reader that reads the
+	// real driver's rows directly (odbc's raw path, past database/sql):
+	// rows is the driver.Rows the real driver's connection returned.
+	// Optional.
+	DescribeDriverColumns func(rows driver.Rows, cols []coltype.Info)
 	// Cancel, when the real driver's own cancellation leaves a statement
 	// running on the server (go-sql-driver/mysql closes its socket and the
 	// server runs on), arranges for the statement running on conn to be

@@ -2,6 +2,7 @@ package mysql
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"reflect"
 
 	"github.com/vapsql/vap/coltype"
@@ -28,22 +29,33 @@ func Columns(i coltype.Info) coltype.Spec {
 // not the expected one the lengths stay unknown and TINYINT(1) reads as an
 // integer.
 func DescribeColumns(rows *sql.Rows, cols []coltype.Info) {
-	lengths := resultLengths(rows, len(cols))
+	if rows != nil {
+		setLengths(resultLengths(reflect.ValueOf(rows).Elem().FieldByName("rowsi"), len(cols)), cols)
+	}
+}
+
+// DescribeDriverColumns is DescribeColumns on go-sql-driver/mysql's own
+// rows (a driver.Rows its connection returned), the same display lengths
+// read the same way.
+func DescribeDriverColumns(rows driver.Rows, cols []coltype.Info) {
+	setLengths(resultLengths(reflect.ValueOf(rows), len(cols)), cols)
+}
+
+func setLengths(lengths []int64, cols []coltype.Info) {
 	for j, l := range lengths {
 		cols[j].Length = l
 	}
 }
 
 // resultLengths returns the display length of each column of a
-// go-sql-driver/mysql result, or nil when the driver's layout is not the
-// one it knows.
-func resultLengths(rows *sql.Rows, n int) (out []int64) {
+// go-sql-driver/mysql result v (its rows, or an interface or pointer
+// holding them), or nil when the driver's layout is not the one it knows.
+func resultLengths(v reflect.Value, n int) (out []int64) {
 	defer func() {
 		if recover() != nil {
 			out = nil
 		}
 	}()
-	v := reflect.ValueOf(rows).Elem().FieldByName("rowsi")
 	for v.IsValid() && (v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer) {
 		v = v.Elem()
 	}

@@ -2,6 +2,7 @@ package mysql_test
 
 import (
 	"context"
+	"database/sql/driver"
 	"testing"
 
 	"github.com/vapsql/vap/coltype"
@@ -10,7 +11,9 @@ import (
 )
 
 // TestDescribeColumnsDriverLayout pins the layout of go-sql-driver/mysql's
-// rows that DescribeColumns reads by reflection: on a real server, the
+// rows that DescribeColumns (through database/sql's rows) and
+// DescribeDriverColumns (on the driver's own rows) read by reflection: on a
+// real server, the
 // display lengths of TINYINT(1), TINYINT(4), BIT(1) and BIT(8) columns must
 // come out, and TINYINT(1) and BIT(1) must classify as booleans. A driver
 // upgrade that moves the unexported fields fails here instead of silently
@@ -43,13 +46,42 @@ func TestDescribeColumnsDriverLayout(t *testing.T) {
 		infos[i] = coltype.NewInfo(ct.DatabaseTypeName())
 	}
 	mysql.DescribeColumns(rows, infos)
+	checkLayout(t, infos)
+	rows.Close()
+
+	// The same lengths from the driver's own rows (odbc's raw path).
+	err = conn.Raw(func(dc any) error {
+		q, ok := dc.(driver.QueryerContext)
+		if !ok {
+			t.Fatalf("%T is not a driver.QueryerContext", dc)
+		}
+		rows, err := q.QueryContext(ctx, "SELECT a, b, c, d, e FROM vap_layout", nil)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		infos := make([]coltype.Info, len(rows.Columns()))
+		for i := range infos {
+			infos[i] = coltype.NewInfo(rows.(driver.RowsColumnTypeDatabaseTypeName).ColumnTypeDatabaseTypeName(i))
+		}
+		mysql.DescribeDriverColumns(rows, infos)
+		checkLayout(t, infos)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func checkLayout(t *testing.T, infos []coltype.Info) {
+	t.Helper()
 	want := []struct {
 		length int64
 		kind   coltype.Kind
 	}{{1, coltype.Bool}, {4, coltype.Int64}, {1, coltype.Bool}, {8, coltype.Int64}, {11, coltype.Int64}}
 	for i, w := range want {
 		if infos[i].Length != w.length {
-			t.Errorf("column %d (%s): length %d, want %d: go-sql-driver/mysql's rows layout changed (rowsi.rs.columns[i].length)", i, infos[i].Name, infos[i].Length, w.length)
+			t.Errorf("column %d (%s): length %d, want %d: go-sql-driver/mysql's rows layout changed (rows.rs.columns[i].length)", i, infos[i].Name, infos[i].Length, w.length)
 		}
 		if got := mysql.Columns(infos[i]).Kind; got != w.kind {
 			t.Errorf("column %d (%s): kind %s, want %s", i, infos[i].Name, got, w.kind)

@@ -1,12 +1,14 @@
 // Command peakrss runs one read of the benchmark table and prints the time
 // and the process's peak RSS, the Go side of odbc/testdata/pandas_read_sql.py:
 //
-//	go run ./odbc/testdata/peakrss -mode odbc
+//	go run ./odbc/testdata/peakrss -mode odbc [-db mysql]
 //
-// Modes: odbc (OdbcToRows), generic (odbc's database/sql path), sqlscan (a
-// hand-written database/sql loop over pgx into typed slices). The table
-// odbc_bench_1m is made by `go test -bench PG1M ./odbc`. It lives under
-// testdata so that ./... (vet, CI) leaves it alone.
+// Modes: odbc (OdbcToRows), sqlscan (a hand-written database/sql loop over
+// the real driver, pgx or go-sql-driver/mysql, into typed slices). -db
+// picks the server: postgresql (VAP_TEST_POSTGRES_DSN) or mysql
+// (VAP_TEST_MYSQL_DSN). The table odbc_bench_1m is made by `go test -bench
+// PG1M ./odbc` on PostgreSQL, `go test -bench MySQL1M ./odbc` on MySQL. It
+// lives under testdata so that ./... (vet, CI) leaves it alone.
 package main
 
 import (
@@ -21,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	gomysql "github.com/go-sql-driver/mysql"
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/vapsql/vap/driver"
@@ -31,15 +34,16 @@ import (
 
 func main() {
 	mode := flag.String("mode", "odbc", "odbc, sqlscan")
+	db := flag.String("db", "postgresql", "postgresql, mysql")
 	query := flag.String("query", "SELECT id, name, score, at, amount, flag FROM odbc_bench_1m", "query")
 	flag.Parse()
-	if err := run(*mode, *query); err != nil {
+	if err := run(*mode, *db, *query); err != nil {
 		fmt.Fprintln(os.Stderr, "peakrss:", err)
 		os.Exit(1)
 	}
 }
 
-func run(mode, query string) error {
+func run(mode, db, query string) error {
 	ctx := context.Background()
 	home, err := os.MkdirTemp("", "peakrss")
 	if err != nil {
@@ -49,17 +53,18 @@ func run(mode, query string) error {
 	st := store.Open(store.WithHome(home), store.WithURL(filepath.Join(home, store.StoreFileName)),
 		store.WithLookupEnv(func(string) (string, bool) { return "", false }))
 	defer st.Close()
-	u, err := url.Parse(testenv.PostgresURL())
-	if err != nil {
-		return err
-	}
-	c := &store.Connection{Name: "bench", Type: "postgresql"}
-	c.Set("host", u.Hostname(), false)
-	c.Set("user_name", u.User.Username(), false)
-	c.Set("dbname", strings.TrimPrefix(u.Path, "/"), false)
-	c.Set("options.sslmode", "disable", false)
-	if p := u.Port(); p != "" {
-		c.Set("port", p, false)
+	var c *store.Connection
+	switch db {
+	case "postgresql":
+		if c, err = pgConnection(); err != nil {
+			return err
+		}
+	case "mysql":
+		if c, err = mysqlConnection(); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("unknown server %q", db)
 	}
 	if err := st.Create(ctx, c); err != nil {
 		return err
@@ -92,8 +97,49 @@ func run(mode, query string) error {
 	elapsed := time.Since(start)
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	fmt.Printf("mode=%s rows=%d seconds=%.3f peak_rss_mb=%.1f\n", mode, n, elapsed.Seconds(), float64(ru.Maxrss)/1024)
+	fmt.Printf("db=%s mode=%s rows=%d seconds=%.3f peak_rss_mb=%.1f\n", db, mode, n, elapsed.Seconds(), float64(ru.Maxrss)/1024)
 	return nil
+}
+
+// pgConnection is the vap connection to the PostgreSQL test server.
+func pgConnection() (*store.Connection, error) {
+	u, err := url.Parse(testenv.PostgresURL())
+	if err != nil {
+		return nil, err
+	}
+	c := &store.Connection{Name: "bench", Type: "postgresql"}
+	c.Set("host", u.Hostname(), false)
+	c.Set("user_name", u.User.Username(), false)
+	c.Set("dbname", strings.TrimPrefix(u.Path, "/"), false)
+	c.Set("options.sslmode", "disable", false)
+	if p := u.Port(); p != "" {
+		c.Set("port", p, false)
+	}
+	if pw, ok := u.User.Password(); ok {
+		c.Set("password", pw, true)
+	}
+	return c, nil
+}
+
+// mysqlConnection is the vap connection to the MySQL/MariaDB test server.
+func mysqlConnection() (*store.Connection, error) {
+	cfg, err := gomysql.ParseDSN(testenv.MySQLDSN())
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a MySQL DSN", testenv.EnvMySQL)
+	}
+	host, port, _ := strings.Cut(cfg.Addr, ":")
+	c := &store.Connection{Name: "bench", Type: "mysql"}
+	c.Set("host", host, false)
+	c.Set("user_name", cfg.User, false)
+	c.Set("dbname", cfg.DBName, false)
+	c.Set("options.tls", "false", false)
+	if port != "" {
+		c.Set("port", port, false)
+	}
+	if cfg.Passwd != "" {
+		c.Set("password", cfg.Passwd, true)
+	}
+	return c, nil
 }
 
 // scanLoop is the hand-written database/sql loop into typed slices.
