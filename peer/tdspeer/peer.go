@@ -1,0 +1,281 @@
+package tdspeer
+
+import (
+	"context"
+	"crypto/tls"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	_ "modernc.org/sqlite" // the server's storage
+
+	"github.com/vapsql/vap/internal/sqliteuri"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultDatabase      = "master"
+	DefaultMaxResultRows = 100_000
+	DefaultMaxSessions   = 64
+)
+
+// Config describes a peer. User and Password are required.
+type Config struct {
+	// User and Password are the one SQL Server login the peer accepts.
+	User     string
+	Password string
+	// Database is the name of the peer's one database (default
+	// DefaultDatabase); a login asking for another fails with 4060.
+	Database string
+	// TLS is the server side of TLS (a certificate). Nil: the peer makes a
+	// CA and a certificate for localhost and 127.0.0.1 signed by it, which
+	// CACertPEM and CAFile give to clients.
+	TLS *tls.Config
+	// MaxResultRows bounds a result set held in memory (default
+	// DefaultMaxResultRows); a larger one fails.
+	MaxResultRows int
+	// MaxSessions bounds open sessions (default DefaultMaxSessions); a
+	// connection over it is refused with error 17809.
+	MaxSessions int
+}
+
+// Peer is a running local SQL Server. Its methods are safe for concurrent
+// use.
+type Peer struct {
+	cfg   Config
+	ln    net.Listener
+	db    *sql.DB
+	dir   string
+	tls   *tls.Config
+	caPEM []byte
+
+	base context.Context
+	stop context.CancelFunc
+	wg   sync.WaitGroup
+
+	mu       sync.Mutex
+	sessions map[int]*session
+	nextSPID int
+	closed   bool
+
+	logins, failedLogins, attentions atomic.Int64
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start starts a peer on 127.0.0.1 (a free port) with an empty SQLite
+// database in a temporary directory. Close stops it and removes the data.
+func Start(cfg Config) (*Peer, error) {
+	if cfg.User == "" || cfg.Password == "" {
+		return nil, errors.New("tdspeer: Config needs a User and a Password")
+	}
+	if cfg.Database == "" {
+		cfg.Database = DefaultDatabase
+	}
+	if cfg.MaxResultRows <= 0 {
+		cfg.MaxResultRows = DefaultMaxResultRows
+	}
+	if cfg.MaxSessions <= 0 {
+		cfg.MaxSessions = DefaultMaxSessions
+	}
+	dir, err := os.MkdirTemp("", "tdspeer-")
+	if err != nil {
+		return nil, fmt.Errorf("tdspeer: %w", err)
+	}
+	p := &Peer{cfg: cfg, dir: dir, sessions: map[int]*session{}, nextSPID: 51}
+	fail := func(err error) (*Peer, error) {
+		if p.db != nil {
+			_ = p.db.Close()
+		}
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	if cfg.TLS != nil {
+		p.tls = cfg.TLS.Clone()
+	} else {
+		ca, err := newAuthority()
+		if err != nil {
+			return fail(err)
+		}
+		if p.tls, err = ca.serverConfig("localhost", "127.0.0.1", "::1"); err != nil {
+			return fail(err)
+		}
+		p.caPEM = ca.certPEM
+		if err := os.WriteFile(filepath.Join(dir, "ca.pem"), ca.certPEM, 0o600); err != nil {
+			return fail(fmt.Errorf("tdspeer: %w", err))
+		}
+	}
+	// TLS 1.3 session tickets would go out after the handshake, outside
+	// the PRELOGIN wrapping, where the driver does not expect them.
+	p.tls.SessionTicketsDisabled = true
+	if p.tls.MinVersion == 0 {
+		p.tls.MinVersion = tls.VersionTLS12
+	}
+	if p.db, err = openDB(filepath.Join(dir, cfg.Database+".db")); err != nil {
+		return fail(err)
+	}
+	if p.ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+		return fail(fmt.Errorf("tdspeer: %w", err))
+	}
+	p.base, p.stop = context.WithCancel(context.Background())
+	p.wg.Add(1)
+	go p.accept()
+	return p, nil
+}
+
+func openDB(path string) (*sql.DB, error) {
+	params := url.Values{}
+	params.Add("_pragma", "journal_mode(WAL)")
+	params.Add("_pragma", "busy_timeout(10000)")
+	params.Add("_pragma", "foreign_keys(1)")
+	params.Add("_pragma", "case_sensitive_like(0)")
+	db, err := sql.Open("sqlite", sqliteuri.Build(path, params))
+	if err != nil {
+		return nil, fmt.Errorf("tdspeer: %w", err)
+	}
+	if err := db.Ping(); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("tdspeer: %w", err)
+	}
+	return db, nil
+}
+
+// Address is the peer's host:port on 127.0.0.1.
+func (p *Peer) Address() string { return p.ln.Addr().String() }
+
+// Host is the host name to give clients: "localhost", a name the
+// generated certificate holds.
+func (p *Peer) Host() string { return "localhost" }
+
+// Port is the peer's TCP port.
+func (p *Peer) Port() int { return p.ln.Addr().(*net.TCPAddr).Port }
+
+// Database is the name of the peer's database.
+func (p *Peer) Database() string { return p.cfg.Database }
+
+// CACertPEM is the PEM certificate of the CA that signed the peer's
+// certificate, when the peer made its own (Config.TLS nil); else nil.
+func (p *Peer) CACertPEM() []byte { return append([]byte(nil), p.caPEM...) }
+
+// CAFile is the path of a file holding CACertPEM, for go-mssqldb's
+// "certificate" parameter (vap's options.certificate); "" when Config.TLS
+// was given.
+func (p *Peer) CAFile() string {
+	if p.caPEM == nil {
+		return ""
+	}
+	return filepath.Join(p.dir, "ca.pem")
+}
+
+// DB is the SQLite database the server runs on, to seed or inspect data
+// in SQLite's dialect. Do not close it; Close does.
+func (p *Peer) DB() *sql.DB { return p.db }
+
+// Stats counts what the peer has seen.
+type Stats struct {
+	Logins       int64 // successful logins
+	FailedLogins int64 // logins refused (wrong user or password, …)
+	Attentions   int64 // ATTENTION (cancel) requests
+	Sessions     int   // sessions open now
+}
+
+// Stats returns the peer's counters.
+func (p *Peer) Stats() Stats {
+	p.mu.Lock()
+	n := len(p.sessions)
+	p.mu.Unlock()
+	return Stats{Logins: p.logins.Load(), FailedLogins: p.failedLogins.Load(), Attentions: p.attentions.Load(), Sessions: n}
+}
+
+// Running returns the text of every statement a session is running now.
+// With DropSessions it makes the peer a conformance.Observer.
+func (p *Peer) Running(ctx context.Context) ([]string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	ids := make([]int, 0, len(p.sessions))
+	for id := range p.sessions {
+		ids = append(ids, id)
+	}
+	sort.Ints(ids)
+	for _, id := range ids {
+		if s := p.sessions[id].runningText(); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// DropSessions ends every open session, as a server restart does, and
+// returns how many it ended. Their clients see the connection closed.
+func (p *Peer) DropSessions(ctx context.Context) (int, error) {
+	p.mu.Lock()
+	list := make([]*session, 0, len(p.sessions))
+	for _, s := range p.sessions {
+		list = append(list, s)
+	}
+	p.mu.Unlock()
+	for _, s := range list {
+		s.kill()
+	}
+	return len(list), nil
+}
+
+// Close stops the peer: it closes the listener and every session, waits
+// for them, and removes the database. It is safe to call more than once.
+func (p *Peer) Close() error {
+	p.closeOnce.Do(func() {
+		p.mu.Lock()
+		p.closed = true
+		p.mu.Unlock()
+		p.stop()
+		err := p.ln.Close()
+		_, _ = p.DropSessions(context.Background())
+		p.wg.Wait()
+		p.closeErr = errors.Join(err, p.db.Close(), os.RemoveAll(p.dir))
+	})
+	return p.closeErr
+}
+
+func (p *Peer) accept() {
+	defer p.wg.Done()
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			p.serveConn(c)
+		}()
+	}
+}
+
+// register adds s to the open sessions, giving it a SPID; false when the
+// peer is closed or full.
+func (p *Peer) register(s *session) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || len(p.sessions) >= p.cfg.MaxSessions {
+		return false
+	}
+	s.spid = p.nextSPID
+	p.nextSPID++
+	p.sessions[s.spid] = s
+	return true
+}
+
+func (p *Peer) unregister(s *session) {
+	p.mu.Lock()
+	delete(p.sessions, s.spid)
+	p.mu.Unlock()
+}
