@@ -102,6 +102,8 @@ func convert(v any, t sqlType, cast bool) (any, *Error) {
 			return x != 0, nil
 		case bool:
 			return x, nil
+		case decimalValue:
+			return x.unscaled.Sign() != 0, nil
 		case string:
 			s := strings.TrimSpace(x)
 			switch {
@@ -247,7 +249,7 @@ func convert(v any, t sqlType, cast bool) (any, *Error) {
 		case decimalValue:
 			s = x.String()
 		default:
-			return nil, errConversion(sourceName(v), t.baseName())
+			return nil, errConversion(sourceName(v)+" value", t.baseName())
 		}
 		if !t.unicode() {
 			s = codePage(s)
@@ -276,7 +278,7 @@ func convert(v any, t sqlType, cast bool) (any, *Error) {
 				b = []byte{byte(x >> 56), byte(x >> 48), byte(x >> 40), byte(x >> 32), byte(x >> 24), byte(x >> 16), byte(x >> 8), byte(x)}
 			}
 		default:
-			return nil, errConversion(sourceName(v), t.baseName())
+			return nil, errConversion(sourceName(v)+" value", t.baseName())
 		}
 		if t.length != maxLen {
 			if cast && len(b) > t.length {
@@ -319,7 +321,7 @@ func convert(v any, t sqlType, cast bool) (any, *Error) {
 		}
 		return nil, &Error{Number: 206, State: 2, Class: 16, Message: "Operand type clash: " + sourceName(v) + " is incompatible with uniqueidentifier"}
 	}
-	return nil, errConversion(sourceName(v), t.baseName())
+	return nil, errConversion(sourceName(v)+" value", t.baseName())
 }
 
 func intRange(k kind) (int64, int64) {

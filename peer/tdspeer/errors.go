@@ -47,7 +47,7 @@ func errDivideByZero() *Error {
 }
 
 func errConversion(from, to string) *Error {
-	return &Error{Number: 245, State: 1, Class: 16, Message: fmt.Sprintf("Conversion failed when converting the %s value to data type %s.", from, to)}
+	return &Error{Number: 245, State: 1, Class: 16, Message: fmt.Sprintf("Conversion failed when converting the %s to data type %s.", from, to)}
 }
 
 func errDateConversion() *Error {

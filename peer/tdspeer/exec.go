@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -232,6 +233,7 @@ func (s *session) query(ctx context.Context, r *response, st *stmt, params map[s
 	}
 	cols := make([]column, len(names))
 	casts := make([]bool, len(names))
+	numbers := make([]bool, len(names))
 	for i := range names {
 		cols[i].name = names[i]
 		decl := cts[i].DatabaseTypeName()
@@ -242,6 +244,7 @@ func (s *session) query(ctx context.Context, r *response, st *stmt, params map[s
 			switch {
 			case it.cast != nil:
 				cols[i].typ, casts[i], typed = *it.cast, true, true
+				numbers[i] = it.number
 			case it.param != "":
 				if p, ok := params[it.param]; ok {
 					cols[i].typ, typed = p.typ, true
@@ -257,6 +260,9 @@ func (s *session) query(ctx context.Context, r *response, st *stmt, params map[s
 	}
 	for _, row := range data {
 		for i, v := range row {
+			if s, ok := v.(string); ok && numbers[i] {
+				v = numericLiteral(s)
+			}
 			cv, e := convert(v, cols[i].typ, casts[i])
 			if e != nil {
 				return e
@@ -275,6 +281,29 @@ func (s *session) query(ctx context.Context, r *response, st *stmt, params map[s
 	s.rowcount = int64(len(data))
 	r.done(doneTok, s.countStatus(), cmdSelect, int64(len(data)))
 	return nil
+}
+
+// numericLiteral is the value of a T-SQL numeric literal: an INT or
+// BIGINT without a point or exponent, an exact decimal with a point, a
+// FLOAT with an exponent.
+func numericLiteral(s string) any {
+	if strings.ContainsAny(s, "eE") {
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return f
+		}
+		return s
+	}
+	scale := 0
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		scale = len(s) - i - 1
+	}
+	if u, ok := parseDecimal(s, scale); ok {
+		if scale == 0 && u.IsInt64() {
+			return u.Int64()
+		}
+		return decimalValue{unscaled: u, scale: scale}
+	}
+	return s
 }
 
 // writeRow writes ROW, or NBCROW when the row has NULLs.

@@ -42,6 +42,9 @@ type selItem struct {
 	star  bool     // * or t.*
 	cast  *sqlType // a top-level CAST(x AS T) or CONVERT(T, x)
 	param string   // the item is exactly this @parameter
+	// number is set when the CAST's operand is a numeric literal, which
+	// SQLite gets as a string so that no digit is lost.
+	number bool
 }
 
 // env is what the translation needs from the session.
@@ -584,11 +587,13 @@ func analyzeItem(item []tok) (selItem, []tok) {
 			if typ, ok := parseType(joinSpaced(inner[as+1:])); ok {
 				si.cast = &typ
 				operand := inner[:as]
-				if len(operand) == 1 && operand[0].kind == tNumber {
+				if len(operand) == 1 && operand[0].kind == tNumber && !strings.HasPrefix(operand[0].text, "x'") {
 					operand = []tok{{tString, quoteString(operand[0].text)}} // keep every digit
+					si.number = true
 				}
 				if len(operand) == 2 && operand[0].punct("-") && operand[1].kind == tNumber {
 					operand = []tok{{tString, quoteString("-" + operand[1].text)}}
+					si.number = true
 				}
 				repl := append([]tok{{tPunct, "("}}, operand...)
 				repl = append(repl, tok{tPunct, ")"})
