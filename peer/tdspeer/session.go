@@ -243,6 +243,13 @@ func allHeaders(b []byte) (uint64, []byte, error) {
 func (s *session) handle(ctx context.Context, m message) {
 	r := s.newResponse()
 	if m.reset {
+		if old := s.tranID; s.tranDepth > 0 {
+			// the reset ends the session's transaction; the driver forgets
+			// its descriptor when told so
+			var d [8]byte
+			binary.LittleEndian.PutUint64(d[:], old)
+			r.t.envChangeBytes(envRollback, nil, d[:])
+		}
 		s.resetSession()
 		r.t.envChange(envResetAck, "", "")
 	}
@@ -253,7 +260,7 @@ func (s *session) handle(ctx context.Context, m message) {
 			s.fail(r, tokDone, &Error{Number: 4002, State: 1, Class: 16, Message: "The incoming tabular data stream (TDS) protocol stream is incorrect."})
 			break
 		}
-		if descr != 0 && descr != s.tranID {
+		if descr != 0 && descr != s.tranID && !m.reset {
 			s.fail(r, tokDone, &Error{Number: 3910, State: 2, Class: 16, Message: "Transaction context in use by another session."})
 			break
 		}
