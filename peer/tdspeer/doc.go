@@ -14,9 +14,9 @@
 //
 //   - PRELOGIN with encryption negotiated as SQL Server does: ENCRYPT_ON
 //     (the whole session in TLS, the handshake carried in PRELOGIN
-//     packets, one message per flight; TLS 1.2 and 1.3, session tickets
-//     off), ENCRYPT_OFF (only LOGIN7 encrypted), ENCRYPT_NOT_SUP, and TDS
-//     8.0 strict (TLS before PRELOGIN, ALPN "tds/8.0").
+//     packets, one message per flight; TLS 1.2 as SQL Server, session
+//     tickets off), ENCRYPT_OFF (only LOGIN7 encrypted), ENCRYPT_NOT_SUP, and TDS
+//     8.0 strict (TLS 1.2 or 1.3 before PRELOGIN, ALPN "tds/8.0").
 //   - LOGIN7 with SQL authentication: a wrong user or password gets
 //     error 18456 "Login failed for user '…'."; another database 4060.
 //     LOGINACK (TDS 7.4, SQL Server 16.0), ENVCHANGE database,

@@ -104,7 +104,7 @@ func (p *Peer) serveConn(raw net.Conn) {
 	loginOnly := false
 	if !strict && answer != encryptNotSup {
 		sc := &switchConn{Conn: bc, hs: &handshakeConn{Conn: bc}}
-		tc := tls.Server(sc, p.tls)
+		tc := tls.Server(sc, p.wrappedTLS)
 		if err := tc.Handshake(); err != nil {
 			return
 		}

@@ -49,12 +49,17 @@ type Config struct {
 // Peer is a running local SQL Server. Its methods are safe for concurrent
 // use.
 type Peer struct {
-	cfg   Config
-	ln    net.Listener
-	db    *sql.DB
-	dir   string
-	tls   *tls.Config
-	caPEM []byte
+	cfg Config
+	ln  net.Listener
+	db  *sql.DB
+	dir string
+	tls *tls.Config
+	// wrappedTLS is tls capped at TLS 1.2 for the handshake inside
+	// PRELOGIN: SQL Server offers TLS 1.3 only with TDS 8.0 (strict), and
+	// clients such as FreeTDS never send a TLS 1.3 client Finished
+	// wrapped in PRELOGIN, having nothing left to read.
+	wrappedTLS *tls.Config
+	caPEM      []byte
 
 	base context.Context
 	stop context.CancelFunc
@@ -118,6 +123,10 @@ func Start(cfg Config) (*Peer, error) {
 	p.tls.SessionTicketsDisabled = true
 	if p.tls.MinVersion == 0 {
 		p.tls.MinVersion = tls.VersionTLS12
+	}
+	p.wrappedTLS = p.tls.Clone()
+	if p.wrappedTLS.MaxVersion == 0 || p.wrappedTLS.MaxVersion > tls.VersionTLS12 {
+		p.wrappedTLS.MaxVersion = tls.VersionTLS12
 	}
 	if p.db, err = openDB(filepath.Join(dir, cfg.Database+".db")); err != nil {
 		return fail(err)
