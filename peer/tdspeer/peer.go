@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -61,12 +62,16 @@ type Peer struct {
 	wrappedTLS *tls.Config
 	caPEM      []byte
 
+	admin   *http.Server
+	adminLn net.Listener
+
 	base context.Context
 	stop context.CancelFunc
 	wg   sync.WaitGroup
 
 	mu       sync.Mutex
 	sessions map[int]*session
+	conns    map[net.Conn]struct{} // every accepted connection, logged in or not
 	nextSPID int
 	closed   bool
 
@@ -95,7 +100,7 @@ func Start(cfg Config) (*Peer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tdspeer: %w", err)
 	}
-	p := &Peer{cfg: cfg, dir: dir, sessions: map[int]*session{}, nextSPID: 51}
+	p := &Peer{cfg: cfg, dir: dir, sessions: map[int]*session{}, conns: map[net.Conn]struct{}{}, nextSPID: 51}
 	fail := func(err error) (*Peer, error) {
 		if p.db != nil {
 			_ = p.db.Close()
@@ -135,6 +140,10 @@ func Start(cfg Config) (*Peer, error) {
 		return fail(fmt.Errorf("tdspeer: %w", err))
 	}
 	p.base, p.stop = context.WithCancel(context.Background())
+	if err := p.startAdmin(); err != nil {
+		_ = p.ln.Close()
+		return fail(err)
+	}
 	p.wg.Add(1)
 	go p.accept()
 	return p, nil
@@ -247,7 +256,13 @@ func (p *Peer) Close() error {
 		p.mu.Unlock()
 		p.stop()
 		err := p.ln.Close()
+		_ = p.admin.Close()
 		_, _ = p.DropSessions(context.Background())
+		p.mu.Lock()
+		for c := range p.conns {
+			_ = c.Close()
+		}
+		p.mu.Unlock()
 		p.wg.Wait()
 		p.closeErr = errors.Join(err, p.db.Close(), os.RemoveAll(p.dir))
 	})
@@ -261,9 +276,22 @@ func (p *Peer) accept() {
 		if err != nil {
 			return
 		}
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			_ = c.Close()
+			return
+		}
+		p.conns[c] = struct{}{}
 		p.wg.Add(1)
+		p.mu.Unlock()
 		go func() {
 			defer p.wg.Done()
+			defer func() {
+				p.mu.Lock()
+				delete(p.conns, c)
+				p.mu.Unlock()
+			}()
 			p.serveConn(c)
 		}()
 	}

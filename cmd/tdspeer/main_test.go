@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	mssql "github.com/microsoft/go-mssqldb"
+
+	"github.com/vapsql/vap/peer/tdspeer"
+)
+
+func noEnv(string) string { return "" }
+
+// TestServe runs the command in process: it announces where it listens,
+// serves go-mssqldb with TLS verified against the announced CA, is
+// observed through Remote, and stops when stdin closes.
+func TestServe(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	stdinR, stdinW := io.Pipe()
+	outR, outW := io.Pipe()
+	var stderr bytes.Buffer
+	code := make(chan int, 1)
+	env := func(k string) string {
+		if k == "TDSPEER_PASSWORD" {
+			return "Pw-from-env-1"
+		}
+		return ""
+	}
+	go func() {
+		code <- run(ctx, []string{"-user", "tester", "-database", "shop", "-until-stdin-eof"}, env, stdinR, outW, &stderr)
+		outW.Close()
+	}()
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no address line: %v (stderr %q)", err, stderr.String())
+	}
+	go func() { _, _ = io.Copy(io.Discard, outR) }()
+	var l tdspeer.Listening
+	if err := json.Unmarshal([]byte(line), &l); err != nil {
+		t.Fatalf("address line %q: %v", line, err)
+	}
+	if l.Port == 0 || l.Database != "shop" || l.CAFile == "" || l.AdminURL == "" {
+		t.Fatalf("address %+v", l)
+	}
+	if strings.Contains(line, "Pw-from-env-1") {
+		t.Fatalf("the address line holds the password: %s", line)
+	}
+	q := url.Values{"database": {"shop"}, "encrypt": {"true"}, "certificate": {l.CAFile}}
+	u := url.URL{Scheme: "sqlserver", User: url.UserPassword("tester", "Pw-from-env-1"),
+		Host: l.Host + ":" + strconv.Itoa(l.Port), RawQuery: q.Encode()}
+	c, err := mssql.NewConnector(u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	errc := make(chan error, 1)
+	go func() {
+		_, err := conn.ExecContext(ctx, "WAITFOR DELAY '00:00:30' -- marker-42")
+		errc <- err
+	}()
+	remote := &tdspeer.Remote{URL: l.AdminURL, User: "tester", Password: "Pw-from-env-1"}
+	seen := false
+	for i := 0; i < 500 && !seen; i++ {
+		stmts, err := remote.Running(ctx)
+		if err != nil {
+			t.Fatalf("Running: %v", err)
+		}
+		for _, s := range stmts {
+			seen = seen || strings.Contains(s, "marker-42")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !seen {
+		t.Fatal("Remote.Running never saw the WAITFOR")
+	}
+	if n, err := remote.DropSessions(ctx); err != nil || n != 1 {
+		t.Fatalf("DropSessions: %d, %v", n, err)
+	}
+	if err := <-errc; err == nil {
+		t.Fatal("the dropped session's WAITFOR succeeded")
+	}
+	conn.Close()
+	bad := &tdspeer.Remote{URL: l.AdminURL, User: "tester", Password: "wrong-pw-9"}
+	if _, err := bad.Running(ctx); err == nil || !strings.Contains(err.Error(), "401") || strings.Contains(err.Error(), "wrong-pw-9") {
+		t.Errorf("Remote with a wrong password: %v", err)
+	}
+	stdinW.Close()
+	select {
+	case c := <-code:
+		if c != 0 {
+			t.Fatalf("exit code %d, stderr %q", c, stderr.String())
+		}
+	case <-ctx.Done():
+		t.Fatal("the command did not stop when stdin closed")
+	}
+}
+
+func TestBadArguments(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no password", nil, "needs a User and a Password"},
+		{"stray argument", []string{"-password", "x", "extra"}, `unexpected argument "extra"`},
+		{"bad max rows", []string{"-password", "x", "-max-result-rows", "0"}, "must be positive"},
+		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(context.Background(), tc.args, noEnv, strings.NewReader(""), &out, &errb)
+			if code == 0 || !strings.Contains(errb.String(), tc.want) || out.Len() != 0 {
+				t.Fatalf("code %d, stdout %q, stderr %q; want a failure mentioning %q", code, out.String(), errb.String(), tc.want)
+			}
+		})
+	}
+}
