@@ -80,7 +80,7 @@ func lastText(toks []tok) string {
 
 func (s *session) env(params map[string]rpcParam) *env {
 	e := &env{spid: s.spid, user: s.user, database: s.database, tranDepth: s.tranDepth, rowcount: s.rowcount,
-		params: map[string]sqlType{}}
+		params: map[string]sqlType{}, sessions: s.p.sessionsTable}
 	for n, p := range params {
 		e.params[n] = p.typ
 	}
@@ -105,6 +105,9 @@ func (s *session) statement(ctx context.Context, r *response, st *stmt, params m
 	case sNoop:
 		if st.nocount != nil {
 			s.nocount = *st.nocount
+		}
+		if st.isolation != 0 {
+			s.setIsolation(st.isolation)
 		}
 		r.done(doneTok, 0, cmdNone, 0)
 	case sPrint:
@@ -425,7 +428,8 @@ func (s *session) transactionManager(r *response, b []byte) {
 			s.fail(r, tokDone, e)
 			return
 		}
-		s.tranDepth, s.isolation = 1, iso
+		s.tranDepth = 1
+		s.setIsolation(iso)
 		r.done(tokDone, 0, cmdBegin, 0)
 	case 7, 8: // COMMIT_XACT, ROLLBACK_XACT: name, flags[, isolation, name]
 		if !skipName() || len(b) < 1 {
@@ -451,7 +455,7 @@ func (s *session) transactionManager(r *response, b []byte) {
 			return
 		}
 		if flags&1 != 0 && len(b) >= 1 { // fBeginXact: a new transaction at once
-			s.isolation = b[0]
+			s.setIsolation(b[0])
 			if e := s.begin(r); e != nil {
 				s.fail(r, tokDone, e)
 				return

@@ -151,7 +151,8 @@ func (p *Peer) serveConn(raw net.Conn) {
 		refuse(&Error{Number: 4060, State: 1, Class: 11, Message: fmt.Sprintf("Cannot open database \"%s\" requested by the login. The login failed.", l.database)})
 		return
 	}
-	s := &session{p: p, raw: raw, rw: rw, packetSize: packetSize, user: l.user, database: p.cfg.Database}
+	s := &session{p: p, raw: raw, rw: rw, packetSize: packetSize, user: l.user, database: p.cfg.Database, app: l.appName}
+	s.isolation.Store(isoReadCommitted)
 	if !p.register(s) {
 		refuse(&Error{Number: 17809, State: 1, Class: 20, Message: "Could not connect because the maximum number of user connections has already been reached."})
 		return

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -315,4 +316,34 @@ func (p *Peer) unregister(s *session) {
 	p.mu.Lock()
 	delete(p.sessions, s.spid)
 	p.mu.Unlock()
+}
+
+// sessionsTable is the SQLite subquery that stands for sys.dm_exec_sessions:
+// one row per open session with session_id, login_name, status,
+// transaction_isolation_level, program_name and database_id.
+func (p *Peer) sessionsTable() string {
+	p.mu.Lock()
+	ids := make([]int, 0, len(p.sessions))
+	for id := range p.sessions {
+		ids = append(ids, id)
+	}
+	sort.Ints(ids)
+	var b strings.Builder
+	for i, id := range ids {
+		s := p.sessions[id]
+		if i > 0 {
+			b.WriteString(" UNION ALL ")
+		}
+		status := "sleeping"
+		if s.runningText() != "" {
+			status = "running"
+		}
+		fmt.Fprintf(&b, "SELECT %d AS session_id, %s AS login_name, '%s' AS status, %d AS transaction_isolation_level, %s AS program_name, 1 AS database_id, 1 AS is_user_process",
+			id, quoteString(s.user), status, s.isolation.Load(), quoteString(s.app))
+	}
+	p.mu.Unlock()
+	if b.Len() == 0 {
+		return "SELECT 0 AS session_id, '' AS login_name, '' AS status, 0 AS transaction_isolation_level, '' AS program_name, 0 AS database_id, 0 AS is_user_process WHERE 0"
+	}
+	return b.String()
 }

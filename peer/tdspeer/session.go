@@ -20,6 +20,7 @@ type session struct {
 	packetSize int
 	user       string
 	database   string
+	app        string // the client's application name
 
 	conn *sql.Conn // the session's own SQLite connection (its transaction, temp tables)
 
@@ -31,15 +32,28 @@ type session struct {
 	cancel     context.CancelFunc
 	running    string // the statement running now
 
+	// isolation is the session's transaction isolation level, numbered as
+	// sys.dm_exec_sessions numbers it (1 read uncommitted … 5 snapshot).
+	isolation atomic.Int32
+
 	// Used by the worker goroutine only.
 	tranDepth int
 	tranID    uint64
-	isolation byte
 	nocount   bool
 	rowcount  int64
 }
 
 var tranIDs atomic.Uint64
+
+// isoReadCommitted is SQL Server's default isolation level.
+const isoReadCommitted = 2
+
+// setIsolation records a TM request's level; 0 keeps the current one.
+func (s *session) setIsolation(level byte) {
+	if level >= 1 && level <= 5 {
+		s.isolation.Store(int32(level))
+	}
+}
 
 func (s *session) runningText() string {
 	s.mu.Lock()
@@ -299,6 +313,7 @@ func (s *session) resetSession() {
 		_, _ = s.conn.ExecContext(ctx, "ROLLBACK")
 	}
 	s.tranDepth, s.tranID, s.nocount, s.rowcount = 0, 0, false, 0
+	s.isolation.Store(isoReadCommitted)
 	rows, err := s.conn.QueryContext(ctx, "SELECT name FROM sqlite_temp_master WHERE type = 'table'")
 	if err != nil {
 		return

@@ -33,7 +33,9 @@ type stmt struct {
 	msg   string // PRINT's message
 	// nocount is the SET NOCOUNT value a SET NOCOUNT statement sets (nil: none).
 	nocount *bool
-	params  []string // the @names the statement uses, lower case
+	// isolation is the level a SET TRANSACTION ISOLATION LEVEL sets (0: none).
+	isolation byte
+	params    []string // the @names the statement uses, lower case
 }
 
 // selItem is one item of a query's top-level select list.
@@ -55,6 +57,8 @@ type env struct {
 	tranDepth int
 	rowcount  int64
 	params    map[string]sqlType // declared @parameters, lower case names
+	// sessions is the SQLite subquery sys.dm_exec_sessions becomes.
+	sessions func() string
 }
 
 var funcRenames = map[string]string{
@@ -107,6 +111,14 @@ func translate(toks []tok, e *env) (*stmt, *Error) {
 		if len(in) == 3 && in[1].is("NOCOUNT") {
 			v := in[2].is("ON")
 			st.nocount = &v
+		}
+		if len(in) >= 5 && in[1].is("TRANSACTION") && in[2].is("ISOLATION") && in[3].is("LEVEL") {
+			level := strings.ToUpper(joinSpaced(in[4:]))
+			st.isolation = map[string]byte{"READ UNCOMMITTED": 1, "READ COMMITTED": 2, "REPEATABLE READ": 3,
+				"SERIALIZABLE": 4, "SNAPSHOT": 5}[level]
+			if st.isolation == 0 {
+				return nil, errSyntax(in[4].text)
+			}
 		}
 		return st, nil
 	case first.is("USE"):
@@ -162,6 +174,11 @@ func translate(toks []tok, e *env) (*stmt, *Error) {
 	}
 	st.sql = joinSpaced(out)
 	return st, nil
+}
+
+func mustLex(s string) []tok {
+	toks, _ := lex(s)
+	return toks
 }
 
 func tokText(in []tok, i int) string {
@@ -265,11 +282,19 @@ func rewrite(in []tok, e *env, st *stmt) ([]tok, *Error) {
 			case strings.HasPrefix(low, "#"):
 				out = append(out, tok{tIdent, `"` + t.text + `"`})
 				continue
-			case (low == "dbo" || low == "sys") && next(1).punct("."):
-				if low == "dbo" {
-					i++ // dbo.x is x
-					continue
-				}
+			case low == "sys" && next(1).punct(".") && next(2).kind == tWord && strings.EqualFold(next(2).text, "dm_exec_sessions") && e.sessions != nil:
+				out = append(out, tok{tPunct, "("})
+				out = append(out, solidToks(mustLex(e.sessions()))...)
+				out = append(out, tok{tPunct, ")"})
+				i += 2
+				continue
+			case low == "dbo" && next(1).punct("."):
+				i++ // dbo.x is x
+				continue
+			case low == "option" && next(1).punct("(") && matchParen(in, i+1) == len(in)-1:
+				// query hints (MAXRECURSION …): SQLite needs none
+				i = len(in) - 1
+				continue
 			case low == "current_user" || low == "system_user" || low == "session_user":
 				out = append(out, tok{tString, quoteString(e.user)})
 				continue
