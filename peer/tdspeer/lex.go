@@ -40,17 +40,26 @@ func (t tok) str() string {
 	if t.kind == tNString {
 		s = s[1:]
 	}
-	return strings.ReplaceAll(s[1:len(s)-1], "''", "'")
+	if len(s) >= 2 && s[len(s)-1] == '\'' {
+		s = s[1 : len(s)-1]
+	} else {
+		s = s[1:] // unterminated
+	}
+	return strings.ReplaceAll(s, "''", "'")
 }
 
 // name is the identifier a word or quoted identifier names.
 func (t tok) name() string {
 	if t.kind == tIdent {
-		s := t.text[1 : len(t.text)-1]
+		closer := byte('"')
 		if t.text[0] == '[' {
-			return strings.ReplaceAll(s, "]]", "]")
+			closer = ']'
 		}
-		return strings.ReplaceAll(s, `""`, `"`)
+		s := t.text[1:]
+		if len(s) > 0 && s[len(s)-1] == closer {
+			s = s[:len(s)-1]
+		}
+		return strings.ReplaceAll(s, string([]byte{closer, closer}), string(closer))
 	}
 	return t.text
 }

@@ -59,6 +59,7 @@ type login7 struct {
 // session.
 func (p *Peer) serveConn(raw net.Conn) {
 	defer raw.Close()
+	defer func() { _ = recover() }() // a bug ends this connection only
 	_ = raw.SetDeadline(time.Now().Add(loginTimeout))
 	bc := &bufConn{Conn: raw, r: bufio.NewReaderSize(raw, 16<<10)}
 	var rw net.Conn = bc

@@ -47,7 +47,7 @@ type reader struct {
 func (r *reader) take(n int) []byte {
 	if r.err != nil || n < 0 || n > len(r.b) {
 		r.err = errShort
-		return make([]byte, max(n, 0))
+		return make([]byte, min(max(n, 0), 256)) // zeros for the fixed-size readers
 	}
 	v := r.b[:n]
 	r.b = r.b[n:]

@@ -256,6 +256,16 @@ func allHeaders(b []byte) (uint64, []byte, error) {
 // handle answers one request.
 func (s *session) handle(ctx context.Context, m message) {
 	r := s.newResponse()
+	defer func() {
+		// A bug must not take the peer down with its other sessions: the
+		// session ends, as a server ends one on a fatal error.
+		if recover() != nil {
+			s.mu.Lock()
+			s.responding, s.attn, s.running = false, false, ""
+			s.mu.Unlock()
+			_ = s.raw.Close()
+		}
+	}()
 	if m.reset {
 		if old := s.tranID; s.tranDepth > 0 {
 			// the reset ends the session's transaction; the driver forgets

@@ -637,8 +637,7 @@ func aliasName(t tok) string {
 	case tString:
 		return t.str()
 	case tIdent:
-		s := t.text[1 : len(t.text)-1]
-		return strings.ReplaceAll(s, `""`, `"`)
+		return t.name()
 	}
 	return t.text
 }
