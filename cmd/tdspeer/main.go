@@ -5,7 +5,8 @@
 //	TDSPEER_PASSWORD=secret go run ./cmd/tdspeer -user vap
 //
 // It prints one JSON line with where it listens (address, host, port,
-// database, ca_file, admin_url) and serves until interrupted (SIGINT,
+// database, ca_file, admin_url: a peer/observe Handler whose bearer token
+// is the password) and serves until interrupted (SIGINT,
 // SIGTERM) or, with -until-stdin-eof, until its standard input closes, so
 // a parent process that dies takes the peer with it. The password comes
 // from TDSPEER_PASSWORD (or -password), to keep it out of the process list.

@@ -15,6 +15,7 @@ import (
 
 	mssql "github.com/microsoft/go-mssqldb"
 
+	"github.com/vapsql/vap/peer/observe"
 	"github.com/vapsql/vap/peer/tdspeer"
 )
 
@@ -73,7 +74,7 @@ func TestServe(t *testing.T) {
 		_, err := conn.ExecContext(ctx, "WAITFOR DELAY '00:00:30' -- marker-42")
 		errc <- err
 	}()
-	remote := &tdspeer.Remote{URL: l.AdminURL, User: "tester", Password: "Pw-from-env-1"}
+	remote := &observe.Remote{URL: l.AdminURL, Token: "Pw-from-env-1"}
 	seen := false
 	for i := 0; i < 500 && !seen; i++ {
 		stmts, err := remote.Running(ctx)
@@ -95,7 +96,7 @@ func TestServe(t *testing.T) {
 		t.Fatal("the dropped session's WAITFOR succeeded")
 	}
 	conn.Close()
-	bad := &tdspeer.Remote{URL: l.AdminURL, User: "tester", Password: "wrong-pw-9"}
+	bad := &observe.Remote{URL: l.AdminURL, Token: "wrong-pw-9"}
 	if _, err := bad.Running(ctx); err == nil || !strings.Contains(err.Error(), "401") || strings.Contains(err.Error(), "wrong-pw-9") {
 		t.Errorf("Remote with a wrong password: %v", err)
 	}

@@ -1,19 +1,19 @@
 package tdspeer_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/vapsql/vap/conformance"
+	"github.com/vapsql/vap/peer/observe"
 	"github.com/vapsql/vap/peer/tdspeer"
 )
 
-// Both the peer and a Remote on it watch and end sessions for the
-// conformance suite.
+// The peer is observable; an observe.Remote on its admin endpoints is the
+// conformance suite's Observer.
 var (
-	_ conformance.Observer = (*tdspeer.Peer)(nil)
-	_ conformance.Observer = (*tdspeer.Remote)(nil)
+	_ observe.Observable   = (*tdspeer.Peer)(nil)
+	_ conformance.Observer = (*observe.Remote)(nil)
 )
 
 // TestObserver proves Running sees a session's statement and
@@ -23,7 +23,7 @@ func TestObserver(t *testing.T) {
 	p := startPeer(t, tdspeer.Config{})
 	db := openDB(t, p)
 	ctx := testContext(t)
-	remote := &tdspeer.Remote{URL: p.AdminURL(), User: testUser, Password: testPassword}
+	remote := &observe.Remote{URL: p.AdminURL(), Token: testPassword} // AdminToken defaults to the password
 	errc := make(chan error, 1)
 	go func() {
 		_, err := db.ExecContext(ctx, "WAITFOR DELAY '00:00:30' /* observe-me */")
@@ -34,9 +34,11 @@ func TestObserver(t *testing.T) {
 	if err != nil || len(stmts) != 1 || !strings.Contains(stmts[0], "observe-me") {
 		t.Fatalf("Remote.Running: %q, %v", stmts, err)
 	}
-	n, err := p.DropSessions(context.Background())
-	if err != nil || n != 1 {
-		t.Fatalf("DropSessions: %d, %v", n, err)
+	if n := p.DropSessions(); n != 1 {
+		t.Fatalf("DropSessions: %d", n)
+	}
+	if _, err := (&observe.Remote{URL: p.AdminURL(), Token: "wrong"}).Running(ctx); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Errorf("Remote with a wrong token: %v", err)
 	}
 	if err := <-errc; err == nil {
 		t.Fatal("WAITFOR on a dropped session succeeded")

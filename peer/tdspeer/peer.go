@@ -43,6 +43,9 @@ type Config struct {
 	// MaxResultRows bounds a result set held in memory (default
 	// DefaultMaxResultRows); a larger one fails.
 	MaxResultRows int
+	// AdminToken is the bearer token of the admin endpoints (AdminURL,
+	// an observe.Handler); default: Password.
+	AdminToken string
 	// MaxSessions bounds open sessions (default DefaultMaxSessions); a
 	// connection over it is refused with error 17809.
 	MaxSessions int
@@ -87,6 +90,9 @@ type Peer struct {
 func Start(cfg Config) (*Peer, error) {
 	if cfg.User == "" || cfg.Password == "" {
 		return nil, errors.New("tdspeer: Config needs a User and a Password")
+	}
+	if cfg.AdminToken == "" {
+		cfg.AdminToken = cfg.Password
 	}
 	if cfg.Database == "" {
 		cfg.Database = DefaultDatabase
@@ -214,9 +220,9 @@ func (p *Peer) Stats() Stats {
 	return Stats{Logins: p.logins.Load(), FailedLogins: p.failedLogins.Load(), Attentions: p.attentions.Load(), Sessions: n}
 }
 
-// Running returns the text of every statement a session is running now.
-// With DropSessions it makes the peer a conformance.Observer.
-func (p *Peer) Running(ctx context.Context) ([]string, error) {
+// RunningStatements returns the text of every statement a session is
+// running now, what sys.dm_exec_requests shows a server's administrator.
+func (p *Peer) RunningStatements() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var out []string
@@ -230,12 +236,13 @@ func (p *Peer) Running(ctx context.Context) ([]string, error) {
 			out = append(out, s)
 		}
 	}
-	return out, nil
+	return out
 }
 
-// DropSessions ends every open session, as a server restart does, and
-// returns how many it ended. Their clients see the connection closed.
-func (p *Peer) DropSessions(ctx context.Context) (int, error) {
+// DropSessions ends every open session, as a server restart (or KILL of
+// each) does, and returns how many it ended. Their clients see the
+// connection closed; the peer keeps serving new ones.
+func (p *Peer) DropSessions() int {
 	p.mu.Lock()
 	list := make([]*session, 0, len(p.sessions))
 	for _, s := range p.sessions {
@@ -245,7 +252,7 @@ func (p *Peer) DropSessions(ctx context.Context) (int, error) {
 	for _, s := range list {
 		s.kill()
 	}
-	return len(list), nil
+	return len(list)
 }
 
 // Close stops the peer: it closes the listener and every session, waits
@@ -258,7 +265,7 @@ func (p *Peer) Close() error {
 		p.stop()
 		err := p.ln.Close()
 		_ = p.admin.Close()
-		_, _ = p.DropSessions(context.Background())
+		p.DropSessions()
 		p.mu.Lock()
 		for c := range p.conns {
 			_ = c.Close()

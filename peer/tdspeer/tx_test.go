@@ -151,7 +151,7 @@ func TestCancel(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("WAITFOR did not stop")
 	}
-	if running, _ := p.Running(ctx); len(running) != 0 {
+	if running := p.RunningStatements(); len(running) != 0 {
 		t.Errorf("still running: %q", running)
 	}
 	var n int
@@ -184,11 +184,7 @@ func TestCancel(t *testing.T) {
 func waitRunning(t *testing.T, p *tdspeer.Peer, marker string) {
 	t.Helper()
 	for i := 0; i < 1000; i++ {
-		running, err := p.Running(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range running {
+		for _, s := range p.RunningStatements() {
 			if strings.Contains(s, marker) {
 				return
 			}

@@ -124,7 +124,7 @@ func TestAttentionWire(t *testing.T) {
 	// mid-response: WAITFOR running, then ATTENTION
 	w.batch("WAITFOR DELAY '00:01:00'")
 	for i := 0; ; i++ {
-		if r, _ := p.Running(t.Context()); len(r) == 1 {
+		if len(p.RunningStatements()) == 1 {
 			break
 		}
 		if i > 1000 {
