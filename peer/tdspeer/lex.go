@@ -2,6 +2,8 @@ package tdspeer
 
 import (
 	"strings"
+
+	"github.com/vapsql/vap/peer/sqltext"
 )
 
 // tokKind classifies a T-SQL token.
@@ -51,8 +53,8 @@ func (t tok) str() string {
 // name is the identifier a word or quoted identifier names.
 func (t tok) name() string {
 	if t.kind == tIdent {
-		closer := byte('"')
-		if t.text[0] == '[' {
+		closer := t.text[0]
+		if closer == '[' {
 			closer = ']'
 		}
 		s := t.text[1:]
@@ -64,105 +66,123 @@ func (t tok) name() string {
 	return t.text
 }
 
-// lex splits T-SQL text into tokens. ok is false for an unterminated
-// string, identifier or comment; the last token then holds the rest.
+// lex splits T-SQL text into tokens: the shared tokenizer's
+// (peer/sqltext), joined where T-SQL spells one token with what it splits:
+// N'…' literals, @@names, #temp and ##temp names, 0x binary literals and
+// two-character operators. ok is false for an unterminated string,
+// identifier or comment. Not handled: ]] inside [identifiers] and nested
+// /* comments */.
 func lex(s string) (toks []tok, ok bool) {
 	ok = true
-	for i := 0; i < len(s); {
-		c := s[i]
-		j := i + 1
+	base := sqltext.Tokenize(s)
+	next := func(i int) sqltext.Token {
+		if i+1 < len(base) {
+			return base[i+1]
+		}
+		return sqltext.Token{Kind: sqltext.Space}
+	}
+	for i := 0; i < len(base); i++ {
+		t := base[i]
 		k := tPunct
-		switch {
-		case c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v':
-			for j < len(s) && strings.IndexByte(" \t\r\n\f\v", s[j]) >= 0 {
-				j++
-			}
+		text := t.Text
+		switch t.Kind {
+		case sqltext.Space:
 			k = tSpace
-		case c == '-' && i+1 < len(s) && s[i+1] == '-':
-			for j < len(s) && s[j] != '\n' {
-				j++
+			if strings.HasPrefix(text, "--") {
+				k = tComment
+			} else if strings.HasPrefix(text, "/*") {
+				k = tComment
+				if len(text) < 4 || !strings.HasSuffix(text, "*/") {
+					ok = false
+				}
 			}
-			k = tComment
-		case c == '/' && i+1 < len(s) && s[i+1] == '*':
-			depth := 0
-			j = i
-			for j < len(s) {
-				if strings.HasPrefix(s[j:], "/*") {
-					depth++
-					j += 2
-				} else if strings.HasPrefix(s[j:], "*/") {
-					depth--
-					j += 2
-					if depth == 0 {
+		case sqltext.Word:
+			k = tWord
+			if n := next(i); (text == "N" || text == "n") && n.Kind == sqltext.String {
+				k, text = tNString, text+n.Text
+				ok = ok && terminated(n.Text, '\'')
+				i++
+			}
+		case sqltext.Quoted:
+			k = tIdent
+			closer := text[0]
+			if closer == '[' {
+				closer = ']'
+			}
+			if closer == ']' {
+				ok = ok && len(text) >= 2 && strings.HasSuffix(text, "]")
+			} else {
+				ok = ok && terminated(text, closer)
+			}
+		case sqltext.String:
+			k = tString
+			ok = ok && terminated(text, '\'')
+		case sqltext.Number:
+			k = tNumber
+			if n := next(i); text == "0" && n.Kind == sqltext.Word && isHexWord(n.Text) {
+				text += n.Text
+				i++
+			}
+		case sqltext.Param:
+			k = tWord // ?, :name and $name mean nothing in T-SQL
+			if text[0] == '@' {
+				k = tVar
+			} else if text == "?" {
+				k = tPunct
+			}
+		case sqltext.Punct:
+			n := next(i)
+			switch {
+			case text == "@" && n.Kind == sqltext.Param && n.Text[0] == '@':
+				k, text = tVar, "@"+n.Text
+				i++
+			case text == "#":
+				for i+1 < len(base) && (base[i+1].IsPunct('#') || base[i+1].Kind == sqltext.Word) {
+					text += base[i+1].Text
+					i++
+					if base[i].Kind == sqltext.Word {
+						k = tWord
 						break
 					}
-				} else {
-					j++
 				}
-			}
-			if depth != 0 {
-				ok = false
-			}
-			k = tComment
-		case c == '\'' || (c == 'N' || c == 'n') && i+1 < len(s) && s[i+1] == '\'':
-			k = tString
-			if c != '\'' {
-				k = tNString
-				j++
-			}
-			j, ok = closeQuote(s, j, '\'', ok)
-		case c == '[':
-			k = tIdent
-			j, ok = closeQuote(s, j, ']', ok)
-		case c == '"':
-			k = tIdent
-			j, ok = closeQuote(s, j, '"', ok)
-		case c == '@':
-			for j < len(s) && (isWordByte(s[j]) || s[j] == '@') {
-				j++
-			}
-			k = tVar
-		case c >= '0' && c <= '9' || c == '.' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
-			k = tNumber
-			if c == '0' && j < len(s) && (s[j] == 'x' || s[j] == 'X') {
-				j++
-				for j < len(s) && strings.IndexByte("0123456789abcdefABCDEF", s[j]) >= 0 {
-					j++
-				}
-				break
-			}
-			for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.') {
-				j++
-			}
-			if j < len(s) && (s[j] == 'e' || s[j] == 'E') {
-				e := j + 1
-				if e < len(s) && (s[e] == '+' || s[e] == '-') {
-					e++
-				}
-				if e < len(s) && s[e] >= '0' && s[e] <= '9' {
-					j = e
-					for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-						j++
-					}
-				}
-			}
-		case isWordByte(c) || c >= 0x80:
-			for j < len(s) && (isWordByte(s[j]) || s[j] >= 0x80 || s[j] == '$') {
-				j++
-			}
-			k = tWord
-		default:
-			for _, op := range []string{"<>", "!=", ">=", "<=", "!<", "!>", "||", "::"} {
-				if strings.HasPrefix(s[i:], op) {
-					j = i + len(op)
-					break
-				}
+			case n.Kind == sqltext.Punct && isOperator(text+n.Text):
+				text += n.Text
+				i++
 			}
 		}
-		toks = append(toks, tok{kind: k, text: s[i:j]})
-		i = j
+		toks = append(toks, tok{kind: k, text: text})
 	}
 	return toks, ok
+}
+
+// terminated reports whether the quoted text (a literal or identifier,
+// with its opening quote) has its closing quote.
+func terminated(text string, q byte) bool {
+	if len(text) < 2 {
+		return false
+	}
+	j, ok := closeQuote(text, 1, q, true)
+	return ok && j == len(text)
+}
+
+func isHexWord(w string) bool {
+	if w[0] != 'x' && w[0] != 'X' {
+		return false
+	}
+	for i := 1; i < len(w); i++ {
+		if strings.IndexByte("0123456789abcdefABCDEF", w[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func isOperator(s string) bool {
+	switch s {
+	case "<>", "!=", ">=", "<=", "!<", "!>", "||", "::":
+		return true
+	}
+	return false
 }
 
 func closeQuote(s string, j int, q byte, ok bool) (int, bool) {
@@ -177,10 +197,6 @@ func closeQuote(s string, j int, q byte, ok bool) (int, bool) {
 		j++
 	}
 	return j, false
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || c == '#' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // join is the text of toks.
