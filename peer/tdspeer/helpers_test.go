@@ -38,13 +38,17 @@ func startPeer(t testing.TB, cfg tdspeer.Config) *tdspeer.Peer {
 // dsn is a go-mssqldb URL for p with the given encrypt mode, verifying
 // the peer's certificate against its CA.
 func dsn(p *tdspeer.Peer, user, password, encrypt string) string {
+	return dsnFor(p.Host(), p.Port(), p.Database(), p.CAFile(), user, password, encrypt)
+}
+
+func dsnFor(host string, port int, database, caFile, user, password, encrypt string) string {
 	q := url.Values{}
-	q.Set("database", p.Database())
+	q.Set("database", database)
 	q.Set("encrypt", encrypt)
-	q.Set("certificate", p.CAFile())
+	q.Set("certificate", caFile)
 	q.Set("connection timeout", "30")
 	u := url.URL{Scheme: "sqlserver", User: url.UserPassword(user, password),
-		Host: p.Host() + ":" + strconv.Itoa(p.Port()), RawQuery: q.Encode()}
+		Host: host + ":" + strconv.Itoa(port), RawQuery: q.Encode()}
 	return u.String()
 }
 
