@@ -57,8 +57,8 @@
 // CONVERT(T, x) (which the peer performs by SQL Server's rules: rounding,
 // overflow 8115, conversion errors, string truncation), from an item that
 // is a parameter, from the column's declared type, and else from the
-// values (INT or BIGINT, FLOAT, NVARCHAR, VARBINARY, DATETIME2; INT for all
-// NULL). VARCHAR and CHAR hold code page 1252, so a non-N '…' literal
+// first values (INT or BIGINT, FLOAT, NVARCHAR, VARBINARY, DATETIME2; INT
+// for all NULL). VARCHAR and CHAR hold code page 1252, so a non-N '…' literal
 // loses what the code page lacks ('?'), as on SQL Server; N'…' keeps it.
 // Bare TRUE and FALSE are column names (error 207), as in T-SQL.
 //
@@ -76,8 +76,9 @@
 // SQLite's other functions under their names; sys.dm_exec_sessions
 // (session_id, login_name, status, transaction_isolation_level,
 // program_name, database_id, is_user_process). Division and modulo by
-// zero fail with 8134. Result sets are held in memory, up to
-// Config.MaxResultRows rows.
+// zero fail with 8134. Rows stream as SQLite produces them; the peer holds
+// at most the first 1,000 of a result, which type the columns nothing else
+// types.
 //
 // # Observer
 //

@@ -192,9 +192,14 @@ func (s *session) end(r *response, verb string, env byte) *Error {
 	return nil
 }
 
-// query runs a statement with a result set: rows first (SQLite's values),
-// then the column types (a top-level CAST, a parameter, the declared
-// column type, else the values), then COLMETADATA and the rows.
+// lookahead is how many rows the peer reads before it sends COLMETADATA,
+// to type the columns nothing else types.
+const lookahead = 1000
+
+// query runs a statement with a result set. The column types come from a
+// top-level CAST, a parameter, the declared column type, else the first
+// rows (up to lookahead, read before COLMETADATA); the rows then stream,
+// converted to those types, a full packet at a time.
 func (s *session) query(ctx context.Context, r *response, st *stmt, params map[string]rpcParam, args []any, doneTok byte) *Error {
 	rows, err := s.conn.QueryContext(ctx, st.sql, args...)
 	if err != nil {
@@ -209,23 +214,33 @@ func (s *session) query(ctx context.Context, r *response, st *stmt, params map[s
 	if err != nil {
 		return sqlError(err)
 	}
-	var data [][]any
-	for rows.Next() {
-		if len(data) >= s.p.cfg.MaxResultRows {
-			return &Error{Number: 50000, State: 1, Class: 16, Message: fmt.Sprintf("tdspeer: the result has more than %d rows (Config.MaxResultRows)", s.p.cfg.MaxResultRows)}
-		}
+	scan := func() ([]any, *Error) {
 		vals := make([]any, len(names))
 		ptrs := make([]any, len(names))
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
+			return nil, sqlError(err)
+		}
+		return vals, nil
+	}
+	var ahead [][]any
+	more := true
+	for len(ahead) < lookahead {
+		if more = rows.Next(); !more {
+			break
+		}
+		vals, e := scan()
+		if e != nil {
+			return e
+		}
+		ahead = append(ahead, vals)
+	}
+	if !more {
+		if err := rows.Err(); err != nil {
 			return sqlError(err)
 		}
-		data = append(data, vals)
-	}
-	if err := rows.Err(); err != nil {
-		return sqlError(err)
 	}
 	items := st.items
 	useItems := len(items) == len(names)
@@ -258,13 +273,15 @@ func (s *session) query(ctx context.Context, r *response, st *stmt, params map[s
 			cols[i].typ, typed = parseType(decl)
 		}
 		if !typed {
-			cols[i].typ = inferType(data, i)
+			cols[i].typ = inferType(ahead, i, !more)
 		}
 	}
-	for _, row := range data {
+	r.t.colMetadata(cols)
+	n := int64(0)
+	send := func(row []any) *Error {
 		for i, v := range row {
-			if s, ok := v.(string); ok && numbers[i] {
-				v = numericLiteral(s)
+			if str, ok := v.(string); ok && numbers[i] {
+				v = numericLiteral(str)
 			}
 			cv, e := convert(v, cols[i].typ, casts[i])
 			if e != nil {
@@ -272,17 +289,43 @@ func (s *session) query(ctx context.Context, r *response, st *stmt, params map[s
 			}
 			row[i] = cv
 		}
-	}
-	r.t.colMetadata(cols)
-	for _, row := range data {
 		writeRow(&r.t, cols, row)
 		r.flushFull()
+		n++
+		return nil
+	}
+	for _, row := range ahead {
+		if e := send(row); e != nil {
+			return e
+		}
 		if ctx.Err() != nil {
 			return nil
 		}
 	}
-	s.rowcount = int64(len(data))
-	r.done(doneTok, s.countStatus(), cmdSelect, int64(len(data)))
+	ahead = nil
+	for more && rows.Next() {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if n >= int64(s.p.cfg.MaxResultRows) {
+			return &Error{Number: 50000, State: 1, Class: 16, Message: fmt.Sprintf("tdspeer: the result has more than %d rows (Config.MaxResultRows)", s.p.cfg.MaxResultRows)}
+		}
+		row, e := scan()
+		if e != nil {
+			return e
+		}
+		if e := send(row); e != nil {
+			return e
+		}
+	}
+	if err := rows.Err(); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return sqlError(err)
+	}
+	s.rowcount = n
+	r.done(doneTok, s.countStatus(), cmdSelect, n)
 	return nil
 }
 
@@ -339,11 +382,13 @@ func writeRow(t *tokens, cols []column, row []any) {
 	}
 }
 
-// inferType is the type of a column nothing declares, from its values:
-// INT or BIGINT, FLOAT, NVARCHAR or VARBINARY (MAX when a value is longer
-// than the largest fixed length), DATETIME2; INT when all are NULL, as
-// SQL Server types a bare NULL.
-func inferType(data [][]any, i int) sqlType {
+// inferType is the type of a column nothing declares, from its first
+// values (all of them when complete): INT or BIGINT, FLOAT, NVARCHAR or
+// VARBINARY (MAX when a value is longer than the largest fixed length, or
+// when later values are unseen), DATETIME2; INT when all are NULL, as SQL
+// Server types a bare NULL. A later integer beyond INT fails with 8115,
+// as SQL Server's arithmetic on an INT column does.
+func inferType(data [][]any, i int, complete bool) sqlType {
 	var ints, floats, strs, bins, times int
 	big, longStr, longBin := false, false, false
 	for _, row := range data {
@@ -371,14 +416,14 @@ func inferType(data [][]any, i int) sqlType {
 	}
 	switch {
 	case strs > 0 || times > 0 && (ints+floats+bins) > 0:
-		if longStr {
+		if longStr || !complete {
 			return sqlType{kind: kNVarChar, length: maxLen}
 		}
 		return sqlType{kind: kNVarChar, length: 4000}
 	case times > 0:
 		return sqlType{kind: kDateTime2, scale: 7}
 	case bins > 0:
-		if longBin {
+		if longBin || !complete {
 			return sqlType{kind: kVarBinary, length: maxLen}
 		}
 		return sqlType{kind: kVarBinary, length: 8000}

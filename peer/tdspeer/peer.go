@@ -24,7 +24,7 @@ import (
 // Defaults for the zero values of Config.
 const (
 	DefaultDatabase      = "master"
-	DefaultMaxResultRows = 100_000
+	DefaultMaxResultRows = 10_000_000
 	DefaultMaxSessions   = 64
 )
 
@@ -40,8 +40,10 @@ type Config struct {
 	// CA and a certificate for localhost and 127.0.0.1 signed by it, which
 	// CACertPEM and CAFile give to clients.
 	TLS *tls.Config
-	// MaxResultRows bounds a result set held in memory (default
-	// DefaultMaxResultRows); a larger one fails.
+	// MaxResultRows bounds the rows of one result set (default
+	// DefaultMaxResultRows), against runaway queries; a larger one fails.
+	// Rows stream: the peer holds at most the first 1,000 of a result,
+	// which type the columns nothing else types.
 	MaxResultRows int
 	// AdminToken is the bearer token of the admin endpoints (AdminURL,
 	// an observe.Handler); default: Password.
