@@ -2,6 +2,7 @@ package tdspeer_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -260,5 +261,32 @@ func TestParams(t *testing.T) {
 		if v != nil {
 			t.Errorf("%s: NULL came back as %v", names[i+1], v)
 		}
+	}
+}
+
+// TestStreamedTypes proves the first rows type a column nothing declares
+// and the rest stream under that type: an integer past INT after the
+// first 1,000 rows fails with 8115, as SQL Server's INT arithmetic does,
+// after the rows before it arrived.
+func TestStreamedTypes(t *testing.T) {
+	p := startPeer(t, tdspeer.Config{})
+	db := openDB(t, p)
+	ctx := testContext(t)
+	rows, err := db.QueryContext(ctx, "WITH g(i) AS (SELECT 2147383000 UNION ALL SELECT i + 100 FROM g WHERE i < 2147583000) SELECT i FROM g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cts, _ := rows.ColumnTypes()
+	if cts[0].DatabaseTypeName() != "INT" {
+		t.Errorf("type %s, want INT", cts[0].DatabaseTypeName())
+	}
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	var me mssql.Error
+	if !errors.As(rows.Err(), &me) || me.Number != 8115 || n != 1007 {
+		t.Errorf("after %d rows: %v, want error 8115 after 1007 rows", n, rows.Err())
 	}
 }
