@@ -1,7 +1,6 @@
 package tdspeer
 
 import (
-	"encoding/binary"
 	"math"
 	"math/big"
 	"time"
@@ -171,16 +170,7 @@ func (t *tokens) null(typ sqlType) {
 	}
 }
 
-var (
-	dayZero    = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
-	day1900    = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
-	secondsDay = int64(86400)
-)
-
-func daysSince(t, base time.Time) int64 {
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	return int64(math.Floor(d.Sub(base).Hours()/24 + 0.5))
-}
+var day1900 = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // daysFrom1 counts days since 0001-01-01 (durations overflow past 292 years).
 func daysFrom1(t time.Time) int64 {
@@ -318,5 +308,3 @@ func (t *tokens) varBytes(typ sqlType, b []byte) {
 	}
 	t.u32(0)
 }
-
-var _ = binary.LittleEndian

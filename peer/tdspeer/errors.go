@@ -58,10 +58,6 @@ func errNumericConversion(from, to string) *Error {
 	return &Error{Number: 8114, State: 5, Class: 16, Message: fmt.Sprintf("Error converting data type %s to %s.", from, to)}
 }
 
-func errTruncation() *Error {
-	return &Error{Number: 2628, State: 1, Class: 16, Message: "String or binary data would be truncated."}
-}
-
 func errUnknownFunction(name string) *Error {
 	return &Error{Number: 195, State: 10, Class: 15, Message: fmt.Sprintf("'%s' is not a recognized built-in function name.", name)}
 }
