@@ -75,3 +75,6 @@ func testContext(t testing.TB) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// waitABit is one step of a polling loop.
+func waitABit() { time.Sleep(10 * time.Millisecond) }
