@@ -46,7 +46,7 @@ func (s *session) batch(ctx context.Context, r *response, text string, params ma
 		r.done(doneTok, 0, cmdNone, 0)
 	}
 	for _, toks := range stmts {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil && !s.ending() {
 			break
 		}
 		st, e := translate(toks, s.env(params))
@@ -55,7 +55,10 @@ func (s *session) batch(ctx context.Context, r *response, text string, params ma
 			e = s.statement(ctx, r, st, params, doneTok)
 			s.setRunning("")
 		}
-		if ctx.Err() != nil {
+		if ctx.Err() != nil && s.ending() {
+			// the peer is closing: the statement did not complete
+			e = &Error{Number: 6005, State: 2, Class: 14, Message: "SHUTDOWN is in progress."}
+		} else if ctx.Err() != nil {
 			break // the client cancelled: finish answers DONE(ATTN)
 		}
 		if e != nil {

@@ -35,6 +35,7 @@ type session struct {
 	// isolation is the session's transaction isolation level, numbered as
 	// sys.dm_exec_sessions numbers it (1 read uncommitted … 5 snapshot).
 	isolation atomic.Int32
+	killed    atomic.Bool // kill was called
 
 	// Used by the worker goroutine only.
 	tranDepth int
@@ -69,13 +70,18 @@ func (s *session) setRunning(text string) {
 
 // kill ends the session from outside (DropSessions, Close).
 func (s *session) kill() {
+	s.killed.Store(true)
+	_ = s.raw.Close()
 	s.mu.Lock()
 	if s.cancel != nil {
 		s.cancel()
 	}
 	s.mu.Unlock()
-	_ = s.raw.Close()
 }
+
+// ending reports whether the session is being ended from outside (KILL,
+// DropSessions, Close), not cancelled by its client.
+func (s *session) ending() bool { return s.killed.Load() || s.p.base.Err() != nil }
 
 type request struct {
 	msg message
