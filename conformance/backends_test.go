@@ -107,11 +107,12 @@ func TestMySQL(t *testing.T) {
 }
 
 // serverTargets are the types that have a target of their own: a server
-// here, or the local Databricks peer (TestDatabricksPeer).
-var serverTargets = []string{"postgresql", "sqlalchemy-redshift", "mysql", "sqlite", "databricks"}
+// here, or a local peer (TestDatabricksPeer, TestSQLServerPeer).
+var serverTargets = []string{"postgresql", "sqlalchemy-redshift", "mysql", "sqlite", "databricks",
+	"mssql", "mssql+pyodbc", "mssql+pymysql", "mssql+pymssql"}
 
 // TestUnreachableTypes runs what can be proven without a server for every
-// other registered type (SQL Server, Oracle): the name resolves
+// other registered type (Oracle): the name resolves
 // to its type and native placeholder, a deleted copy gives the exact
 // missing-name error, and no secret shows in the errors of a connection
 // that a loopback listener refuses. Connect-level behaviour is proven by

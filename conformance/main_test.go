@@ -40,6 +40,9 @@ func TestMain(m *testing.M) {
 	if peerproc.Child(envPeerChild) {
 		os.Exit(servePeerChild())
 	}
+	if peerproc.Child(envTDSChild) {
+		os.Exit(serveTDSChild())
+	}
 	flag.Parse()
 	code := m.Run()
 	if *updateReadme {
@@ -56,7 +59,8 @@ func TestMain(m *testing.M) {
 }
 
 // columnOrder is the matrix's column order; other targets follow by name.
-var columnOrder = []string{"postgresql", "sqlalchemy-redshift", "mysql", "sqlite", "databricks (local peer)"}
+var columnOrder = []string{"postgresql", "sqlalchemy-redshift", "mysql", "sqlite", "databricks (local peer)",
+	"mssql (local peer)", "mssql+pymssql (local peer)", "mssql+pymysql (local peer)", "mssql+pyodbc (local peer)"}
 
 func sortedColumns() []conformance.Column {
 	matrix.Lock()
