@@ -15,6 +15,7 @@ import (
 
 	"github.com/vapsql/vap/internal/testenv"
 	"github.com/vapsql/vap/peer/dbsqlpeer"
+	"github.com/vapsql/vap/peer/tdspeer"
 	_ "github.com/vapsql/vap/registry/databricks" // the databricks type, for the peer
 	"github.com/vapsql/vap/store"
 )
@@ -103,5 +104,26 @@ func databricksFields(t testing.TB) map[string]string {
 		"port":            strconv.Itoa(p.Port()),
 		"http_path":       p.HTTPPath(),
 		"access_token":    peerToken,
+	}
+}
+
+// mssqlFields starts a local SQL Server peer for the test and returns the
+// fields of an mssql connection to it, with vap's default encrypt=true and
+// the peer's CA as the certificate to trust.
+func mssqlFields(t testing.TB) map[string]string {
+	t.Helper()
+	const user, password = "odbc", "odbc-peer-password"
+	p, err := tdspeer.Start(tdspeer.Config{User: user, Password: password})
+	if err != nil {
+		t.Fatalf("tdspeer.Start: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := p.Close(); err != nil {
+			t.Errorf("tdspeer Close: %v", err)
+		}
+	})
+	return map[string]string{
+		"host": p.Host(), "port": strconv.Itoa(p.Port()), "user_name": user, "password": password,
+		"dbname": p.Database(), "options.certificate": p.CAFile(),
 	}
 }
