@@ -16,11 +16,6 @@ import (
 	"github.com/vapsql/vap/internal/wire"
 )
 
-// refusing accepts TNS connections, reads the CONNECT, answers REFUSE (as a
-// listener that does not know the service does), then waits for the client
-// to close its socket and reports whether it did.
-func refusing(t *testing.T) (port int, closed chan error) { return failing(t, false) }
-
 // tnsPacket frames a TNS packet (2-byte length, before version 315).
 func tnsPacket(typ byte, body []byte) []byte {
 	pkt := make([]byte, 8, 8+len(body))
@@ -29,10 +24,13 @@ func tnsPacket(typ byte, body []byte) []byte {
 	return append(pkt, body...)
 }
 
-// failing is refusing, or with accept, a listener that ACCEPTs the CONNECT
-// (version 314) and answers the client's first data packet with a message
-// the client cannot parse, so that the connect fails after the session is
-// up, where a failed login fails.
+// failing accepts TNS connections, reads the CONNECT and fails the connect,
+// then waits for the client to close its socket and reports whether it did.
+// Without accept it answers REFUSE, as a listener that does not know the
+// service does; with accept it ACCEPTs (version 314) and answers the
+// client's first data packet with a message the client cannot parse, so
+// that the connect fails after the session is up, where a failed login
+// fails.
 func failing(t *testing.T, accept bool) (port int, closed chan error) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
