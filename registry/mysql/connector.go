@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"database/sql/driver"
+	"fmt"
 	"time"
 )
 
@@ -18,12 +19,16 @@ type connector struct {
 }
 
 func (c *connector) Connect(ctx context.Context) (driver.Conn, error) {
-	if c.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
-		defer cancel()
+	if c.timeout <= 0 {
+		return c.real.Connect(ctx)
 	}
-	return c.real.Connect(ctx)
+	bounded, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	conn, err := c.real.Connect(bounded)
+	if err != nil && ctx.Err() == nil && bounded.Err() != nil {
+		return nil, fmt.Errorf("mysql: the server did not complete the connection within %s (options.timeout): %w", c.timeout, err)
+	}
+	return conn, err
 }
 
 func (c *connector) Driver() driver.Driver { return c.real.Driver() }

@@ -122,6 +122,9 @@ func TestSilentServerHandshakeBounded(t *testing.T) {
 		if err == nil {
 			t.Fatal("a silent server accepted the connection")
 		}
+		if !strings.Contains(err.Error(), "options.timeout") {
+			t.Errorf("the error does not say which bound was hit: %v", err)
+		}
 	case <-time.After(60 * time.Second): // a hang guard, not a timing assertion
 		t.Fatal("the handshake with a silent server never ended")
 	}
