@@ -81,7 +81,8 @@ var levels = []sql.IsolationLevel{sql.LevelReadUncommitted, sql.LevelReadCommitt
 // transaction runs at. A level must be refused at BeginTx, or run at that
 // level or a stricter one (the SQL standard allows stricter): running
 // silently at a weaker level fails. Dialect.LevelName says what the
-// database runs for each request.
+// database runs for each request. A level the user may not read (a missing
+// privilege, Dialect.MissingGrant) is not provable, naming the grant.
 func checkIsolation(e *env) outcome {
 	return withTable(e, func(table string) outcome {
 		var verified, accepted, refused []string
@@ -114,7 +115,13 @@ func checkIsolation(e *env) outcome {
 			case err == sql.ErrNoRows:
 				accepted = append(accepted, lvl.String())
 			case err != nil:
-				return failErr(fmt.Sprintf("%s: read the level", lvl), e.observe(err))
+				err = e.observe(err)
+				if e.d.MissingGrant != nil {
+					if grant := e.d.MissingGrant(err); grant != "" {
+						return notProvable(fmt.Sprintf("reading the transaction's isolation level needs %s", grant))
+					}
+				}
+				return failErr(fmt.Sprintf("%s: read the level", lvl), err)
 			case rank(got) < rank(levelText(lvl)):
 				return fail(fmt.Sprintf("asked for %s, the server runs %q", lvl, got))
 			default:

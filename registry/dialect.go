@@ -61,4 +61,10 @@ type Dialect struct {
 	// LevelName is the level the database runs for each requested level;
 	// a missing level is refused.
 	LevelName map[sql.IsolationLevel]string
+	// MissingGrant returns, for an error the server gives a user who lacks
+	// a privilege, the grant that would allow the statement ("the PROCESS
+	// privilege: GRANT PROCESS ON *.* TO …"); "" for any other error. A
+	// check that cannot read something without that grant (the isolation
+	// level) is then not provable rather than failed. Optional.
+	MissingGrant func(err error) string
 }

@@ -281,3 +281,39 @@ func TestTypeChangeBreaksSecrets(t *testing.T) {
 		t.Fatalf("after a type change: %v", err)
 	}
 }
+
+// TestEarlierRecordRestoredOpens pins the limit README states: a writer
+// without the keyset can put back an earlier record of a connection as a
+// whole (old host with the password sealed for it), and it opens; what it
+// cannot do is mix the earlier secret with the current plain fields.
+func TestEarlierRecordRestoredOpens(t *testing.T) {
+	ctx := context.Background()
+	st, home := newStore(t)
+	c := pgConn("a", "old-password-1")
+	if err := st.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	old := rawFields(t, home, "a")
+	c.Set("host", "new-host.example", false)
+	c.Set("password", "new-password-2", true)
+	if err := st.Update(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	cur := rawFields(t, home, "a")
+
+	mixed := map[string]backend.SealedField{}
+	for k, v := range cur {
+		mixed[k] = v
+	}
+	mixed["password"] = old["password"]
+	writeFields(t, home, "a", mixed)
+	if _, err := st.Get(ctx, "a"); !errors.Is(err, store.ErrDecrypt) {
+		t.Fatalf("the earlier password with the current host: %v", err)
+	}
+
+	writeFields(t, home, "a", old)
+	got, err := st.Get(ctx, "a")
+	if err != nil || got.Get("password") != "old-password-1" || got.Get("host") == "new-host.example" {
+		t.Fatalf("the earlier record restored as a whole: %v (README says it opens)", err)
+	}
+}

@@ -3,21 +3,20 @@ package store
 import (
 	"fmt"
 	"log/slog"
-	"net/url"
-	"strings"
+
+	"github.com/vapsql/vap/store/backend"
 )
 
 // String describes the store without any credential: the store URL's
-// password, if any, is redacted. fmt's %v would otherwise print the
+// passwords (userinfo, password and sslpassword parameters, keyword/value
+// strings), if any, are redacted. fmt's %v would otherwise print the
 // configuration, URL included.
 func (s *Store) String() string {
 	u := s.cfg.url
 	if u == "" {
 		u = "default"
-	} else if pu, err := url.Parse(u); err == nil && pu.User != nil {
-		u = pu.Redacted()
-	} else if err != nil && strings.Contains(u, "://") {
-		u = "(unparsable URL)"
+	} else {
+		u = backend.RedactURL(u)
 	}
 	return "store.Store(" + u + ")"
 }

@@ -42,18 +42,27 @@ func TestJSONNeverEncodesSecret(t *testing.T) {
 }
 
 func TestStoreNeverPrintsURLPassword(t *testing.T) {
-	st := store.Open(store.WithURL("postgres://root:store-url-canary@db.internal/vap"))
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%d", "%x"} {
-		if s := fmt.Sprintf(verb, st); strings.Contains(s, "store-url-canary") || strings.Contains(s, hexOf("store-url-canary")) {
-			t.Errorf("%s leaks: %s", verb, s)
+	for _, u := range []string{
+		"postgres://root:store-url-canary@db.internal/vap",
+		"postgres://root@db.internal/vap?password=store-url-canary",
+		"postgres://root@db.internal/vap?sslmode=require&sslpassword=store-url-canary",
+		"postgres://root@db.internal/vap?PASSWORD=store-url-canary",
+		"host=db.internal user=root password=store-url-canary dbname=vap",
+		"host=db.internal password='store-url-canary x'",
+	} {
+		st := store.Open(store.WithURL(u))
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%d", "%x"} {
+			if s := fmt.Sprintf(verb, st); strings.Contains(s, "store-url-canary") || strings.Contains(s, hexOf("store-url-canary")) {
+				t.Errorf("%s of %s leaks: %s", verb, u, s)
+			}
 		}
-	}
-	if s := fmt.Sprint(st); !strings.Contains(s, "db.internal") {
-		t.Errorf("String lost the host: %s", s)
-	}
-	var buf bytes.Buffer
-	slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "store", st)
-	if strings.Contains(buf.String(), "store-url-canary") {
-		t.Errorf("slog leaks: %s", buf.String())
+		if s := fmt.Sprint(st); !strings.Contains(s, "db.internal") {
+			t.Errorf("String lost the host: %s", s)
+		}
+		var buf bytes.Buffer
+		slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "store", st)
+		if strings.Contains(buf.String(), "store-url-canary") {
+			t.Errorf("slog leaks: %s", buf.String())
+		}
 	}
 }

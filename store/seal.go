@@ -29,7 +29,10 @@ func newSealer(h *tinkkeyset.Handle) (*sealer, error) {
 // binding is what a sealed secret is bound to: its connection's name and
 // type and every plain field. Changing any of them (pointing host at another
 // server, say) makes every secret of the record fail to open, so write
-// access to a store without the keyset cannot redirect a password.
+// access to a store without the keyset cannot redirect a password. The
+// version is not bound: it is a column of the same row, so binding it would
+// not stop a writer from restoring an earlier record as a whole (old host
+// and the secrets sealed for it), which opens as it did then; README says so.
 type binding struct {
 	name, typ string
 	plain     map[string]string

@@ -2,8 +2,10 @@ package databricks_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,7 +15,11 @@ import (
 	"github.com/vapsql/vap/registry/databricks/credentials"
 )
 
-var canaries = []string{pat, clientSecret, apiKey, sessionToken}
+var canaries = []string{pat, clientSecret, apiKey, sessionToken,
+	// The client-credentials Basic header, as RFC 6749 2.3.1 and oauth2 build it.
+	base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(clientID) + ":" + url.QueryEscape(clientSecret))),
+	base64.StdEncoding.EncodeToString([]byte(clientID + ":" + clientSecret)),
+}
 
 func leaks(s string) string {
 	for _, c := range canaries {
@@ -37,6 +43,11 @@ func TestCredentialFailures(t *testing.T) {
 		{name: "token endpoint refuses", extra: map[string]string{"client_id": clientID, "client_secret": clientSecret},
 			setup: func(_ *warehouse, te *tokenEndpoint, _ *exchangeEndpoint) env {
 				te.status, te.body = http.StatusUnauthorized, `{"error":"invalid_client","echo":"`+clientSecret+`"}`
+				return env{}
+			}, step: credentials.StepClientCreds},
+		{name: "token endpoint echoes the Authorization header", extra: map[string]string{"client_id": clientID, "client_secret": clientSecret},
+			setup: func(_ *warehouse, te *tokenEndpoint, _ *exchangeEndpoint) env {
+				te.status, te.body, te.echoAuth = http.StatusUnauthorized, `invalid_client, you sent:`, true
 				return env{}
 			}, step: credentials.StepClientCreds},
 		{name: "exchange refuses", extra: map[string]string{"auth_type": "token-exchange"},

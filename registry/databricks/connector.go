@@ -35,7 +35,7 @@ var (
 
 // source builds the credential strategy of c.
 func source(c *config, s *settings) (credentials.Source, []string, error) {
-	secrets := []string{c.accessToken, c.clientSecret}
+	secrets := append([]string{c.accessToken}, credentials.ClientSecrets(c.clientID, c.clientSecret)...)
 	var local credentials.Source
 	switch {
 	case c.clientID != "" && c.clientSecret != "":

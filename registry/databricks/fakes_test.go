@@ -100,6 +100,7 @@ type tokenEndpoint struct {
 	delay     time.Duration
 	status    int
 	body      string
+	echoAuth  bool // append the request's Authorization header to body
 	mu        sync.Mutex
 	bad       []string
 }
@@ -129,7 +130,11 @@ func newTokenEndpoint(t *testing.T, id, secret string) *tokenEndpoint {
 			e.mu.Unlock()
 		}
 		if e.status != 0 {
-			http.Error(rw, e.body, e.status)
+			body := e.body
+			if e.echoAuth {
+				body += " " + r.Header.Get("Authorization")
+			}
+			http.Error(rw, body, e.status)
 			return
 		}
 		rw.Header().Set("Content-Type", "application/json")

@@ -3,8 +3,12 @@ package mysql
 import (
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"regexp"
 	"time"
+
+	gomysql "github.com/go-sql-driver/mysql"
 
 	"github.com/vapsql/vap/registry"
 )
@@ -12,7 +16,8 @@ import (
 // Dialect is MySQL's and MariaDB's SQL for the conformance suite. Seeing
 // other sessions' statements (information_schema.PROCESSLIST) and ending
 // them (KILL) needs only the user's own sessions; reading the isolation
-// level from information_schema.INNODB_TRX needs the PROCESS privilege.
+// level from information_schema.INNODB_TRX needs the PROCESS privilege
+// (without it, MissingGrant names it and the check is not provable).
 var Dialect = &registry.Dialect{
 	Family: "MySQL/MariaDB",
 	Cast: map[string]string{
@@ -51,4 +56,31 @@ var Dialect = &registry.Dialect{
 		sql.LevelReadUncommitted: "read uncommitted", sql.LevelReadCommitted: "read committed",
 		sql.LevelRepeatableRead: "repeatable read", sql.LevelSerializable: "serializable",
 	},
+	MissingGrant: MissingGrant,
+}
+
+// privilegeName finds the privilege in MySQL's and MariaDB's "you need (at
+// least one of) the PROCESS privilege(s)" message.
+var privilegeName = regexp.MustCompile(`the ([A-Z][A-Z ,]*?) privilege`)
+
+// MissingGrant names the grant a MySQL/MariaDB access-denied error asks
+// for: error 1227 (a global privilege, named in the message), 1142 and 1143
+// (a table or column privilege), 1044 (a database). "" for other errors.
+func MissingGrant(err error) string {
+	var me *gomysql.MySQLError
+	if !errors.As(err, &me) {
+		return ""
+	}
+	switch me.Number {
+	case 1227:
+		if m := privilegeName.FindStringSubmatch(me.Message); m != nil {
+			return fmt.Sprintf("the %s privilege (GRANT %s ON *.* TO the connection's user)", m[1], m[1])
+		}
+		return "a global privilege the server names in error 1227"
+	case 1142, 1143:
+		return "a table privilege on the object the server names in error " + fmt.Sprint(me.Number)
+	case 1044:
+		return "a privilege on the database the server names in error 1044"
+	}
+	return ""
 }

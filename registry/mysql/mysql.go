@@ -36,7 +36,11 @@ var MySQL = &registry.Type{
 		if err != nil {
 			return nil, err
 		}
-		return gomysql.NewConnector(cfg)
+		real, err := gomysql.NewConnector(cfg)
+		if err != nil {
+			return nil, err
+		}
+		return &connector{real: real, timeout: cfg.Timeout}, nil
 	},
 }
 
@@ -76,11 +80,17 @@ func Config(p registry.Params) (*gomysql.Config, error) {
 	if v, ok := p.Option("tls"); ok {
 		cfg.TLSConfig = v
 	}
-	if v, ok := p.Option("charset"); ok {
-		cfg.Params = map[string]string{"charset": v}
-	}
+	// The driver's own logger writes to stderr; errors reach the caller.
+	cfg.Logger = discard{}
 	if v, ok := p.Option("collation"); ok {
 		cfg.Collation = v
+	}
+	if v, ok := p.Option("charset"); ok {
+		// go-sql-driver/mysql ≥ 1.8 sends SET NAMES for its Charset option;
+		// "charset" as a session parameter is an unknown system variable.
+		if err := cfg.Apply(gomysql.Charset(v, cfg.Collation)); err != nil {
+			return nil, err
+		}
 	}
 	if v, ok := p.Option("timeout"); ok {
 		cfg.Timeout, _ = time.ParseDuration(v)

@@ -15,4 +15,7 @@
 // options.timeout, options.prefetch_rows, options.language,
 // options.territory) are passed as go-ora URL parameters; tracing options
 // are not accepted, since a packet trace would write the password to a file.
+// go-ora leaves the socket of a connect that fails after the TCP connection
+// is up (a failed login) open until the garbage collector runs: vap's
+// connector dials for it and closes every socket of a failed connect.
 package oracle

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	goora "github.com/sijms/go-ora/v2"
 	"github.com/sijms/go-ora/v2/configurations"
 
 	"github.com/vapsql/vap/registry"
@@ -46,10 +45,11 @@ var Oracle = &registry.Type{
 		if err != nil {
 			return nil, err
 		}
-		if _, err := parse(p, u); err != nil {
+		cfg, err := parse(p, u)
+		if err != nil {
 			return nil, err
 		}
-		return goora.NewConnector(u.String()), nil
+		return newConnector(u.String(), cfg.Timeout), nil
 	},
 }
 

@@ -21,15 +21,16 @@ var (
 )
 
 // PostgreSQL is the postgresql type.
-var PostgreSQL = newType("postgresql", []string{"postgres", "pg"}, 5432, "prefer")
+var PostgreSQL = newType("postgresql", []string{"postgres", "pg"}, 5432, "prefer", 63)
 
 // Redshift is the sqlalchemy-redshift type: PostgreSQL wire, port 5439,
 // TLS required by default.
-var Redshift = newType("sqlalchemy-redshift", []string{"redshift", "redshift+psycopg2"}, 5439, "require")
+var Redshift = newType("sqlalchemy-redshift", []string{"redshift", "redshift+psycopg2"}, 5439, "require", 127)
 
 // newType describes a PostgreSQL-wire type; defPort and defSSL apply when the
-// connection sets no port or options.sslmode.
-func newType(name string, aliases []string, defPort int, defSSL string) *registry.Type {
+// connection sets no port or options.sslmode; maxIdent is the longest
+// identifier, in bytes, the server keeps (it truncates longer ones).
+func newType(name string, aliases []string, defPort int, defSSL string, maxIdent int) *registry.Type {
 	return &registry.Type{
 		Name:        name,
 		Aliases:     aliases,
@@ -41,11 +42,19 @@ func newType(name string, aliases []string, defPort int, defSSL string) *registr
 		Options:     options,
 		Bind:        registry.Dollar,
 		PingQuery:   "SELECT 1",
-		Check:       check,
-		Packages:    []string{"github.com/jackc/pgx", "github.com/lib/pq"},
-		Dialect:     Dialect,
-		Columns:     Columns,
+		Check: func(p registry.Params) error {
+			if err := identifiers(p, maxIdent); err != nil {
+				return err
+			}
+			return check(p)
+		},
+		Packages: []string{"github.com/jackc/pgx", "github.com/lib/pq"},
+		Dialect:  Dialect,
+		Columns:  Columns,
 		Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
+			if err := identifiers(p, maxIdent); err != nil {
+				return nil, err
+			}
 			return connector(p, defPort, defSSL)
 		},
 	}
@@ -54,6 +63,19 @@ func newType(name string, aliases []string, defPort int, defSSL string) *registr
 func init() {
 	registry.Register(PostgreSQL)
 	registry.Register(Redshift)
+}
+
+// identifiers refuses a user or database name longer than the server keeps:
+// the server would silently use its first maxIdent bytes, and echo them in
+// its errors ("database "…" does not exist"), leaking most of a name that
+// was stored encrypted.
+func identifiers(p registry.Params, maxIdent int) error {
+	for _, f := range []string{"user_name", "dbname"} {
+		if len(p.Get(f)) > maxIdent {
+			return &registry.FieldError{Type: p.Type(), Field: f, Reason: "is longer than " + strconv.Itoa(maxIdent) + " bytes, which the server would truncate"}
+		}
+	}
+	return nil
 }
 
 func check(p registry.Params) error {
@@ -112,16 +134,20 @@ func Config(p registry.Params, defPort int, defSSL string) (*pgx.ConnConfig, err
 	if db == "" {
 		db = p.Get("user_name") // the server's own default
 	}
+	// The database and user names stay out of the URL: pgx prints the URL
+	// it parsed in its errors, and either may be a secret. They are set on
+	// the parsed configuration below.
 	u := url.URL{
 		Scheme:   "postgres",
 		Host:     net.JoinHostPort(p.Host(), strconv.Itoa(p.Port(defPort))),
-		Path:     "/" + db,
+		Path:     "/",
 		RawQuery: q.Encode(),
 	}
 	cfg, err := pgx.ParseConfig(u.String())
 	if err != nil {
-		// The URL holds no credentials, so the message is safe; the error is
-		// not wrapped, since pgconn.ParseConfigError exports ConnString.
+		// The URL holds no credentials and no names; the error is not
+		// wrapped, since pgconn.ParseConfigError exports ConnString. Options
+		// in it that hold secrets are scrubbed by the caller.
 		return nil, errors.New("postgres: invalid configuration: " + err.Error())
 	}
 	cfg.User = p.Get("user_name")

@@ -3,10 +3,12 @@ package postgres_test
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/vapsql/vap/internal/redact"
 	"github.com/vapsql/vap/internal/testenv"
 	"github.com/vapsql/vap/registry"
 	"github.com/vapsql/vap/registry/postgres"
@@ -117,5 +119,50 @@ func TestConfigFields(t *testing.T) {
 			}
 			tc.check(t, cfg.Host, cfg.Port, cfg.Database, cfg.User, cfg.RuntimeParams)
 		})
+	}
+}
+
+// An identifier longer than the server keeps is truncated by the server,
+// which then echoes its first bytes in errors ("database "…" does not
+// exist"): such a name is refused, never sent.
+func TestLongIdentifierRefused(t *testing.T) {
+	long := "vap-secret-" + strings.Repeat("x", 60) // 71 bytes
+	for _, field := range []string{"dbname", "user_name"} {
+		fields := map[string]string{"host": "127.0.0.1", "user_name": "root", "dbname": "test", "options.sslmode": "disable"}
+		fields[field] = long
+		p := params(fields)
+		err := postgres.PostgreSQL.Validate(p)
+		if err == nil {
+			t.Fatalf("%s of %d bytes accepted", field, len(long))
+		}
+		if strings.Contains(err.Error(), long[:20]) {
+			t.Fatalf("the error holds the value: %v", err)
+		}
+		if _, err := postgres.PostgreSQL.Connector(context.Background(), p); err == nil {
+			t.Fatalf("%s of %d bytes: a connector was built", field, len(long))
+		}
+	}
+	// The limit is the server's: 63 bytes for PostgreSQL, 127 for Redshift.
+	ok := map[string]string{"host": "h", "user_name": strings.Repeat("u", 63), "dbname": strings.Repeat("é", 31)}
+	if err := postgres.PostgreSQL.Validate(params(ok)); err != nil {
+		t.Fatal(err)
+	}
+	ok["user_name"] = strings.Repeat("u", 127)
+	if err := postgres.Redshift.Validate(registry.NewParams("rs", "sqlalchemy-redshift", ok)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pgx's configuration errors print the connection string they parsed; the
+// database name (a secret when encrypted) is not in it, in any form.
+func TestConfigErrorHoldsNoDBName(t *testing.T) {
+	db := "db name/ü-s3cret"
+	_, err := postgres.Config(params(map[string]string{"host": "127.0.0.1", "user_name": "root", "dbname": db,
+		"options.sslmode": "verify-full", "options.sslrootcert": "/nonexistent/root.crt"}), 5432, "prefer")
+	if err == nil {
+		t.Fatal("a missing root certificate was accepted")
+	}
+	if redact.Contains(err.Error(), db) || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("the error holds the database name: %v", err)
 	}
 }

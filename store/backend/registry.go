@@ -75,10 +75,19 @@ func (r *Registry) Schemes() []string {
 // repeats the URL, which may carry a password.
 var errBadURL = errors.New("store: the store URL (VAP_STORE) is not a valid URL")
 
+// errKeywordValue is the error for a keyword/value connection string given
+// as the store URL. It never repeats the string, which may carry a password.
+var errKeywordValue = errors.New("store: the store URL (VAP_STORE) is a keyword/value connection string (host=… password=…); give a URL such as postgres://user@host/db, or a SQLite file path")
+
 // ParseURL parses a store URL. A bare path (":memory:" too, or a Windows
 // path with a drive letter) is an embedded SQLite store file: sqlite with
-// that path. Errors never repeat the URL, which may carry a password.
+// that path. A keyword/value connection string ("host=db user=ben …") is
+// refused, not taken for a file name. Errors never repeat the URL, which
+// may carry a password.
 func ParseURL(rawURL string) (*url.URL, error) {
+	if IsKeywordValue(rawURL) {
+		return nil, errKeywordValue
+	}
 	u, err := url.Parse(rawURL)
 	if err != nil && strings.Contains(rawURL, "://") {
 		return nil, errBadURL

@@ -80,3 +80,40 @@ func TestNotFound(t *testing.T) {
 		t.Fatalf("NotFound does not match ErrNotFound: %v", err)
 	}
 }
+
+// A keyword/value connection string is not a SQLite file name: it is
+// refused, and the error does not repeat it.
+func TestKeywordValueDSNRefused(t *testing.T) {
+	for _, dsn := range []string{"host=db user=root password=kv-canary dbname=vap", " dbname=vap password=kv-canary", "password=kv-canary"} {
+		u, err := backend.ParseURL(dsn)
+		if err == nil {
+			t.Fatalf("%q parsed as %s", dsn, u)
+		}
+		if strings.Contains(err.Error(), "kv-canary") {
+			t.Fatalf("the error repeats the DSN: %v", err)
+		}
+		if _, err := backend.Open(context.Background(), dsn); err == nil {
+			t.Fatalf("%q opened", dsn)
+		}
+	}
+	for _, path := range []string{"/tmp/store.db", "store.db", ":memory:", `C:\\vap\\store.db`, "/tmp/a=b/store.db"} {
+		if u, err := backend.ParseURL(path); err != nil || u.Scheme != "sqlite" {
+			t.Errorf("%q: %v %v", path, u, err)
+		}
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u:pw-canary@h/db":                   "postgres://u:xxxxx@h/db",
+		"postgres://u@h/db?password=pw-canary&schema=s": "postgres://u@h/db?password=xxxxx&schema=s",
+		"postgres://u@h/db?sslpassword=pw-canary":       "postgres://u@h/db?sslpassword=xxxxx",
+		"host=h password=pw-canary":                     "host=h password=xxxxx",
+		"host=h password='pw canary \\' x' dbname=d":    "host=h password=xxxxx dbname=d",
+		"/var/lib/vap/store.db":                         "/var/lib/vap/store.db",
+	} {
+		if got := backend.RedactURL(in); got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -32,7 +33,7 @@ type Backend struct {
 	table   string // quoted schema.vap_connections
 	tombs   string // quoted schema.vap_tombstones
 	listen  *pgx.ConnConfig
-	secrets []string // the URL's password, scrubbed from errors
+	secrets []string // the URL's passwords (userinfo, password, sslpassword), scrubbed from errors
 }
 
 var (
@@ -53,6 +54,11 @@ func Open(ctx context.Context, rawURL string) (*Backend, error) {
 		secrets = append(secrets, p)
 	}
 	q := u.Query()
+	for k, vs := range q {
+		if k := strings.ToLower(k); k == "password" || k == "sslpassword" {
+			secrets = append(secrets, vs...)
+		}
+	}
 	schema := q.Get("schema")
 	if schema == "" {
 		schema = DefaultSchema

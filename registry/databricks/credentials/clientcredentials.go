@@ -2,7 +2,9 @@ package credentials
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
+	"net/url"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -29,8 +31,23 @@ func ClientCredentials(tokenURL, clientID, clientSecret string, client *http.Cli
 		}
 		t, err := cfg.Token(ctx)
 		if err != nil {
-			return nil, fail(StepClientCreds, err, clientSecret)
+			return nil, fail(StepClientCreds, err, ClientSecrets(clientID, clientSecret)...)
 		}
 		return t, nil
 	})
+}
+
+// ClientSecrets returns the secret and the forms the client-credentials
+// grant sends it in, which a token endpoint may echo: the Basic
+// Authorization credential base64("id:secret"), with id and secret
+// form-encoded (RFC 6749 2.3.1, as golang.org/x/oauth2 sends it) and as is.
+// Scrub errors of all of them.
+func ClientSecrets(clientID, clientSecret string) []string {
+	if clientSecret == "" {
+		return nil
+	}
+	return []string{clientSecret,
+		base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(clientID) + ":" + url.QueryEscape(clientSecret))),
+		base64.StdEncoding.EncodeToString([]byte(clientID + ":" + clientSecret)),
+	}
 }
