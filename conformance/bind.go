@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"database/sql"
 	"fmt"
 	"math"
 	"strings"
@@ -21,7 +22,13 @@ func checkBind(e *env) outcome {
 		{"int64", int64(math.MaxInt64), new(int64), func(g any) bool { return *g.(*int64) == math.MaxInt64 }},
 		{"float64", 0.1, new(float64), func(g any) bool { return *g.(*float64) == 0.1 }},
 		{"text", "𝄞 bound 😀", new(string), func(g any) bool { return *g.(*string) == "𝄞 bound 😀" }},
-		{"text", "", new(string), func(g any) bool { return *g.(*string) == "" }},
+		{"text", "", new(sql.NullString), func(g any) bool {
+			ns := *g.(*sql.NullString)
+			if e.d.EmptyIsNull {
+				return !ns.Valid
+			}
+			return ns.Valid && ns.String == ""
+		}},
 		{"binary", []byte{0, 1, 0, 255}, new([]byte), func(g any) bool { return bytes.Equal(*g.(*[]byte), []byte{0, 1, 0, 255}) }},
 		{"bool", true, new(bool), func(g any) bool { return *g.(*bool) }},
 		{"timestamptz", inst, new(time.Time), func(g any) bool { return g.(*time.Time).Equal(inst) }},
@@ -39,7 +46,7 @@ func checkBind(e *env) outcome {
 		dests = append(dests, a.dest)
 		kinds = append(kinds, a.kind)
 	}
-	q := "SELECT " + strings.Join(exprs, ", ")
+	q := "SELECT " + strings.Join(exprs, ", ") + e.d.From
 	if err := e.observe(e.db.QueryRowContext(e.ctx, q, vals...).Scan(dests...)); err != nil {
 		return failErr(q, err)
 	}

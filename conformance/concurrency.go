@@ -14,7 +14,7 @@ const (
 // own values and checking it reads them back, inside and outside
 // transactions (where the database has them).
 func checkConcurrency(e *env) outcome {
-	q := fmt.Sprintf("SELECT "+e.d.BindCast["int64"]+", "+e.d.BindCast["text"], e.ph(1), e.ph(2))
+	q := fmt.Sprintf("SELECT "+e.d.BindCast["int64"]+", "+e.d.BindCast["text"], e.ph(1), e.ph(2)) + e.d.From
 	withTx := e.d.NA["tx"] == ""
 	var wg sync.WaitGroup
 	errs := make(chan string, goroutines)

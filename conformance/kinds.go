@@ -153,18 +153,35 @@ func checkKind(e *env, k kind) outcome {
 	for i, v := range k.values {
 		exprs[i] = fmt.Sprintf(cast, literal(e.d, k.name, v))
 		dests[i] = k.dest()
+		if emptyIsNull(e.d, k, v) {
+			dests[i] = new(sql.NullString)
+		}
 	}
-	q := "SELECT " + strings.Join(exprs, ", ")
+	q := "SELECT " + strings.Join(exprs, ", ") + e.d.From
 	if err := e.observe(e.db.QueryRowContext(e.ctx, q).Scan(dests...)); err != nil {
 		return failErr(q, err)
 	}
+	detail := fmt.Sprintf("%d values", len(k.values))
 	for i, v := range k.values {
+		if emptyIsNull(e.d, k, v) {
+			if ns := dests[i].(*sql.NullString); ns.Valid {
+				return fail(fmt.Sprintf("%s: got %q, want NULL (%s stores '' as NULL)", exprs[i], ns.String, e.d.Family))
+			}
+			detail += fmt.Sprintf("; '' is NULL on %s", e.d.Family)
+			continue
+		}
 		got := deref(dests[i])
 		if !k.equal(v, got) {
 			return fail(fmt.Sprintf("%s: got %#v (%T), want %q", exprs[i], got, got, v))
 		}
 	}
-	return pass(fmt.Sprintf("%d values", len(k.values)))
+	return pass(detail)
+}
+
+// emptyIsNull reports whether value v of kind k is an empty text that d's
+// database reads back as NULL.
+func emptyIsNull(d *registry.Dialect, k kind, v string) bool {
+	return d.EmptyIsNull && k.name == "text" && v == ""
 }
 
 func checkSpecials(e *env) outcome {
@@ -179,7 +196,7 @@ func checkSpecials(e *env) outcome {
 			continue
 		}
 		var got float64
-		q := "SELECT " + expr
+		q := "SELECT " + expr + e.d.From
 		if err := e.observe(e.db.QueryRowContext(e.ctx, q).Scan(&got)); err != nil {
 			return failErr(q, err)
 		}
@@ -208,7 +225,7 @@ func checkNulls(e *env) outcome {
 	for i := range dests {
 		dests[i] = new(sql.Null[any])
 	}
-	q := "SELECT " + strings.Join(exprs, ", ")
+	q := "SELECT " + strings.Join(exprs, ", ") + e.d.From
 	if err := e.observe(e.db.QueryRowContext(e.ctx, q).Scan(dests...)); err != nil {
 		return failErr(q, err)
 	}

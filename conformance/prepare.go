@@ -6,7 +6,7 @@ import "fmt"
 // different arguments, then closes every idle connection so database/sql
 // must prepare it again on a new one, and executes it again.
 func checkPrepare(e *env) outcome {
-	q := fmt.Sprintf("SELECT "+e.d.BindCast["int64"]+", "+e.d.BindCast["text"], e.ph(1), e.ph(2))
+	q := fmt.Sprintf("SELECT "+e.d.BindCast["int64"]+", "+e.d.BindCast["text"], e.ph(1), e.ph(2)) + e.d.From
 	stmt, err := e.db.PrepareContext(e.ctx, q)
 	if err != nil {
 		return failErr("prepare "+q, e.observe(err))

@@ -28,6 +28,12 @@ type Dialect struct {
 	// Specials maps "NaN", "+Inf", "-Inf" to an expression; missing ones are
 	// not representable.
 	Specials map[string]string
+	// From ends a SELECT of expressions that reads no table: "" where the
+	// database allows none, " FROM DUAL" on Oracle.
+	From string
+	// EmptyIsNull: the database stores the empty string as NULL (Oracle),
+	// so a text '' reads back as NULL.
+	EmptyIsNull bool
 	// Literal writes the literal of a value of one of the suite's kinds,
 	// given as the suite writes it ("TRUE", "2024-02-29", hex digits for
 	// binary); nil, or "" returned, means standard SQL: TRUE and FALSE bare,
