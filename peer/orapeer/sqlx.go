@@ -1,0 +1,777 @@
+package orapeer
+
+import (
+	"strconv"
+	"strings"
+)
+
+// The peer does not parse Oracle SQL. It tokenizes a statement, classifies
+// it by its first word, and rewrites the few Oracle spellings SQLite reads
+// differently (binds, '' as NULL, DUAL row generators, Oracle functions,
+// division, DDL types); the rest is SQLite's.
+
+type stmtKind int
+
+const (
+	kindQuery stmtKind = iota + 1
+	kindDML
+	kindDDL
+	kindPLSQL
+	kindCommit
+	kindRollback
+)
+
+// prepared is a statement ready for SQLite.
+type prepared struct {
+	kind   stmtKind
+	text   string   // SQLite text, with ? for each bind occurrence
+	params []string // bind names (upper case, without ':') in occurrence order
+	hints  []colType
+	quoted map[string]bool // quoted identifiers: their case is kept
+	// plsql holds the parts of an anonymous block.
+	plsql []plsqlStep
+}
+
+// plsqlStep is one statement of an anonymous PL/SQL block.
+type plsqlStep struct {
+	sleep *prepared // DBMS_SESSION.SLEEP(x) / DBMS_LOCK.SLEEP(x): the argument as a query
+	query *prepared // SELECT ... INTO :binds: the query without INTO
+	into  []string
+	exec  *prepared // any other SQL statement
+}
+
+// sessionInfo is what rewriting needs to know about the session.
+type sessionInfo struct {
+	user string
+	sid  int
+}
+
+var ddlWords = map[string]bool{"CREATE": true, "DROP": true, "ALTER": true, "TRUNCATE": true, "COMMENT": true, "GRANT": true, "REVOKE": true, "RENAME": true}
+
+// prepare classifies and rewrites one Oracle statement.
+func prepare(sql string, si sessionInfo) (*prepared, *oraError) {
+	ts := solid(tokenize(sql))
+	if len(ts) == 0 {
+		return nil, errf(900, "invalid SQL statement")
+	}
+	first := strings.ToUpper(ts[0].text)
+	if ts[0].punct("(") && len(ts) > 1 {
+		first = strings.ToUpper(ts[1].text)
+	}
+	p := &prepared{quoted: map[string]bool{}}
+	for _, t := range ts {
+		if t.kind == tkQuoted {
+			p.quoted[strings.ReplaceAll(t.text[1:len(t.text)-1], `""`, `"`)] = true
+		}
+	}
+	switch {
+	case first == "SELECT" || first == "WITH":
+		p.kind = kindQuery
+	case first == "INSERT" || first == "UPDATE" || first == "DELETE" || first == "MERGE":
+		p.kind = kindDML
+	case first == "BEGIN" || first == "DECLARE":
+		p.kind = kindPLSQL
+		return preparePLSQL(p, ts, si)
+	case first == "COMMIT":
+		p.kind = kindCommit
+		return p, nil
+	case first == "ROLLBACK":
+		p.kind = kindRollback
+		return p, nil
+	case ddlWords[first]:
+		p.kind = kindDDL
+	default:
+		return nil, errf(900, "invalid SQL statement")
+	}
+	if ts[len(ts)-1].punct(";") {
+		return nil, errf(933, "SQL command not properly ended")
+	}
+	if p.kind == kindQuery {
+		p.hints = selectHints(ts)
+	}
+	if p.kind == kindDDL {
+		var e *oraError
+		if ts, e = rewriteDDL(ts); e != nil {
+			return nil, e
+		}
+		if ts == nil { // a no-op (GRANT, COMMENT)
+			p.text = ""
+			return p, nil
+		}
+	}
+	out, params, e := rewrite(ts, si)
+	if e != nil {
+		return nil, e
+	}
+	p.text, p.params = text(out), params
+	return p, nil
+}
+
+// rewrite turns Oracle tokens into SQLite text tokens.
+func rewrite(ts []tok, si sessionInfo) ([]tok, []string, *oraError) {
+	ts = rewriteConnectBy(ts)
+	ts = rewriteDivision(ts)
+	var out []tok
+	var params []string
+	word := func(s string) tok { return tok{kind: tkWord, text: s} }
+	for i := 0; i < len(ts); i++ {
+		t := ts[i]
+		next := func(k int) tok {
+			if i+k < len(ts) {
+				return ts[i+k]
+			}
+			return tok{}
+		}
+		switch t.kind {
+		case tkParam:
+			params = append(params, strings.ToUpper(t.text[1:]))
+			out = append(out, tok{kind: tkParam, text: "?"})
+			continue
+		case tkString:
+			if t.text == "''" {
+				out = append(out, word("NULL"))
+				continue
+			}
+		case tkWord:
+			u := strings.ToUpper(t.text)
+			// schema prefixes SYS. and the session's own user
+			if next(1).punct(".") && next(2).kind == tkWord && (u == "SYS" || u == si.user || u == "PUBLIC") && !(i > 0 && ts[i-1].punct(".")) {
+				i++
+				continue
+			}
+			if i > 0 && ts[i-1].punct(".") {
+				break
+			}
+			if repl, ok := oracleWords[u]; ok && !next(1).punct("(") && !next(1).punct(".") {
+				out = append(out, word(repl))
+				continue
+			}
+			if u == "USER" && !next(1).punct("(") && !next(1).punct(".") {
+				out = append(out, tok{kind: tkString, text: quote(si.user)})
+				continue
+			}
+			if u == "SYS_CONTEXT" && next(1).punct("(") && next(2).kind == tkString && next(3).punct(",") && next(4).kind == tkString && next(5).punct(")") {
+				out = append(out, sysContext(strings.ToUpper(unquote(next(4).text)), si))
+				i += 5
+				continue
+			}
+			if repl, ok := oracleFuncs[u]; ok && next(1).punct("(") {
+				out = append(out, word(repl))
+				continue
+			}
+			if u == "MINUS" {
+				out = append(out, word("EXCEPT"))
+				continue
+			}
+			if u == "CAST" && next(1).punct("(") {
+				if end := closing(ts, i+1); end > 0 {
+					if as := lastTopLevel(ts, i+2, end, "AS"); as > 0 {
+						if fn, typ, ok := castTarget(ts[as+1 : end]); ok {
+							inner, ps, e := rewrite(ts[i+2:as], si)
+							if e != nil {
+								return nil, nil, e
+							}
+							params = append(params, ps...)
+							if fn != "" {
+								out = append(out, word(fn), tok{kind: tkPunct, text: "("})
+								out = append(out, inner...)
+								out = append(out, tok{kind: tkPunct, text: ")"})
+							} else {
+								out = append(out, word("CAST"), tok{kind: tkPunct, text: "("})
+								out = append(out, inner...)
+								out = append(out, word("AS"), word(typ), tok{kind: tkPunct, text: ")"})
+							}
+							i = end
+							continue
+						}
+					}
+				}
+			}
+			if u == "FETCH" && (next(1).is("FIRST") || next(1).is("NEXT")) {
+				// FETCH FIRST n ROWS ONLY -> LIMIT n
+				j := i + 2
+				var n []tok
+				for j < len(ts) && !ts[j].is("ROWS") && !ts[j].is("ROW") {
+					n = append(n, ts[j])
+					j++
+				}
+				if j+1 < len(ts) && ts[j+1].is("ONLY") {
+					inner, ps, e := rewrite(n, si)
+					if e != nil {
+						return nil, nil, e
+					}
+					params = append(params, ps...)
+					// OFFSET came first in Oracle; SQLite wants LIMIT first
+					if k := lastOffset(out); k >= 0 {
+						off := append([]tok(nil), out[k:]...)
+						out = append(out[:k], word("LIMIT"))
+						out = append(out, inner...)
+						out = append(out, off...)
+					} else {
+						out = append(out, word("LIMIT"))
+						out = append(out, inner...)
+					}
+					i = j + 1
+					continue
+				}
+			}
+			if (u == "ROWS" || u == "ROW") && len(out) > 0 && hasOffsetBefore(out) {
+				continue
+			}
+		}
+		out = append(out, t)
+	}
+	// join with spaces
+	res := make([]tok, 0, 2*len(out))
+	for k, t := range out {
+		if k > 0 {
+			res = append(res, tok{kind: tkSpace, text: " "})
+		}
+		res = append(res, t)
+	}
+	return res, params, nil
+}
+
+func lastOffset(out []tok) int {
+	for k := len(out) - 1; k >= 0; k-- {
+		if out[k].is("OFFSET") {
+			return k
+		}
+		if out[k].punct(")") {
+			return -1
+		}
+	}
+	return -1
+}
+
+func hasOffsetBefore(out []tok) bool {
+	return len(out) >= 2 && out[len(out)-2].is("OFFSET")
+}
+
+// oracleWords are pseudo-columns and constants.
+var oracleWords = map[string]string{
+	"SYSDATE":                "ora_sysdate()",
+	"CURRENT_DATE":           "ora_sysdate()",
+	"SYSTIMESTAMP":           "ora_systimestamp()",
+	"CURRENT_TIMESTAMP":      "ora_systimestamp()",
+	"LOCALTIMESTAMP":         "ora_localtimestamp()",
+	"BINARY_DOUBLE_NAN":      "ora_nan()",
+	"BINARY_DOUBLE_INFINITY": "ora_inf()",
+	"BINARY_FLOAT_NAN":       "ora_nan()",
+	"BINARY_FLOAT_INFINITY":  "ora_inf()",
+	"DBTIMEZONE":             "'+00:00'",
+	"SESSIONTIMEZONE":        "'+00:00'",
+}
+
+// oracleFuncs are functions the peer implements (functions.go).
+var oracleFuncs = map[string]string{
+	"TO_DATE":             "ora_to_date",
+	"TO_TIMESTAMP":        "ora_to_timestamp",
+	"TO_TIMESTAMP_TZ":     "ora_to_timestamp_tz",
+	"TO_CHAR":             "ora_to_char",
+	"TO_NUMBER":           "ora_to_number",
+	"TO_BINARY_DOUBLE":    "ora_to_binary_double",
+	"NVL":                 "coalesce",
+	"NVL2":                "ora_nvl2",
+	"DECODE":              "ora_decode",
+	"MOD":                 "ora_mod",
+	"TRUNC":               "ora_trunc",
+	"CONCAT":              "ora_concat",
+	"LENGTH":              "ora_length",
+	"SUBSTR":              "ora_substr",
+	"POWER":               "ora_power",
+	"SQRT":                "ora_sqrt",
+	"FLOOR":               "ora_floor",
+	"CEIL":                "ora_ceil",
+	"ROUND":               "ora_round",
+	"HEXTORAW":            "ora_hextoraw",
+	"RAWTOHEX":            "ora_rawtohex",
+	"UTL_RAW.CAST_TO_RAW": "ora_cast_to_raw",
+	"ADD_MONTHS":          "ora_add_months",
+	"EXTRACT":             "EXTRACT",
+}
+
+func quote(s string) string   { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+func unquote(s string) string { return strings.ReplaceAll(s[1:len(s)-1], "''", "'") }
+
+// sysContext evaluates SYS_CONTEXT('USERENV', name).
+func sysContext(name string, si sessionInfo) tok {
+	switch name {
+	case "SID":
+		return tok{kind: tkString, text: quote(strconv.Itoa(si.sid))}
+	case "SESSION_USER", "CURRENT_USER", "CURRENT_SCHEMA":
+		return tok{kind: tkString, text: quote(si.user)}
+	case "DB_NAME", "SERVICE_NAME", "INSTANCE_NAME":
+		return tok{kind: tkString, text: quote("ORAPEER")}
+	}
+	return tok{kind: tkWord, text: "NULL"}
+}
+
+// lastTopLevel returns the last index in [from,to) of word w at depth 0.
+func lastTopLevel(ts []tok, from, to int, w string) int {
+	depth, at := 0, -1
+	for j := from; j < to; j++ {
+		switch {
+		case ts[j].punct("("):
+			depth++
+		case ts[j].punct(")"):
+			depth--
+		case depth == 0 && ts[j].is(w):
+			at = j
+		}
+	}
+	return at
+}
+
+// castTarget maps an Oracle CAST target to a SQLite type or a function.
+func castTarget(ts []tok) (fn, typ string, ok bool) {
+	if len(ts) == 0 || ts[0].kind != tkWord {
+		return "", "", false
+	}
+	var words []string
+	for _, t := range ts {
+		if t.kind == tkWord {
+			words = append(words, strings.ToUpper(t.text))
+		}
+	}
+	name := strings.Join(words, " ")
+	switch {
+	case strings.HasPrefix(name, "TIMESTAMP") && strings.Contains(name, "TIME ZONE"):
+		return "ora_cast_tstz", "", true
+	case strings.HasPrefix(name, "TIMESTAMP"):
+		return "ora_cast_timestamp", "", true
+	case name == "DATE":
+		return "ora_cast_date", "", true
+	case strings.HasPrefix(name, "BINARY_DOUBLE") || strings.HasPrefix(name, "BINARY_FLOAT"):
+		return "ora_to_binary_double", "", true
+	case strings.HasPrefix(name, "NUMBER") || strings.HasPrefix(name, "INTEGER") || strings.HasPrefix(name, "INT") || strings.HasPrefix(name, "DECIMAL") || strings.HasPrefix(name, "FLOAT"):
+		return "ora_to_number", "", true
+	case strings.HasPrefix(name, "VARCHAR") || strings.HasPrefix(name, "NVARCHAR") || strings.HasPrefix(name, "CHAR") || strings.HasPrefix(name, "NCHAR"):
+		return "ora_to_char", "", true
+	case strings.HasPrefix(name, "RAW"):
+		return "", "BLOB", true
+	}
+	return "", "", false
+}
+
+// rewriteConnectBy turns "FROM DUAL CONNECT BY LEVEL <= n" (or ROWNUM, or
+// <) into a recursive row generator with a LEVEL column.
+func rewriteConnectBy(ts []tok) []tok {
+	for i := 0; i+5 < len(ts); i++ {
+		if !(ts[i].is("FROM") && ts[i+1].is("DUAL") && ts[i+2].is("CONNECT") && ts[i+3].is("BY")) {
+			continue
+		}
+		if !(ts[i+4].is("LEVEL") || ts[i+4].is("ROWNUM")) {
+			continue
+		}
+		op := ts[i+5].text
+		if op != "<=" && op != "<" {
+			continue
+		}
+		end := i + 6
+		depth := 0
+		for ; end < len(ts); end++ {
+			t := ts[end]
+			if t.punct("(") {
+				depth++
+			} else if t.punct(")") {
+				if depth == 0 {
+					break
+				}
+				depth--
+			} else if depth == 0 && (t.is("ORDER") || t.is("GROUP") || t.is("UNION") || t.is("MINUS") || t.is("INTERSECT") || t.is("FETCH") || t.is("OFFSET")) {
+				break
+			}
+		}
+		bound := ts[i+6 : end]
+		gen := tokenizeSolid("FROM (WITH RECURSIVE ora_level(level) AS (SELECT 1 UNION ALL SELECT level + 1 FROM ora_level WHERE level + 1 " + op + " (")
+		gen = append(gen, bound...)
+		gen = append(gen, tokenizeSolid(")) SELECT level AS level, level AS rownum FROM ora_level)")...)
+		out := append([]tok(nil), ts[:i]...)
+		out = append(out, gen...)
+		return append(out, ts[end:]...)
+	}
+	return ts
+}
+
+func tokenizeSolid(s string) []tok { return solid(tokenize(s)) }
+
+// rewriteDivision replaces a / b with ora_div(a, b): Oracle divides
+// exactly and raises ORA-01476 on zero, where SQLite truncates integers and
+// yields NULL.
+func rewriteDivision(ts []tok) []tok {
+	for i := 0; i < len(ts); i++ {
+		if !ts[i].punct("/") || i == 0 {
+			continue
+		}
+		ls := operandStart(ts, i-1)
+		re := operandEnd(ts, i+1)
+		if ls < 0 || re < 0 {
+			continue
+		}
+		// extend the left operand over a multiplicative chain
+		for ls >= 2 && (ts[ls-1].punct("*") || ts[ls-1].punct("/")) {
+			s := operandStart(ts, ls-2)
+			if s < 0 {
+				break
+			}
+			ls = s
+		}
+		var out []tok
+		out = append(out, ts[:ls]...)
+		out = append(out, tok{kind: tkWord, text: "ora_div"}, tok{kind: tkPunct, text: "("})
+		out = append(out, ts[ls:i]...)
+		out = append(out, tok{kind: tkPunct, text: ","})
+		out = append(out, ts[i+1:re+1]...)
+		out = append(out, tok{kind: tkPunct, text: ")"})
+		out = append(out, ts[re+1:]...)
+		ts = out
+		i = ls
+	}
+	return ts
+}
+
+// operandStart returns where the operand ending at i starts, or -1.
+func operandStart(ts []tok, i int) int {
+	if i < 0 {
+		return -1
+	}
+	t := ts[i]
+	switch {
+	case t.punct(")"):
+		o := opening(ts, i)
+		if o < 0 {
+			return -1
+		}
+		if o > 0 && ts[o-1].kind == tkWord && !isKeyword(ts[o-1].text) {
+			o--
+			for o >= 2 && ts[o-1].punct(".") && ts[o-2].kind == tkWord {
+				o -= 2
+			}
+		}
+		return o
+	case t.kind == tkWord || t.kind == tkQuoted:
+		if isKeyword(t.text) {
+			return -1
+		}
+		for i >= 2 && ts[i-1].punct(".") && (ts[i-2].kind == tkWord || ts[i-2].kind == tkQuoted) {
+			i -= 2
+		}
+		return i
+	case t.kind == tkNumber || t.kind == tkParam || t.kind == tkString:
+		return i
+	}
+	return -1
+}
+
+// operandEnd returns where the operand starting at i ends, or -1.
+func operandEnd(ts []tok, i int) int {
+	if i >= len(ts) {
+		return -1
+	}
+	if ts[i].punct("-") || ts[i].punct("+") {
+		e := operandEnd(ts, i+1)
+		return e
+	}
+	t := ts[i]
+	switch {
+	case t.punct("("):
+		return closing(ts, i)
+	case t.kind == tkWord || t.kind == tkQuoted:
+		if isKeyword(t.text) {
+			return -1
+		}
+		for i+2 < len(ts) && ts[i+1].punct(".") && (ts[i+2].kind == tkWord || ts[i+2].kind == tkQuoted) {
+			i += 2
+		}
+		if i+1 < len(ts) && ts[i+1].punct("(") {
+			return closing(ts, i+1)
+		}
+		return i
+	case t.kind == tkNumber || t.kind == tkParam || t.kind == tkString:
+		return i
+	}
+	return -1
+}
+
+var keywords = map[string]bool{"SELECT": true, "FROM": true, "WHERE": true, "AND": true, "OR": true, "NOT": true,
+	"CASE": true, "WHEN": true, "THEN": true, "ELSE": true, "END": true, "AS": true, "IN": true, "IS": true,
+	"BY": true, "ON": true, "SET": true, "VALUES": true, "NULL": true, "LIKE": true, "BETWEEN": true}
+
+func isKeyword(s string) bool { return keywords[strings.ToUpper(s)] }
+
+// rewriteDDL checks column types (Oracle has no BOOLEAN before 23ai) and
+// drops Oracle-only clauses. It returns nil tokens for a statement the peer
+// accepts and ignores.
+func rewriteDDL(ts []tok) ([]tok, *oraError) {
+	u := func(i int) string {
+		if i < len(ts) {
+			return strings.ToUpper(ts[i].text)
+		}
+		return ""
+	}
+	switch u(0) {
+	case "GRANT", "REVOKE", "COMMENT":
+		return nil, nil
+	case "TRUNCATE":
+		if u(1) == "TABLE" && len(ts) >= 3 {
+			return append(tokenizeSolid("DELETE FROM"), ts[2:]...), nil
+		}
+		return nil, errf(900, "invalid SQL statement")
+	case "DROP":
+		// DROP TABLE t [CASCADE CONSTRAINTS] [PURGE]
+		for len(ts) > 0 && (ts[len(ts)-1].is("PURGE") || ts[len(ts)-1].is("CONSTRAINTS") || ts[len(ts)-1].is("CASCADE")) {
+			ts = ts[:len(ts)-1]
+		}
+		return ts, nil
+	case "CREATE":
+		if u(1) == "OR" && u(2) == "REPLACE" {
+			return nil, errf(900, "invalid SQL statement (CREATE OR REPLACE is not emulated)")
+		}
+		if u(1) == "TABLE" || (u(1) == "GLOBAL" && u(2) == "TEMPORARY") {
+			return rewriteCreateTable(ts)
+		}
+	}
+	return ts, nil
+}
+
+func rewriteCreateTable(ts []tok) ([]tok, *oraError) {
+	open := -1
+	for i, t := range ts {
+		if t.punct("(") {
+			open = i
+			break
+		}
+		if t.is("AS") { // CREATE TABLE t AS SELECT
+			return ts, nil
+		}
+	}
+	if open < 0 {
+		return ts, nil
+	}
+	end := closing(ts, open)
+	if end < 0 {
+		return nil, errf(907, "missing right parenthesis")
+	}
+	var out []tok
+	out = append(out, ts[:open+1]...)
+	// each column definition: name type [(n[,m] [CHAR|BYTE])] [WITH [LOCAL] TIME ZONE] rest
+	start := open + 1
+	for start < end {
+		stop := start
+		depth := 0
+		for ; stop < end; stop++ {
+			if ts[stop].punct("(") {
+				depth++
+			} else if ts[stop].punct(")") {
+				depth--
+			} else if depth == 0 && ts[stop].punct(",") {
+				break
+			}
+		}
+		def := ts[start:stop]
+		if len(def) >= 2 && !isConstraint(def[0]) {
+			nd, e := columnDef(def)
+			if e != nil {
+				return nil, e
+			}
+			def = nd
+		}
+		out = append(out, def...)
+		if stop < end {
+			out = append(out, ts[stop])
+		}
+		start = stop + 1
+	}
+	out = append(out, ts[end:]...)
+	return out, nil
+}
+
+func isConstraint(t tok) bool {
+	switch strings.ToUpper(t.text) {
+	case "CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN", "CHECK":
+		return t.kind == tkWord
+	}
+	return false
+}
+
+// columnDef rewrites one column definition's type to one SQLite keeps as
+// the declared type, and refuses types Oracle lacks.
+func columnDef(def []tok) ([]tok, *oraError) {
+	name := def[0]
+	i := 1
+	var typeWords []string
+	for i < len(def) && def[i].kind == tkWord && !isColumnKeyword(def[i].text) {
+		typeWords = append(typeWords, strings.ToUpper(def[i].text))
+		i++
+		if i < len(def) && def[i].punct("(") {
+			c := closing(def, i)
+			if c < 0 {
+				return nil, errf(907, "missing right parenthesis")
+			}
+			var nums []string
+			for _, t := range def[i+1 : c] {
+				if t.kind == tkNumber {
+					nums = append(nums, t.text)
+				} else if t.punct("*") {
+					nums = append(nums, "38")
+				}
+			}
+			base := typeWords[len(typeWords)-1]
+			if base != "TIMESTAMP" && len(nums) > 0 {
+				typeWords[len(typeWords)-1] = base + "(" + strings.Join(nums, ",") + ")"
+			}
+			i = c + 1
+		}
+	}
+	decl := strings.Join(typeWords, " ")
+	if _, ok := parseDeclType(decl); !ok {
+		return nil, errf(902, "invalid datatype")
+	}
+	rest := def[i:]
+	// NUMBER GENERATED [ALWAYS|BY DEFAULT [ON NULL]] AS IDENTITY -> INTEGER
+	// PRIMARY KEY needs the column to be INTEGER in SQLite to autoincrement.
+	var out []tok
+	identity := false
+	for j := 0; j < len(rest); j++ {
+		if rest[j].is("GENERATED") {
+			k := j + 1
+			for k < len(rest) && !rest[k].is("IDENTITY") {
+				k++
+			}
+			if k < len(rest) {
+				identity = true
+				j = k
+				continue
+			}
+		}
+		out = append(out, rest[j])
+	}
+	typ := []tok{{kind: tkWord, text: strings.ReplaceAll(decl, " ", "_")}}
+	if strings.Contains(decl, " ") || strings.Contains(decl, "(") {
+		typ = tokenizeSolid(decl)
+	}
+	if identity {
+		typ = []tok{{kind: tkWord, text: "INTEGER"}}
+		if !containsWord(out, "PRIMARY") {
+			out = append(tokenizeSolid("PRIMARY KEY AUTOINCREMENT"), out...)
+		}
+	}
+	res := append([]tok{name}, typ...)
+	return append(res, out...), nil
+}
+
+func containsWord(ts []tok, w string) bool {
+	for _, t := range ts {
+		if t.is(w) {
+			return true
+		}
+	}
+	return false
+}
+
+func isColumnKeyword(s string) bool {
+	switch strings.ToUpper(s) {
+	case "NOT", "NULL", "DEFAULT", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES", "CONSTRAINT", "GENERATED", "COLLATE", "ENABLE", "DISABLE":
+		return true
+	}
+	return false
+}
+
+// selectHints reads the Oracle type of top-level SELECT items whose type
+// SQLite cannot declare (casts, Oracle functions, literals).
+func selectHints(ts []tok) []colType {
+	// the last top-level SELECT ... FROM of the outermost query
+	start := -1
+	depth := 0
+	for i, t := range ts {
+		if t.punct("(") {
+			depth++
+		} else if t.punct(")") {
+			depth--
+		} else if depth == 0 && t.is("SELECT") {
+			start = i + 1
+		}
+	}
+	if start < 0 {
+		return nil
+	}
+	if start < len(ts) && (ts[start].is("DISTINCT") || ts[start].is("ALL")) {
+		start++
+	}
+	var hints []colType
+	depth = 0
+	itemStart := start
+	for i := start; i <= len(ts); i++ {
+		atEnd := i == len(ts) || (depth == 0 && (ts[i].is("FROM") || ts[i].punct(",")))
+		if i < len(ts) && !atEnd {
+			if ts[i].punct("(") {
+				depth++
+			} else if ts[i].punct(")") {
+				depth--
+			}
+			continue
+		}
+		hints = append(hints, itemType(ts[itemStart:i]))
+		if i == len(ts) || ts[i].is("FROM") {
+			break
+		}
+		itemStart = i + 1
+	}
+	return hints
+}
+
+// itemType is the type of one select item, or a zero colType if unknown.
+func itemType(item []tok) colType {
+	if len(item) == 0 {
+		return colType{}
+	}
+	t := item[0]
+	u := strings.ToUpper(t.text)
+	call := len(item) > 1 && item[1].punct("(")
+	switch {
+	case t.kind == tkNumber:
+		return typNumber
+	case t.kind == tkString:
+		c := typVarchar
+		c.ora, c.name, c.size = oraChar, "CHAR", max(1, len(unquote(t.text)))
+		return c
+	case t.punct("-") && len(item) > 1 && item[1].kind == tkNumber:
+		return typNumber
+	case u == "CAST" && call:
+		end := closing(item, 1)
+		if end > 0 {
+			if as := lastTopLevel(item, 2, end, "AS"); as > 0 {
+				var words []string
+				for _, w := range item[as+1 : end] {
+					words = append(words, w.text)
+				}
+				if c, ok := parseDeclType(strings.Join(words, " ")); ok {
+					if c.name == "NUMBER" && c.precision == 0 {
+						c = typNumber
+					}
+					return c
+				}
+			}
+		}
+	case u == "SYSDATE" || u == "CURRENT_DATE" || ((u == "TO_DATE" || u == "ADD_MONTHS") && call):
+		return typDate
+	case u == "SYSTIMESTAMP" || u == "CURRENT_TIMESTAMP" || (u == "TO_TIMESTAMP_TZ" && call):
+		return typTSTZ
+	case u == "LOCALTIMESTAMP" || (u == "TO_TIMESTAMP" && call):
+		return typTimestamp
+	case u == "BINARY_DOUBLE_NAN" || u == "BINARY_DOUBLE_INFINITY" || (u == "TO_BINARY_DOUBLE" && call):
+		return typDouble
+	case u == "LEVEL" || u == "ROWNUM" || (call && (u == "COUNT" || u == "TO_NUMBER" || u == "LENGTH" || u == "MOD" || u == "ROUND" || u == "FLOOR" || u == "CEIL" || u == "ABS" || u == "POWER" || u == "SQRT" || u == "SUM" || u == "AVG" || u == "INSTR")):
+		if len(item) == 1 || call {
+			return typNumber
+		}
+	case call && (u == "TO_CHAR" || u == "UPPER" || u == "LOWER" || u == "SUBSTR" || u == "CONCAT" || u == "TRIM" || u == "LTRIM" || u == "RTRIM" || u == "REPLACE" || u == "RAWTOHEX" || u == "LPAD" || u == "RPAD"):
+		return typVarchar
+	case u == "SYS_CONTEXT" && call, u == "USER" && len(item) <= 3:
+		return typVarchar
+	case call && u == "HEXTORAW":
+		return typRaw
+	}
+	return colType{}
+}
