@@ -857,13 +857,17 @@ func encodeValue(t colType, v any) ([]byte, error) {
 		}
 		return encodeDouble(f), nil
 	case oraDate, oraTimestamp, oraTimestampTZ:
-		s, ok := v.(string)
-		if !ok {
+		var tm time.Time
+		switch x := v.(type) {
+		case time.Time: // the SQLite driver parses DATE and TIMESTAMP columns
+			tm = x
+		case string:
+			var ok bool
+			if tm, ok = parseTimeText(x); !ok {
+				return nil, errf(1861, "literal does not match format string")
+			}
+		default:
 			return nil, errf(932, "inconsistent datatypes: expected DATE got NUMBER")
-		}
-		tm, ok := parseTimeText(s)
-		if !ok {
-			return nil, errf(1861, "literal does not match format string")
 		}
 		switch t.ora {
 		case oraDate:

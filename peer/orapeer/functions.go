@@ -266,6 +266,8 @@ func strVal(v driver.Value) string {
 		return strconv.FormatInt(x, 10)
 	case float64:
 		return numberText(x)
+	case time.Time:
+		return timeText(x, true)
 	}
 	return fmt.Sprint(v)
 }
