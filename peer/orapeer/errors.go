@@ -31,6 +31,8 @@ var (
 	reExists    = regexp.MustCompile(`(?:table|index|view) (\S+) already exists`)
 	reNoFunc    = regexp.MustCompile(`no such function: (\S+)`)
 	reOraInFunc = regexp.MustCompile(`ORA-(\d{5}): (.*)`)
+	// reSQLiteCode is the " (1)" result code modernc appends to messages.
+	reSQLiteCode = regexp.MustCompile(`\s*\(\d+\)$`)
 )
 
 // toOra maps an SQLite (or peer) error to the Oracle error a server would
@@ -48,7 +50,7 @@ func toOra(err error, user string) *oraError {
 	if m := reOraInFunc.FindStringSubmatch(msg); m != nil {
 		var code int
 		fmt.Sscanf(m[1], "%d", &code)
-		return errf(code, "%s", strings.TrimSuffix(strings.TrimSpace(m[2]), ")"))
+		return errf(code, "%s", reSQLiteCode.ReplaceAllString(strings.TrimSpace(m[2]), ""))
 	}
 	switch {
 	case strings.Contains(msg, "interrupted"):

@@ -155,7 +155,7 @@ func (s *session) execute(ctx context.Context) error {
 	}
 	var sqlText string
 	if sqlLen > 0 {
-		t, err := r.clr()
+		t, err := r.chr(sqlLen, s.rawCHR)
 		if err != nil {
 			return err
 		}

@@ -53,6 +53,8 @@ type Peer struct {
 	conns  map[*session]struct{}
 	nextID int
 
+	trace bool // ORAPEER_TRACE=1: log every TTC payload (tests and debugging only)
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -88,7 +90,7 @@ func Start(cfg Config) (*Peer, error) {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("orapeer: %w", err)
 	}
-	p := &Peer{cfg: cfg, ln: ln, db: db, dir: dir, v: v, conns: map[*session]struct{}{}}
+	p := &Peer{cfg: cfg, ln: ln, db: db, dir: dir, v: v, conns: map[*session]struct{}{}, trace: os.Getenv("ORAPEER_TRACE") == "1"}
 	p.ctx, p.stop = context.WithCancel(context.Background())
 	p.wg.Add(1)
 	go p.acceptLoop()

@@ -3,6 +3,7 @@ package orapeer
 import (
 	"context"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -81,6 +82,9 @@ type session struct {
 	rerr error // why in closed
 	r    *ttcReader
 	user string
+	// rawCHR: the client writes CHR fields (user name, SQL text) as raw
+	// bytes (python-oracledb) rather than length-prefixed (go-ora).
+	rawCHR bool
 
 	clientCaps  []byte
 	clientRCaps []byte
@@ -203,6 +207,9 @@ func (s *session) nextData() ([]byte, error) {
 			if len(pk.body) == 0 {
 				continue
 			}
+			if s.p.trace {
+				s.p.logf("session %d: data in (flags %#x):\n%s", s.id, pk.dataFlags, hex.Dump(pk.body))
+			}
 			return pk.body, nil
 		case pktMarker:
 			continue
@@ -221,6 +228,9 @@ func (s *session) send(w *ttcWriter) error {
 		pk := header(10+n, pktData, true)
 		pk = append(pk, 0, 0)
 		pk = append(pk, b[:n]...)
+		if s.p.trace {
+			s.p.logf("session %d: data out:\n%s", s.id, hex.Dump(b[:n]))
+		}
 		if _, err := s.conn.Write(pk); err != nil {
 			return err
 		}
@@ -310,10 +320,18 @@ func (s *session) negotiate() error {
 			}
 		}
 	}
-	if _, err := s.r.bytes(2); err != nil { // ncharset
+	wide := len(cc) > 27 && cc[27] != 0
+	// go-ora writes the national character set here (little-endian);
+	// python-oracledb goes straight to the type list, whose entries are
+	// type numbers below 1000.
+	if err := s.r.fill(2); err != nil {
 		return err
 	}
-	wide := len(cc) > 27 && cc[27] != 0
+	if !wide || binary.BigEndian.Uint16(s.r.buf[s.r.pos:]) >= 1000 {
+		if _, err := s.r.bytes(2); err != nil {
+			return err
+		}
+	}
 	readType := func() (int, error) {
 		if wide {
 			return s.r.be16()
@@ -561,7 +579,14 @@ func (s *session) readAuth() (string, map[string][]byte, error) {
 	}
 	var user string
 	if hasUser == 1 && userLen > 0 {
-		u, err := s.r.clr()
+		// go-ora writes the user as a length-prefixed string,
+		// python-oracledb as userLen raw bytes.
+		if err := s.r.fill(1); err != nil {
+			return "", nil, err
+		}
+		var u []byte
+		s.rawCHR = int(s.r.buf[s.r.pos]) != userLen
+		u, err = s.r.chr(userLen, s.rawCHR)
 		if err != nil {
 			return "", nil, err
 		}

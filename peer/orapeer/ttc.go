@@ -134,6 +134,15 @@ func (r *ttcReader) clr() ([]byte, error) {
 	return append([]byte(nil), b...), nil
 }
 
+// chr reads a CHR field of n bytes, raw or length-prefixed.
+func (r *ttcReader) chr(n int, raw bool) ([]byte, error) {
+	if !raw {
+		return r.clr()
+	}
+	b, err := r.bytes(n)
+	return append([]byte(nil), b...), err
+}
+
 // dlc reads a ub4 length followed, when not zero, by a clr.
 func (r *ttcReader) dlc() ([]byte, error) {
 	n, err := r.ubi()
