@@ -37,6 +37,7 @@ func (s *session) closeDB() {
 	}
 	s.rollbackOpen()
 	_ = s.db.c.Close()
+	_, _ = s.p.db.Exec(`DELETE FROM "V$SESSION" WHERE SID = ?`, s.id)
 }
 
 func (s *session) rollbackOpen() {
@@ -593,6 +594,15 @@ func (s *session) dispatch(ctx context.Context, w *ttcWriter, cur *cursor, sets 
 		return nil
 	case kindQuery:
 		return s.query(ctx, w, cur, sets, rowsWanted)
+	case kindKill:
+		if p.killSID == s.id {
+			return errf(27, "cannot kill current session")
+		}
+		if !s.p.killSession(p.killSID, p.killSerial) {
+			return errf(30, "User session ID does not exist.")
+		}
+		s.summary(w, 0, 0, cur.id, "")
+		return nil
 	case kindDDL:
 		if err := s.commitOpen(); err != nil {
 			return err

@@ -50,6 +50,9 @@ func init() {
 		"ora_cast_to_raw":      {1, castToRaw},
 		"ora_add_months":       {2, addMonths},
 		"ora_div":              {2, div},
+		"ora_lpad":             {-1, padFn(true)},
+		"ora_rpad":             {-1, padFn(false)},
+		"ora_instr":            {-1, instr},
 	}
 	for name, d := range det {
 		sqlite.MustRegisterDeterministicScalarFunction(name, d.n, d.f)
@@ -573,4 +576,71 @@ func formatMask(t time.Time, mask string) string {
 		s = strings.ToUpper(s)
 	}
 	return s
+}
+
+// padFn is LPAD / RPAD: pad (or cut) to n characters with a fill (a space
+// by default).
+func padFn(left bool) fn {
+	return func(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
+		if len(a) < 2 || len(a) > 3 {
+			return nil, fmt.Errorf("%s", errf(909, "invalid number of arguments").Error())
+		}
+		if a[0] == nil || a[1] == nil {
+			return nil, nil
+		}
+		f, _, err := num(a[1])
+		if err != nil {
+			return nil, err
+		}
+		n := int(f)
+		if n <= 0 || n > 32767 {
+			return nil, nil
+		}
+		fill := []rune(" ")
+		if len(a) == 3 {
+			if a[2] == nil {
+				return nil, nil
+			}
+			fill = []rune(strVal(a[2]))
+		}
+		r := []rune(strVal(a[0]))
+		if len(r) >= n {
+			return string(r[:n]), nil
+		}
+		var p []rune
+		for len(p) < n-len(r) {
+			p = append(p, fill[len(p)%len(fill)])
+		}
+		if left {
+			return string(p) + string(r), nil
+		}
+		return string(r) + string(p), nil
+	}
+}
+
+// instr is INSTR(s, sub[, start]): the 1-based position of sub, or 0.
+func instr(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
+	if len(a) < 2 || len(a) > 3 {
+		return nil, fmt.Errorf("%s", errf(909, "invalid number of arguments").Error())
+	}
+	if a[0] == nil || a[1] == nil {
+		return nil, nil
+	}
+	r, sub := []rune(strVal(a[0])), strVal(a[1])
+	start := 1
+	if len(a) == 3 {
+		f, _, err := num(a[2])
+		if err != nil {
+			return nil, err
+		}
+		start = max(int(f), 1)
+	}
+	if start > len(r) {
+		return int64(0), nil
+	}
+	i := strings.Index(string(r[start-1:]), sub)
+	if i < 0 {
+		return int64(0), nil
+	}
+	return int64(start + len([]rune(string(r[start-1:])[:i]))), nil
 }

@@ -113,6 +113,8 @@ func openDB(path string) (*sql.DB, error) {
 	}
 	if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS dual (dummy VARCHAR2(1));
 		INSERT INTO dual SELECT 'X' WHERE NOT EXISTS (SELECT 1 FROM dual);
+		CREATE TABLE IF NOT EXISTS "V$SESSION" (SID NUMBER, "SERIAL#" NUMBER, USERNAME VARCHAR2(128), STATUS VARCHAR2(8), PROGRAM VARCHAR2(64));
+		DELETE FROM "V$SESSION";
 		CREATE TABLE IF NOT EXISTS nls_session_parameters (parameter VARCHAR2(30), value VARCHAR2(64));
 		DELETE FROM nls_session_parameters;
 		INSERT INTO nls_session_parameters VALUES
@@ -246,6 +248,25 @@ func (p *Peer) DropSessions() int {
 		_ = s.conn.Close()
 	}
 	return len(p.conns)
+}
+
+// killSession ends the session with that SID and serial number, as ALTER
+// SYSTEM KILL SESSION does; false if there is none.
+func (p *Peer) killSession(sid, serial int) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for s := range p.conns {
+		if s.id == sid && s.ser == serial {
+			s.mu.Lock()
+			if s.cancel != nil {
+				s.cancel()
+			}
+			s.mu.Unlock()
+			_ = s.conn.Close()
+			return true
+		}
+	}
+	return false
 }
 
 // Close stops the peer: it closes the listener and every connection, waits

@@ -1,6 +1,9 @@
 package orapeer
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 // TestPreparedReexecution runs prepared statements several times: go-ora
 // then re-executes the parsed cursor (OEXEC / OEXFEN) instead of parsing.
@@ -64,5 +67,43 @@ func TestDropSessions(t *testing.T) {
 	}
 	if err != nil || one != 1 {
 		t.Fatalf("after DropSessions: %v", err)
+	}
+}
+
+// TestKillSession ends another session the Oracle way: its SID and serial
+// from V$SESSION, then ALTER SYSTEM KILL SESSION.
+func TestKillSession(t *testing.T) {
+	p := startPeer(t)
+	victim, admin := openGoOra(t, p), openGoOra(t, p)
+	victim.SetMaxOpenConns(1)
+	ctx := testCtx(t)
+	var sid string
+	if err := victim.QueryRowContext(ctx, "SELECT SYS_CONTEXT('USERENV', 'SID') FROM DUAL").Scan(&sid); err != nil {
+		t.Fatal(err)
+	}
+	var serial int
+	var user string
+	if err := admin.QueryRowContext(ctx, `SELECT SERIAL#, USERNAME FROM V$SESSION WHERE SID = :1`, sid).Scan(&serial, &user); err != nil {
+		t.Fatal(err)
+	}
+	if user != "SCOTT" {
+		t.Fatalf("V$SESSION.USERNAME = %q", user)
+	}
+	if _, err := admin.ExecContext(ctx, "ALTER SYSTEM KILL SESSION '"+sid+","+strconv.Itoa(serial)+"' IMMEDIATE"); err != nil {
+		t.Fatalf("kill: %v", err)
+	}
+	if _, err := admin.ExecContext(ctx, "ALTER SYSTEM KILL SESSION '99999,1'"); oraCode(err) != 30 {
+		t.Fatalf("kill of a missing session: %v, want ORA-00030", err)
+	}
+	// the victim's pool notices and reconnects with a new session
+	var again string
+	var err error
+	for range 3 {
+		if err = victim.QueryRowContext(ctx, "SELECT SYS_CONTEXT('USERENV', 'SID') FROM DUAL").Scan(&again); err == nil {
+			break
+		}
+	}
+	if err != nil || again == sid {
+		t.Fatalf("after kill: SID %q (was %q), %v", again, sid, err)
 	}
 }

@@ -456,10 +456,13 @@ func (s *session) login() (bool, error) {
 			if err != nil {
 				return false, err
 			}
+			s.user = strings.ToUpper(user)
 			if err := s.openDB(); err != nil {
 				return false, err
 			}
-			s.user = strings.ToUpper(user)
+			if _, err := s.p.db.Exec(`INSERT INTO "V$SESSION" VALUES (?, ?, ?, 'INACTIVE', ?)`, s.id, s.ser, s.user, string(kv["AUTH_PROGRAM_NM"])); err != nil {
+				return false, err
+			}
 			pairs := [][2]string{
 				{"AUTH_VERSION_STRING", "- Production"},
 				{"AUTH_VERSION_SQL", "19"},

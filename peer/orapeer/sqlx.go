@@ -19,6 +19,7 @@ const (
 	kindPLSQL
 	kindCommit
 	kindRollback
+	kindKill // ALTER SYSTEM KILL SESSION 'sid,serial#'
 )
 
 // prepared is a statement ready for SQLite.
@@ -28,6 +29,8 @@ type prepared struct {
 	params []string // bind names (upper case, without ':') in occurrence order
 	hints  []colType
 	quoted map[string]bool // quoted identifiers: their case is kept
+	// kill is the target of ALTER SYSTEM KILL SESSION.
+	killSID, killSerial int
 	// plsql holds the parts of an anonymous block.
 	plsql []plsqlStep
 }
@@ -89,6 +92,19 @@ func prepare(sql string, si sessionInfo) (*prepared, *oraError) {
 	if p.kind == kindQuery {
 		p.hints = selectHints(ts)
 	}
+	if p.kind == kindDDL && ts[0].is("ALTER") && len(ts) > 1 && ts[1].is("SESSION") {
+		return p, nil // ALTER SESSION SET ...: accepted, no effect
+	}
+	if p.kind == kindDDL && len(ts) >= 5 && ts[0].is("ALTER") && ts[1].is("SYSTEM") && ts[2].is("KILL") && ts[3].is("SESSION") && ts[4].kind == tkString {
+		sid, serial, ok := strings.Cut(unquote(ts[4].text), ",")
+		a, err1 := strconv.Atoi(strings.TrimSpace(sid))
+		b, err2 := strconv.Atoi(strings.TrimSpace(serial))
+		if !ok || err1 != nil || err2 != nil {
+			return nil, errf(26, "missing or invalid session ID")
+		}
+		p.kind, p.killSID, p.killSerial = kindKill, a, b
+		return p, nil
+	}
 	if p.kind == kindDDL {
 		var e *oraError
 		if ts, e = rewriteDDL(ts); e != nil {
@@ -137,6 +153,10 @@ func rewrite(ts []tok, si sessionInfo) ([]tok, []string, *oraError) {
 			// schema prefixes SYS. and the session's own user
 			if next(1).punct(".") && next(2).kind == tkWord && (u == "SYS" || u == si.user || u == "PUBLIC") && !(i > 0 && ts[i-1].punct(".")) {
 				i++
+				continue
+			}
+			if strings.ContainsAny(t.text, "$#") {
+				out = append(out, tok{kind: tkQuoted, text: `"` + u + `"`})
 				continue
 			}
 			if i > 0 && ts[i-1].punct(".") {
