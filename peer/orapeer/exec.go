@@ -100,8 +100,25 @@ func (s *session) ttc() int {
 
 func (s *session) info() sessionInfo { return sessionInfo{user: s.user, sid: s.id} }
 
-// execute answers OALL8: parse, bind, execute and (for a query) fetch.
-func (s *session) execute(ctx context.Context) error {
+// execRequest is an OALL8 call as read from the client.
+type execRequest struct {
+	opts, cursorID, maxRows int
+	sqlText                 string
+	al8i4                   []int
+	metas                   []bindMeta
+}
+
+// Limits on what one OALL8 may declare (Oracle's own: 65535 binds).
+const (
+	maxAl8i4   = 64
+	maxBinds   = 65535
+	maxDefines = 1000
+	maxIters   = 65535
+)
+
+// readExecute reads the OALL8 header, SQL text, options and bind (and
+// define) descriptions; the bind values follow.
+func (s *session) readExecute() (*execRequest, error) {
 	r := s.r
 	ttc := s.ttc()
 	var err error
@@ -118,15 +135,16 @@ func (s *session) execute(ctx context.Context) error {
 			_, err = r.bytes(n)
 		}
 	}
-	opts := rd()
-	cursorID := rd()
+	q := &execRequest{}
+	q.opts = rd()
+	q.cursorID = rd()
 	b(1)
 	sqlLen := rd()
 	b(1)
 	al8i4n := rd()
 	b(2)
 	b(1)
-	maxRows := rd()
+	q.maxRows = rd()
 	rd() // long length
 	b(1)
 	nbinds := rd()
@@ -152,33 +170,45 @@ func (s *session) execute(ctx context.Context) error {
 		b(2)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var sqlText string
+	if al8i4n < 0 || al8i4n > maxAl8i4 || nbinds < 0 || nbinds > maxBinds || ndefines < 0 || ndefines > maxDefines || sqlLen < 0 || sqlLen > maxPacket {
+		return nil, fmt.Errorf("OALL8 out of range: %d options, %d binds, %d defines, %d bytes of SQL", al8i4n, nbinds, ndefines, sqlLen)
+	}
 	if sqlLen > 0 {
 		t, err := r.chr(sqlLen, s.rawCHR)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		sqlText = string(t)
+		q.sqlText = string(t)
 	}
-	al8i4 := make([]int, al8i4n)
-	for i := range al8i4 {
-		if al8i4[i], err = r.ubi(); err != nil {
-			return err
+	q.al8i4 = make([]int, al8i4n)
+	for i := range q.al8i4 {
+		if q.al8i4[i], err = r.ubi(); err != nil {
+			return nil, err
 		}
 	}
-	metas := make([]bindMeta, nbinds)
-	for i := range metas {
-		if metas[i], err = s.readMeta(ttc); err != nil {
-			return err
+	q.metas = make([]bindMeta, nbinds)
+	for i := range q.metas {
+		if q.metas[i], err = s.readMeta(ttc); err != nil {
+			return nil, err
 		}
 	}
 	for range ndefines {
 		if _, err = s.readMeta(ttc); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return q, nil
+}
+
+// execute answers OALL8: parse, bind, execute and (for a query) fetch.
+func (s *session) execute(ctx context.Context) error {
+	q, err := s.readExecute()
+	if err != nil {
+		return err
+	}
+	cursorID, sqlText, metas, al8i4, maxRows, opts := q.cursorID, q.sqlText, q.metas, q.al8i4, q.maxRows, q.opts
 	// the cursor: a new one for new text, else the client's
 	var cur *cursor
 	var perr *oraError
@@ -208,7 +238,7 @@ func (s *session) execute(ctx context.Context) error {
 	// bind values: one set per iteration
 	iters := 1
 	if cur != nil && cur.prep.kind == kindDML && len(al8i4) > 1 && al8i4[1] > 1 {
-		iters = al8i4[1]
+		iters = min(al8i4[1], maxIters)
 	}
 	if cur != nil && cur.prep.kind == kindPLSQL {
 		s.setDirections(cur)
@@ -266,7 +296,7 @@ func (s *session) reexecute(ctx context.Context, fn byte) error {
 	}
 	iters := 1
 	if cur.prep.kind == kindDML && count > 1 {
-		iters = count
+		iters = min(count, maxIters)
 	}
 	var sets [][]any
 	if len(cur.binds) > 0 {

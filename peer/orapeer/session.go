@@ -595,6 +595,9 @@ func (s *session) readAuth() (string, map[string][]byte, error) {
 		}
 		user = string(u)
 	}
+	if n < 0 || n > 1000 {
+		return "", nil, fmt.Errorf("logon with %d key/value pairs", n)
+	}
 	kv := make(map[string][]byte, n)
 	for range n {
 		k, v, _, err := s.r.keyVal()

@@ -63,7 +63,7 @@ func prepare(sql string, si sessionInfo) (*prepared, *oraError) {
 	}
 	p := &prepared{quoted: map[string]bool{}}
 	for _, t := range ts {
-		if t.kind == tkQuoted {
+		if t.kind == tkQuoted && len(t.text) >= 2 && strings.HasSuffix(t.text, `"`) {
 			p.quoted[strings.ReplaceAll(t.text[1:len(t.text)-1], `""`, `"`)] = true
 		}
 	}
@@ -311,8 +311,16 @@ var oracleFuncs = map[string]string{
 	"EXTRACT":             "EXTRACT",
 }
 
-func quote(s string) string   { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-func unquote(s string) string { return strings.ReplaceAll(s[1:len(s)-1], "''", "'") }
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// unquote returns a string literal's value; an unterminated literal runs
+// to the end.
+func unquote(s string) string {
+	if len(s) < 2 || !strings.HasSuffix(s, "'") {
+		return strings.ReplaceAll(strings.TrimPrefix(s, "'"), "''", "'")
+	}
+	return strings.ReplaceAll(s[1:len(s)-1], "''", "'")
+}
 
 // sysContext evaluates SYS_CONTEXT('USERENV', name).
 func sysContext(name string, si sessionInfo) tok {
