@@ -23,7 +23,7 @@ func init() {
 		f fn
 	}{
 		"ora_nan":              {0, func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) { return "NaN", nil }},
-		"ora_inf":              {0, func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) { return "Inf", nil }},
+		"ora_inf":              {0, func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) { return math.Inf(1), nil }},
 		"ora_to_date":          {-1, toDateFn(func(t time.Time) string { return timeText(t.Truncate(time.Second), false) })},
 		"ora_to_timestamp":     {-1, toDateFn(func(t time.Time) string { return timeText(t, false) })},
 		"ora_to_timestamp_tz":  {-1, toDateFn(func(t time.Time) string { return timeText(t, true) })},
@@ -388,14 +388,11 @@ func toNumber(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error)
 		return x, nil
 	}
 	s := strings.TrimSpace(strVal(a[0]))
-	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return i, nil
-	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.ContainsAny(s, "xXpP_") {
 		return nil, invalidNumber()
 	}
-	return f, nil
+	return numberValue(s), nil
 }
 
 func toBinaryDouble(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {

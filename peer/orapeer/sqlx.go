@@ -285,30 +285,32 @@ var oracleWords = map[string]string{
 
 // oracleFuncs are functions the peer implements (functions.go).
 var oracleFuncs = map[string]string{
-	"TO_DATE":             "ora_to_date",
-	"TO_TIMESTAMP":        "ora_to_timestamp",
-	"TO_TIMESTAMP_TZ":     "ora_to_timestamp_tz",
-	"TO_CHAR":             "ora_to_char",
-	"TO_NUMBER":           "ora_to_number",
-	"TO_BINARY_DOUBLE":    "ora_to_binary_double",
-	"NVL":                 "coalesce",
-	"NVL2":                "ora_nvl2",
-	"DECODE":              "ora_decode",
-	"MOD":                 "ora_mod",
-	"TRUNC":               "ora_trunc",
-	"CONCAT":              "ora_concat",
-	"LENGTH":              "ora_length",
-	"SUBSTR":              "ora_substr",
-	"POWER":               "ora_power",
-	"SQRT":                "ora_sqrt",
-	"FLOOR":               "ora_floor",
-	"CEIL":                "ora_ceil",
-	"ROUND":               "ora_round",
-	"HEXTORAW":            "ora_hextoraw",
-	"RAWTOHEX":            "ora_rawtohex",
-	"UTL_RAW.CAST_TO_RAW": "ora_cast_to_raw",
-	"ADD_MONTHS":          "ora_add_months",
-	"EXTRACT":             "EXTRACT",
+	"TO_DATE":          "ora_to_date",
+	"TO_TIMESTAMP":     "ora_to_timestamp",
+	"TO_TIMESTAMP_TZ":  "ora_to_timestamp_tz",
+	"TO_CHAR":          "ora_to_char",
+	"TO_NUMBER":        "ora_to_number",
+	"TO_BINARY_DOUBLE": "ora_to_binary_double",
+	"NVL":              "coalesce",
+	"NVL2":             "ora_nvl2",
+	"DECODE":           "ora_decode",
+	"MOD":              "ora_mod",
+	"TRUNC":            "ora_trunc",
+	"CONCAT":           "ora_concat",
+	"LENGTH":           "ora_length",
+	"SUBSTR":           "ora_substr",
+	"POWER":            "ora_power",
+	"SQRT":             "ora_sqrt",
+	"FLOOR":            "ora_floor",
+	"CEIL":             "ora_ceil",
+	"ROUND":            "ora_round",
+	"HEXTORAW":         "ora_hextoraw",
+	"RAWTOHEX":         "ora_rawtohex",
+	"ADD_MONTHS":       "ora_add_months",
+	"LPAD":             "ora_lpad",
+	"RPAD":             "ora_rpad",
+	"INSTR":            "ora_instr",
+	"EXTRACT":          "EXTRACT",
 }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
@@ -754,6 +756,9 @@ func itemType(item []tok) colType {
 	if len(item) == 0 {
 		return colType{}
 	}
+	if (item[0].punct("-") || item[0].punct("+")) && len(item) > 1 {
+		return itemType(item[1:])
+	}
 	t := item[0]
 	u := strings.ToUpper(t.text)
 	call := len(item) > 1 && item[1].punct("(")
@@ -764,8 +769,6 @@ func itemType(item []tok) colType {
 		c := typVarchar
 		c.ora, c.name, c.size = oraChar, "CHAR", max(1, len(unquote(t.text)))
 		return c
-	case t.punct("-") && len(item) > 1 && item[1].kind == tkNumber:
-		return typNumber
 	case u == "CAST" && call:
 		end := closing(item, 1)
 		if end > 0 {

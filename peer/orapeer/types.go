@@ -274,17 +274,42 @@ func decodeNumber(b []byte) (string, error) {
 }
 
 // numberValue converts a decoded NUMBER to what SQLite stores: int64 when
-// whole and in range, else float64.
+// whole and in range, float64 when that is exact, else the decimal text
+// (SQLite keeps it in expressions; a NUMBER column may round it to REAL).
 func numberValue(s string) any {
 	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return i
 	}
-	f, _, err := big.ParseFloat(s, 10, 64, big.ToNearestEven)
-	if err != nil {
-		return s
+	if exactFloat(s) {
+		f, _ := strconv.ParseFloat(s, 64)
+		return f
 	}
-	v, _ := f.Float64()
-	return v
+	return s
+}
+
+// exactFloat reports whether the decimal s survives a float64 round trip
+// digit for digit.
+func exactFloat(s string) bool {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) {
+		return false
+	}
+	a, _, err1 := big.ParseFloat(s, 10, 200, big.ToNearestEven)
+	b := new(big.Float).SetPrec(200).SetFloat64(f)
+	if err1 != nil {
+		return false
+	}
+	return a.Cmp(b) == 0 || sigDigits(s) <= 15
+}
+
+// sigDigits counts the significant digits of a decimal literal.
+func sigDigits(s string) int {
+	s = strings.TrimLeft(strings.TrimLeft(s, "+-"), "0.")
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.ReplaceAll(s, ".", "")
+	return len(strings.TrimRight(s, "0"))
 }
 
 // ---- BINARY_DOUBLE ----
