@@ -79,7 +79,7 @@
 //     are not emulated (ORA-06550).
 //   - Binds: positional (:1) and named (:name), repeated names, by
 //     occurrence for SQL and by name for PL/SQL.
-//   - Oracle semantics: ” and empty string binds are NULL; DUAL; FROM DUAL
+//   - Oracle semantics: the empty string (literal or bind) is NULL; DUAL; FROM DUAL
 //     CONNECT BY LEVEL|ROWNUM <= n (or <) generates rows with a LEVEL
 //     column; division is exact (7/2 = 3.5) and x/0 is ORA-01476; DATE
 //     keeps a time part; unquoted names come back upper case; USER,
