@@ -145,3 +145,49 @@ func TestDDLVariants(t *testing.T) {
 	mustExec(t, db, `DROP VIEW ident_v`)
 	mustExec(t, db, `DROP TABLE ident CASCADE CONSTRAINTS PURGE`)
 }
+
+func TestConcatAndRownum(t *testing.T) {
+	p := startPeer(t)
+	db := openGoOra(t, p)
+	ctx := testCtx(t)
+	var s string
+	if err := db.QueryRowContext(ctx, `SELECT 'a' || NULL || 'b' || 2 * 3 || :1 FROM DUAL`, "z").Scan(&s); err != nil || s != "ab6z" {
+		t.Fatalf("concat = %q, %v; want ab6z", s, err)
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT LEVEL FROM DUAL CONNECT BY LEVEL <= 10) WHERE ROWNUM <= 3`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, db, `CREATE TABLE rn (id NUMBER)`)
+	mustExec(t, db, `INSERT INTO rn SELECT LEVEL FROM DUAL CONNECT BY LEVEL <= 10`)
+	rows, err := db.QueryContext(ctx, `SELECT id FROM rn WHERE id > 2 AND ROWNUM <= 3`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int
+	for rows.Next() {
+		var id int
+		_ = rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if len(ids) != 3 || ids[0] != 3 {
+		t.Fatalf("ROWNUM ids %v", ids)
+	}
+}
+
+func TestColumnNames(t *testing.T) {
+	p := startPeer(t)
+	db := openGoOra(t, p)
+	mustExec(t, db, `CREATE TABLE names_t (id NUMBER, "MixedCase" NUMBER)`)
+	rows, err := db.QueryContext(testCtx(t), `SELECT id, t.id, id AS alias_1, id + 1, COUNT(*) OVER () cnt, USER, SYSDATE, 'x', "MixedCase" FROM names_t t`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	want := "ID,ID,ALIAS_1,ID+1,CNT,USER,SYSDATE,'X',MixedCase"
+	if got := strings.Join(cols, ","); got != want {
+		t.Fatalf("columns %s, want %s", got, want)
+	}
+}

@@ -962,9 +962,12 @@ func (s *session) query(ctx context.Context, w *ttcWriter, cur *cursor, sets [][
 	cur.cols = make([]colType, len(names))
 	known := make([]bool, len(names))
 	for i, n := range names {
-		if cur.prep.quoted[n] {
+		switch {
+		case len(names) == len(cur.prep.names) && cur.prep.names[i] != "":
+			cur.names[i] = cur.prep.names[i]
+		case cur.prep.quoted[n]:
 			cur.names[i] = n
-		} else {
+		default:
 			cur.names[i] = strings.ToUpper(n)
 		}
 		if i < len(cur.prep.hints) && cur.prep.hints[i].ora != 0 {

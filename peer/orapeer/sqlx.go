@@ -28,6 +28,7 @@ type prepared struct {
 	text   string   // SQLite text, with ? for each bind occurrence
 	params []string // bind names (upper case, without ':') in occurrence order
 	hints  []colType
+	names  []string // Oracle's name of each unaliased expression item ("" = SQLite's)
 	quoted map[string]bool // quoted identifiers: their case is kept
 	// kill is the target of ALTER SYSTEM KILL SESSION.
 	killSID, killSerial int
@@ -90,7 +91,7 @@ func prepare(sql string, si sessionInfo) (*prepared, *oraError) {
 		return nil, errf(933, "SQL command not properly ended")
 	}
 	if p.kind == kindQuery {
-		p.hints = selectHints(ts)
+		p.hints, p.names = selectHints(ts)
 	}
 	if p.kind == kindDDL && ts[0].is("ALTER") && len(ts) > 1 && ts[1].is("SESSION") {
 		return p, nil // ALTER SESSION SET ...: accepted, no effect
@@ -127,6 +128,8 @@ func prepare(sql string, si sessionInfo) (*prepared, *oraError) {
 func rewrite(ts []tok, si sessionInfo) ([]tok, []string, *oraError) {
 	ts = rewriteConnectBy(ts)
 	ts = rewriteDivision(ts)
+	ts = rewriteConcat(ts)
+	ts = rewriteRownum(ts)
 	var out []tok
 	var params []string
 	word := func(s string) tok { return tok{kind: tkWord, text: s} }
@@ -461,6 +464,96 @@ func rewriteDivision(ts []tok) []tok {
 	return ts
 }
 
+// rewriteConcat replaces a || b with ora_concat(a, b): Oracle treats NULL
+// as the empty string in a concatenation, SQLite makes it NULL.
+func rewriteConcat(ts []tok) []tok {
+	for i := 0; i < len(ts); i++ {
+		if !ts[i].punct("||") || i == 0 {
+			continue
+		}
+		ls := operandStart(ts, i-1)
+		re := operandEnd(ts, i+1)
+		if ls < 0 || re < 0 {
+			continue
+		}
+		for ls >= 2 && ts[ls-1].punct("*") {
+			s := operandStart(ts, ls-2)
+			if s < 0 {
+				break
+			}
+			ls = s
+		}
+		for re+2 < len(ts) && ts[re+1].punct("*") {
+			e := operandEnd(ts, re+2)
+			if e < 0 {
+				break
+			}
+			re = e
+		}
+		var out []tok
+		out = append(out, ts[:ls]...)
+		out = append(out, tok{kind: tkWord, text: "ora_concat"}, tok{kind: tkPunct, text: "("})
+		out = append(out, ts[ls:i]...)
+		out = append(out, tok{kind: tkPunct, text: ","})
+		out = append(out, ts[i+1:re+1]...)
+		out = append(out, tok{kind: tkPunct, text: ")"})
+		out = append(out, ts[re+1:]...)
+		ts = out
+		i = ls
+	}
+	return ts
+}
+
+// rewriteRownum turns a top-level "WHERE ROWNUM <= n" (or < n, = 1)
+// conjunct into LIMIT n at the end of the statement. (Oracle numbers rows
+// before ORDER BY; LIMIT applies after it.)
+func rewriteRownum(ts []tok) []tok {
+	depth := 0
+	for i := 0; i+2 < len(ts); i++ {
+		switch {
+		case ts[i].punct("("):
+			depth++
+			continue
+		case ts[i].punct(")"):
+			depth--
+			continue
+		}
+		if depth != 0 || !ts[i].is("ROWNUM") || i == 0 || !(ts[i-1].is("WHERE") || ts[i-1].is("AND")) {
+			continue
+		}
+		op := ts[i+1].text
+		if op != "<=" && op != "<" && op != "=" {
+			continue
+		}
+		e := operandEnd(ts, i+2)
+		if e < 0 {
+			continue
+		}
+		bound := append([]tok(nil), ts[i+2:e+1]...)
+		if op == "<" {
+			bound = append(append([]tok{{kind: tkPunct, text: "("}}, bound...), tokenizeSolid(") - 1")...)
+		}
+		if op == "=" && !(len(bound) == 1 && bound[0].text == "1") {
+			continue
+		}
+		var out []tok
+		from, to := i, e+1 // drop "ROWNUM op n" and one AND around it
+		switch {
+		case ts[i-1].is("AND"):
+			from = i - 1
+		case to < len(ts) && ts[to].is("AND"):
+			to++
+		default: // WHERE ROWNUM <= n alone: drop the WHERE too
+			from = i - 1
+		}
+		out = append(out, ts[:from]...)
+		out = append(out, ts[to:]...)
+		out = append(out, tok{kind: tkWord, text: "LIMIT"})
+		return append(out, bound...)
+	}
+	return ts
+}
+
 // operandStart returns where the operand ending at i starts, or -1.
 func operandStart(ts []tok, i int) int {
 	if i < 0 {
@@ -526,7 +619,7 @@ func operandEnd(ts []tok, i int) int {
 
 var keywords = map[string]bool{"SELECT": true, "FROM": true, "WHERE": true, "AND": true, "OR": true, "NOT": true,
 	"CASE": true, "WHEN": true, "THEN": true, "ELSE": true, "END": true, "AS": true, "IN": true, "IS": true,
-	"BY": true, "ON": true, "SET": true, "VALUES": true, "NULL": true, "LIKE": true, "BETWEEN": true}
+	"BY": true, "ON": true, "SET": true, "VALUES": true, "LIKE": true, "BETWEEN": true}
 
 func isKeyword(s string) bool { return keywords[strings.ToUpper(s)] }
 
@@ -710,7 +803,7 @@ func isColumnKeyword(s string) bool {
 
 // selectHints reads the Oracle type of top-level SELECT items whose type
 // SQLite cannot declare (casts, Oracle functions, literals).
-func selectHints(ts []tok) []colType {
+func selectHints(ts []tok) ([]colType, []string) {
 	// the last top-level SELECT ... FROM of the outermost query
 	start := -1
 	depth := 0
@@ -724,12 +817,13 @@ func selectHints(ts []tok) []colType {
 		}
 	}
 	if start < 0 {
-		return nil
+		return nil, nil
 	}
 	if start < len(ts) && (ts[start].is("DISTINCT") || ts[start].is("ALL")) {
 		start++
 	}
 	var hints []colType
+	var names []string
 	depth = 0
 	itemStart := start
 	for i := start; i <= len(ts); i++ {
@@ -743,12 +837,49 @@ func selectHints(ts []tok) []colType {
 			continue
 		}
 		hints = append(hints, itemType(ts[itemStart:i]))
+		names = append(names, itemName(ts[itemStart:i]))
 		if i == len(ts) || ts[i].is("FROM") {
 			break
 		}
 		itemStart = i + 1
 	}
-	return hints
+	return hints, names
+}
+
+// itemName is the column name Oracle gives an expression item without an
+// alias: its text, upper case, without spaces. "" leaves SQLite's name
+// (plain columns, aliases, *).
+func itemName(item []tok) string {
+	if len(item) == 0 {
+		return ""
+	}
+	last := item[len(item)-1]
+	if len(item) == 1 && last.kind == tkWord {
+		if u := strings.ToUpper(last.text); oracleWords[u] != "" || u == "USER" {
+			return u // a pseudo-column the peer rewrites
+		}
+	}
+	if len(item) == 1 && (last.kind == tkWord || last.kind == tkQuoted || last.punct("*")) {
+		return ""
+	}
+	if len(item) == 3 && item[1].punct(".") {
+		return "" // t.col, t.*
+	}
+	if (last.kind == tkWord || last.kind == tkQuoted) && !last.is("END") && !last.is("NULL") && len(item) >= 2 {
+		prev := item[len(item)-2]
+		if !prev.punct(".") && (prev.kind != tkPunct || prev.punct(")")) {
+			return "" // an alias
+		}
+	}
+	var b strings.Builder
+	for _, t := range item {
+		if t.kind == tkQuoted {
+			b.WriteString(t.text[1 : len(t.text)-min(1, len(t.text)-1)])
+		} else {
+			b.WriteString(strings.ToUpper(t.text))
+		}
+	}
+	return b.String()
 }
 
 // itemType is the type of one select item, or a zero colType if unknown.
