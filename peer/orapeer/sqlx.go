@@ -28,7 +28,7 @@ type prepared struct {
 	text   string   // SQLite text, with ? for each bind occurrence
 	params []string // bind names (upper case, without ':') in occurrence order
 	hints  []colType
-	names  []string // Oracle's name of each unaliased expression item ("" = SQLite's)
+	names  []string        // Oracle's name of each unaliased expression item ("" = SQLite's)
 	quoted map[string]bool // quoted identifiers: their case is kept
 	// kill is the target of ALTER SYSTEM KILL SESSION.
 	killSID, killSerial int
