@@ -5,7 +5,7 @@
 //	ORAPEER_PASSWORD=secret go run ./cmd/orapeer -user app -service FREEPDB1
 //
 // It prints one JSON line with where it listens (address, host, port,
-// service) and serves until interrupted (SIGINT, SIGTERM) or, with
+// service, and admin_url with an admin token) and serves until interrupted (SIGINT, SIGTERM) or, with
 // -until-stdin-eof, until its standard input closes, so a parent process
 // that dies takes the peer with it. The password comes from
 // ORAPEER_PASSWORD (or -password) to keep it out of the process list.
@@ -40,6 +40,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	fs.StringVar(&cfg.Password, "password", getenv("ORAPEER_PASSWORD"), "its password (default $ORAPEER_PASSWORD)")
 	fs.StringVar(&cfg.Service, "service", orapeer.DefaultService, "the service name (or SID) clients connect to")
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:0", "TCP address to listen on")
+	fs.StringVar(&cfg.AdminToken, "admin-token", getenv("ORAPEER_ADMIN_TOKEN"), "serve the observe admin endpoint (admin_url) to this bearer token (default $ORAPEER_ADMIN_TOKEN)")
 	untilEOF := fs.Bool("until-stdin-eof", false, "also stop when standard input closes")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

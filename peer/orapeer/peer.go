@@ -7,16 +7,19 @@ import (
 	"fmt"
 	"log"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	_ "modernc.org/sqlite" // the database's storage
 
 	"github.com/vapsql/vap/internal/sqliteuri"
+	"github.com/vapsql/vap/peer/observe"
 )
 
 // DefaultService is the service name of a zero Config.
@@ -34,6 +37,10 @@ type Config struct {
 	Service string
 	// Addr is the TCP address to listen on; empty means 127.0.0.1:0.
 	Addr string
+	// AdminToken, when set, makes the peer also serve its Observable
+	// (RunningStatements, DropSessions) over HTTP on 127.0.0.1 for
+	// observe.Remote, to requests bearing this token (see AdminURL).
+	AdminToken string
 	// Logf, if set, receives diagnostics (never a password or a key).
 	Logf func(format string, args ...any)
 }
@@ -52,6 +59,10 @@ type Peer struct {
 	mu     sync.Mutex
 	conns  map[*session]struct{}
 	nextID int
+
+	admin    *http.Server
+	adminLn  net.Listener
+	adminErr chan error
 
 	trace bool // ORAPEER_TRACE=1: log every TTC payload (tests and debugging only)
 
@@ -92,6 +103,14 @@ func Start(cfg Config) (*Peer, error) {
 	}
 	p := &Peer{cfg: cfg, ln: ln, db: db, dir: dir, v: v, conns: map[*session]struct{}{}, trace: os.Getenv("ORAPEER_TRACE") == "1"}
 	p.ctx, p.stop = context.WithCancel(context.Background())
+	if cfg.AdminToken != "" {
+		if err := p.startAdmin(); err != nil {
+			_ = ln.Close()
+			_ = db.Close()
+			_ = os.RemoveAll(dir)
+			return nil, err
+		}
+	}
 	p.wg.Add(1)
 	go p.acceptLoop()
 	return p, nil
@@ -277,11 +296,53 @@ func (p *Peer) Close() error {
 		p.stop()
 		p.mu.Unlock()
 		err := p.ln.Close()
+		if p.admin != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if e := p.admin.Shutdown(ctx); e != nil {
+				_ = p.admin.Close()
+			}
+			cancel()
+			<-p.adminErr
+		}
 		p.DropSessions()
 		p.wg.Wait()
 		p.closeErr = errors.Join(ignoreClosed(err), p.db.Close(), os.RemoveAll(p.dir))
 	})
 	return p.closeErr
+}
+
+// startAdmin serves the peer's observe.Handler on its own HTTP listener.
+func (p *Peer) startAdmin() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("orapeer: admin listener: %w", err)
+	}
+	p.adminLn = ln
+	p.admin = &http.Server{
+		Handler:           &observe.Handler{Peer: p, Authorized: observe.Token(p.cfg.AdminToken)},
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	p.adminErr = make(chan error, 1)
+	go func() { p.adminErr <- p.admin.Serve(ln) }()
+	return nil
+}
+
+// AdminURL is the base URL of the peer's observe.Handler
+// (http://127.0.0.1:PORT), or "" without Config.AdminToken.
+func (p *Peer) AdminURL() string {
+	if p.adminLn == nil {
+		return ""
+	}
+	return "http://" + p.adminLn.Addr().String()
+}
+
+// Remote returns an observe.Remote for this peer's admin endpoint (its
+// method set is conformance.Observer's), or nil without Config.AdminToken.
+func (p *Peer) Remote() *observe.Remote {
+	if p.adminLn == nil {
+		return nil
+	}
+	return &observe.Remote{URL: p.AdminURL(), Token: p.cfg.AdminToken}
 }
 
 func ignoreClosed(err error) error {

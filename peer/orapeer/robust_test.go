@@ -121,3 +121,23 @@ func FuzzReadExecute(f *testing.F) {
 		}
 	})
 }
+
+func TestOracleTokens(t *testing.T) {
+	got := []string{}
+	for _, tk := range solid(tokenize(`SELECT SERIAL#, V$SESSION.SID, :1, :name, a||b, x<=y, x<>y, x!=y, x>=y FROM V$SESSION WHERE 'it''s' = "Q"`)) {
+		got = append(got, tk.text)
+	}
+	want := []string{"SELECT", "SERIAL#", ",", "V$SESSION", ".", "SID", ",", ":1", ",", ":name", ",", "a", "||", "b", ",",
+		"x", "<=", "y", ",", "x", "<>", "y", ",", "x", "!=", "y", ",", "x", ">=", "y", "FROM", "V$SESSION", "WHERE", "'it''s'", "=", `"Q"`}
+	if len(got) != len(want) {
+		t.Fatalf("tokens %q", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("token %d = %q, want %q (all: %q)", i, got[i], want[i], got)
+		}
+	}
+	if s := `SELECT a||b FROM t -- c`; text(tokenize(s)) != s {
+		t.Fatal("tokens do not concatenate back to the input")
+	}
+}

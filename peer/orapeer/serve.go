@@ -15,11 +15,14 @@ type Endpoint struct {
 	Host    string `json:"host"`
 	Port    int    `json:"port"`
 	Service string `json:"service"`
+	// AdminURL is where observe.Remote reaches the peer ("" without an
+	// admin token).
+	AdminURL string `json:"admin_url,omitempty"`
 }
 
 // Endpoint returns where p listens.
 func (p *Peer) Endpoint() Endpoint {
-	return Endpoint{Address: p.Address(), Host: p.Host(), Port: p.Port(), Service: p.Service()}
+	return Endpoint{Address: p.Address(), Host: p.Host(), Port: p.Port(), Service: p.Service(), AdminURL: p.AdminURL()}
 }
 
 // Serve starts a peer with cfg, writes its Endpoint to w as one JSON line,
@@ -30,6 +33,7 @@ func Serve(ctx context.Context, cfg Config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// the line peerproc.Start reads (peerproc itself imports testing)
 	line, err := json.Marshal(p.Endpoint())
 	if err == nil {
 		_, err = fmt.Fprintf(w, "%s\n", line)

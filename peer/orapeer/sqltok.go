@@ -1,21 +1,26 @@
 package orapeer
 
-import "strings"
+import (
+	"strings"
 
-// A small SQL tokenizer, shaped like the one the peers share (kind + text,
-// texts concatenate back to the input), with Oracle's bind syntax (:1,
-// :name) and identifier characters ($, #).
+	"github.com/vapsql/vap/peer/sqltext"
+)
 
-type tokKind int
+// Tokens come from the peers' shared tokenizer (peer/sqltext); an Oracle
+// layer on top joins what Oracle reads as one token: positional binds
+// (:1), identifiers with $ and # (V$SESSION, SERIAL#), and the two-byte
+// operators ||, <=, >=, <> and !=.
+
+type tokKind = sqltext.Kind
 
 const (
-	tkSpace  tokKind = iota // whitespace and comments
-	tkWord                  // unquoted identifier or keyword
-	tkQuoted                // "identifier"
-	tkString                // 'literal'
-	tkNumber                // numeric literal
-	tkParam                 // :1, :name
-	tkPunct                 // any other character (|| is one token)
+	tkSpace  = sqltext.Space  // whitespace and comments
+	tkWord   = sqltext.Word   // unquoted identifier or keyword
+	tkQuoted = sqltext.Quoted // "identifier"
+	tkString = sqltext.String // 'literal'
+	tkNumber = sqltext.Number // numeric literal
+	tkParam  = sqltext.Param  // :1, :name
+	tkPunct  = sqltext.Punct  // any other byte, or a two-byte operator
 )
 
 type tok struct {
@@ -27,89 +32,59 @@ func (t tok) is(word string) bool { return t.kind == tkWord && strings.EqualFold
 
 func (t tok) punct(p string) bool { return t.kind == tkPunct && t.text == p }
 
+// tokenize splits Oracle SQL into tokens whose texts concatenate back to s.
 func tokenize(s string) []tok {
-	var out []tok
-	for i := 0; i < len(s); {
-		c := s[i]
-		j := i + 1
-		k := tkPunct
+	in := sqltext.Tokenize(s)
+	out := make([]tok, 0, len(in))
+	for i := 0; i < len(in); i++ {
+		t := tok{kind: in[i].Kind, text: in[i].Text}
+		next := func() (sqltext.Token, bool) {
+			if i+1 < len(in) {
+				return in[i+1], true
+			}
+			return sqltext.Token{}, false
+		}
 		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
-			k = tkSpace
-			for j < len(s) && strings.IndexByte(" \t\n\r\f", s[j]) >= 0 {
-				j++
+		case t.kind == tkPunct && t.text == ":":
+			if n, ok := next(); ok && n.Kind == sqltext.Number && isDigits(n.Text) {
+				t = tok{kind: tkParam, text: ":" + n.Text}
+				i++
 			}
-		case strings.HasPrefix(s[i:], "--"):
-			k = tkSpace
-			if n := strings.IndexByte(s[i:], '\n'); n >= 0 {
-				j = i + n + 1
-			} else {
-				j = len(s)
+		case t.kind == tkPunct && (t.text == "|" || t.text == "<" || t.text == ">" || t.text == "!"):
+			if n, ok := next(); ok && n.Kind == sqltext.Punct && (n.Text == "=" || (t.text == "|" && n.Text == "|") || (t.text == "<" && n.Text == ">")) {
+				t.text += n.Text
+				i++
 			}
-		case strings.HasPrefix(s[i:], "/*"):
-			k = tkSpace
-			if n := strings.Index(s[i+2:], "*/"); n >= 0 {
-				j = i + 2 + n + 2
-			} else {
-				j = len(s)
-			}
-		case c == '\'' || c == '"':
-			k = tkString
-			if c == '"' {
-				k = tkQuoted
-			}
-			j = len(s)
-			for m := i + 1; m < len(s); m++ {
-				if s[m] == c {
-					if m+1 < len(s) && s[m+1] == c {
-						m++
-						continue
-					}
-					j = m + 1
+		case t.kind == tkWord:
+			// V$SESSION, SERIAL#, A$B#C: the shared tokenizer splits them
+			for {
+				n, ok := next()
+				if !ok {
 					break
 				}
-			}
-		case isDigit(c) || (c == '.' && i+1 < len(s) && isDigit(s[i+1])):
-			k = tkNumber
-			for j < len(s) && (isDigit(s[j]) || s[j] == '.') {
-				j++
-			}
-			if j < len(s) && (s[j] == 'e' || s[j] == 'E') {
-				m := j + 1
-				if m < len(s) && (s[m] == '+' || s[m] == '-') {
-					m++
+				if (n.Kind == sqltext.Param && n.Text[0] == '$') || (n.Kind == sqltext.Punct && (n.Text == "#" || n.Text == "$")) ||
+					(n.Kind == sqltext.Word && (strings.HasSuffix(t.text, "#") || strings.HasSuffix(t.text, "$"))) ||
+					(n.Kind == sqltext.Number && isDigits(n.Text) && (strings.HasSuffix(t.text, "#") || strings.HasSuffix(t.text, "$"))) {
+					t.text += n.Text
+					i++
+					continue
 				}
-				if m < len(s) && isDigit(s[m]) {
-					j = m
-					for j < len(s) && isDigit(s[j]) {
-						j++
-					}
-				}
-			}
-		case c == ':' && i+1 < len(s) && (isWordStart(s[i+1]) || isDigit(s[i+1])):
-			k = tkParam
-			for j < len(s) && isWordPart(s[j]) {
-				j++
-			}
-		case c == '|' && i+1 < len(s) && s[i+1] == '|':
-			j = i + 2
-		case (c == '<' || c == '>' || c == '!') && i+1 < len(s) && (s[i+1] == '=' || (c == '<' && s[i+1] == '>')):
-			j = i + 2
-		case isWordStart(c):
-			k = tkWord
-			for j < len(s) && isWordPart(s[j]) {
-				j++
+				break
 			}
 		}
-		out = append(out, tok{kind: k, text: s[i:j]})
-		i = j
+		out = append(out, t)
 	}
 	return out
 }
 
-func isDigit(c byte) bool     { return c >= '0' && c <= '9' }
-func isWordStart(c byte) bool { return c == '_' || c >= 0x80 || (c|0x20 >= 'a' && c|0x20 <= 'z') }
-func isWordPart(c byte) bool  { return isWordStart(c) || isDigit(c) || c == '$' || c == '#' }
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // text joins tokens back into SQL.
 func text(ts []tok) string {
