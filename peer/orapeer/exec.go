@@ -53,6 +53,7 @@ type bindMeta struct {
 	flag   byte
 	csform byte
 	maxLen int
+	chars  int  // maximum characters (character types)
 	dir    byte // 32 in, 16 out, 48 in/out: decided by the peer
 }
 
@@ -240,7 +241,7 @@ func (s *session) execute(ctx context.Context) error {
 	if cur != nil && cur.prep.kind == kindDML && len(al8i4) > 1 && al8i4[1] > 1 {
 		iters = min(al8i4[1], maxIters)
 	}
-	if cur != nil && cur.prep.kind == kindPLSQL {
+	if cur != nil && (cur.prep.kind == kindPLSQL || len(cur.prep.into) > 0) {
 		s.setDirections(cur)
 	}
 	var sets [][]any
@@ -344,7 +345,7 @@ func (s *session) readMeta(ttc int) (bindMeta, error) {
 	if m.csform, err = s.r.u8(); err != nil {
 		return m, err
 	}
-	if _, err = s.r.ub(); err != nil { // max chars
+	if m.chars, err = s.r.ubi(); err != nil {
 		return m, err
 	}
 	if ttc >= 8 {
@@ -450,6 +451,16 @@ func floatValue(f float64) any {
 // setDirections decides which binds of a PL/SQL block are OUT: those
 // assigned by SELECT ... INTO.
 func (s *session) setDirections(cur *cursor) {
+	if into := cur.prep.into; len(into) > 0 {
+		// DML RETURNING ... INTO: the binds after the statement's own
+		for i := range cur.binds {
+			cur.binds[i].dir = 32
+			if i >= len(cur.prep.params) {
+				cur.binds[i].dir = 16
+			}
+		}
+		return
+	}
 	out := map[string]bool{}
 	for _, st := range cur.prep.plsql {
 		for _, n := range st.into {
@@ -651,6 +662,9 @@ func (s *session) dispatch(ctx context.Context, w *ttcWriter, cur *cursor, sets 
 			}
 			s.db.inTx = true
 		}
+		if len(p.into) > 0 {
+			return s.returning(ctx, w, cur, sets, commit)
+		}
 		var total int64
 		if len(sets) == 0 {
 			sets = [][]any{nil}
@@ -683,6 +697,81 @@ func (s *session) dispatch(ctx context.Context, w *ttcWriter, cur *cursor, sets 
 		return s.plsql(ctx, w, cur, vals, commit)
 	}
 	return errf(900, "invalid SQL statement")
+}
+
+// returning runs DML ... RETURNING ... INTO and sends the returned values
+// as OUT binds (a count, then the value, per bind).
+func (s *session) returning(ctx context.Context, w *ttcWriter, cur *cursor, sets [][]any, commit bool) error {
+	p := cur.prep
+	if len(cur.binds) != len(p.params)+len(p.into) {
+		return errf(1008, "not all variables bound")
+	}
+	var vals []any
+	if len(sets) > 0 {
+		vals = sets[0][:len(p.params)]
+	}
+	a, e := args(p, cur.binds[:len(p.params)], vals)
+	if e != nil {
+		return e
+	}
+	rows, err := s.db.c.QueryContext(ctx, p.text, a...)
+	if err != nil {
+		return err
+	}
+	var got [][]any
+	for rows.Next() {
+		row := make([]any, len(p.into))
+		ptrs := make([]any, len(row))
+		for i := range row {
+			ptrs[i] = &row[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			rows.Close()
+			return err
+		}
+		got = append(got, row)
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return err
+	}
+	if len(got) > 1 {
+		return errf(1422, "exact fetch returns more than requested number of rows")
+	}
+	if commit {
+		if err := s.commitOpen(); err != nil {
+			return err
+		}
+	}
+	w.u8(msgIOVector, 0)
+	w.ubi(len(cur.binds) % 256)
+	w.ubi(len(cur.binds) / 256)
+	w.ubi(1)
+	w.ubi(0)
+	w.ubi(0)
+	w.ubi(0)
+	for _, b := range cur.binds {
+		w.u8(b.dir)
+	}
+	w.u8(msgRowData)
+	for i, b := range cur.binds[len(p.params):] {
+		w.ubi(len(got))
+		if len(got) == 0 {
+			continue
+		}
+		if !noRoom(b) {
+			enc, err := encodeOut(b, got[0][i])
+			if err != nil {
+				return err
+			}
+			w.clr(enc)
+		}
+		w.ubi(0)
+	}
+	cur.fetched = int64(len(got))
+	s.summary(w, 0, int64(len(got)), cur.id, "")
+	return nil
 }
 
 func (s *session) commitOpen() error {
@@ -829,16 +918,31 @@ func (s *session) plsql(ctx context.Context, w *ttcWriter, cur *cursor, vals []a
 			if i < len(cur.prep.params) {
 				v = byName[cur.prep.params[i]]
 			}
-			enc, err := encodeOut(b, v)
-			if err != nil {
-				return err
+			if !noRoom(b) {
+				enc, err := encodeOut(b, v)
+				if err != nil {
+					return err
+				}
+				w.clr(enc)
 			}
-			w.clr(enc)
 			w.ubi(0)
 		}
 	}
 	s.summary(w, 0, 1, cur.id, "")
 	return nil
+}
+
+// noRoom reports an OUT bind with no buffer (a character bind of 0
+// characters, a RAW of 0 bytes): no value is sent for it, only its
+// indicator, as go-ora expects.
+func noRoom(b bindMeta) bool {
+	switch b.ora {
+	case oraVarchar, oraChar:
+		return b.chars == 0
+	case oraRaw:
+		return b.maxLen == 0
+	}
+	return false
 }
 
 // encodeOut encodes an OUT bind value in the type the client bound.

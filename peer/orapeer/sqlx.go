@@ -28,6 +28,7 @@ type prepared struct {
 	text   string   // SQLite text, with ? for each bind occurrence
 	params []string // bind names (upper case, without ':') in occurrence order
 	hints  []colType
+	into   []string        // DML ... RETURNING exprs INTO :binds: the OUT binds
 	names  []string        // Oracle's name of each unaliased expression item ("" = SQLite's)
 	quoted map[string]bool // quoted identifiers: their case is kept
 	// kill is the target of ALTER SYSTEM KILL SESSION.
@@ -91,7 +92,14 @@ func prepare(sql string, si sessionInfo) (*prepared, *oraError) {
 		return nil, errf(933, "SQL command not properly ended")
 	}
 	if p.kind == kindQuery {
+		ts = stripForUpdate(ts)
 		p.hints, p.names = selectHints(ts)
+	}
+	if p.kind == kindDML {
+		var e *oraError
+		if ts, p.into, e = returningInto(ts); e != nil {
+			return nil, e
+		}
 	}
 	if p.kind == kindDDL && ts[0].is("ALTER") && len(ts) > 1 && ts[1].is("SESSION") {
 		return p, nil // ALTER SESSION SET ...: accepted, no effect
@@ -122,6 +130,55 @@ func prepare(sql string, si sessionInfo) (*prepared, *oraError) {
 	}
 	p.text, p.params = text(out), params
 	return p, nil
+}
+
+// stripForUpdate drops a trailing FOR UPDATE [OF ...] [NOWAIT | WAIT n |
+// SKIP LOCKED]: SQLite locks the whole database when a transaction writes.
+func stripForUpdate(ts []tok) []tok {
+	depth := 0
+	for i, t := range ts {
+		switch {
+		case t.punct("("):
+			depth++
+		case t.punct(")"):
+			depth--
+		case depth == 0 && t.is("FOR") && i+1 < len(ts) && ts[i+1].is("UPDATE"):
+			return ts[:i]
+		}
+	}
+	return ts
+}
+
+// returningInto splits "RETURNING exprs INTO :a, :b" off a DML statement:
+// SQLite returns the exprs, the peer sends them as the OUT binds.
+func returningInto(ts []tok) ([]tok, []string, *oraError) {
+	r := lastTopLevel(ts, 0, len(ts), "RETURNING")
+	if r < 0 {
+		r = lastTopLevel(ts, 0, len(ts), "RETURN")
+	}
+	if r < 0 {
+		return ts, nil, nil
+	}
+	into := lastTopLevel(ts, r, len(ts), "INTO")
+	if into < 0 {
+		return nil, nil, errf(925, "missing INTO keyword")
+	}
+	var names []string
+	for _, t := range ts[into+1:] {
+		switch {
+		case t.kind == tkParam:
+			names = append(names, strings.ToUpper(t.text[1:]))
+		case t.punct(","):
+		default:
+			return nil, nil, errf(1745, "invalid host/bind variable name")
+		}
+	}
+	if len(names) == 0 {
+		return nil, nil, errf(1745, "invalid host/bind variable name")
+	}
+	out := append([]tok(nil), ts[:into]...)
+	out[r] = tok{kind: tkWord, text: "RETURNING"}
+	return out, names, nil
 }
 
 // rewrite turns Oracle tokens into SQLite text tokens.
