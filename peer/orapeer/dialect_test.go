@@ -226,3 +226,52 @@ func TestReturningIntoAndForUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestSequences(t *testing.T) {
+	p := startPeer(t)
+	db := openGoOra(t, p)
+	db.SetMaxOpenConns(1)
+	ctx := testCtx(t)
+	mustExec(t, db, `CREATE SEQUENCE order_seq START WITH 100 INCREMENT BY 10 NOCACHE`)
+	mustExec(t, db, `CREATE TABLE seq_t (id NUMBER PRIMARY KEY, v VARCHAR2(10))`)
+	ins, err := db.PrepareContext(ctx, `INSERT INTO seq_t (id, v) VALUES (order_seq.NEXTVAL, :1)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"a", "b", "c"} {
+		if _, err := ins.ExecContext(ctx, v); err != nil {
+			t.Fatalf("insert %s: %v", v, err)
+		}
+	}
+	ins.Close()
+	var maxID, cur int64
+	var col []string
+	rows, err := db.QueryContext(ctx, `SELECT MAX(id), order_seq.CURRVAL FROM seq_t`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col, _ = rows.Columns()
+	rows.Next()
+	_ = rows.Scan(&maxID, &cur)
+	rows.Close()
+	if maxID != 120 || cur != 120 || col[1] != "CURRVAL" {
+		t.Fatalf("max id %d, currval %d, column %q", maxID, cur, col[1])
+	}
+	var next int64
+	if err := db.QueryRowContext(ctx, `SELECT order_seq.NEXTVAL FROM DUAL`).Scan(&next); err != nil || next != 130 {
+		t.Fatalf("NEXTVAL = %d, %v", next, err)
+	}
+	if _, err := db.ExecContext(ctx, `CREATE SEQUENCE order_seq`); oraCode(err) != 955 {
+		t.Fatalf("duplicate sequence: %v", err)
+	}
+	mustExec(t, db, `DROP SEQUENCE order_seq`)
+	var x int64
+	if err := db.QueryRowContext(ctx, `SELECT order_seq.NEXTVAL FROM DUAL`).Scan(&x); oraCode(err) != 2289 {
+		t.Fatalf("dropped sequence: %v", err)
+	}
+	mustExec(t, db, `CREATE SEQUENCE s2`)
+	other := openGoOra(t, p)
+	if err := other.QueryRowContext(ctx, `SELECT s2.CURRVAL FROM DUAL`).Scan(&x); oraCode(err) != 8002 {
+		t.Fatalf("CURRVAL before NEXTVAL: %v", err)
+	}
+}

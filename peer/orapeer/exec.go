@@ -455,7 +455,7 @@ func (s *session) setDirections(cur *cursor) {
 		// DML RETURNING ... INTO: the binds after the statement's own
 		for i := range cur.binds {
 			cur.binds[i].dir = 32
-			if i >= len(cur.prep.params) {
+			if i >= len(cur.prep.params)-seqCount(cur.prep) {
 				cur.binds[i].dir = 16
 			}
 		}
@@ -476,8 +476,43 @@ func (s *session) setDirections(cur *cursor) {
 }
 
 // args orders bind values for SQLite: one per placeholder occurrence.
-func args(prep *prepared, binds []bindMeta, vals []any) ([]any, *oraError) {
-	names := prep.params
+func (s *session) args(prep *prepared, binds []bindMeta, vals []any) ([]any, *oraError) {
+	var seqAt []int
+	var names []string
+	for i, n := range prep.params {
+		if strings.HasPrefix(n, seqParam) {
+			seqAt = append(seqAt, i)
+		} else {
+			names = append(names, n)
+		}
+	}
+	out, e := bindArgs(names, binds, vals)
+	if e != nil || len(seqAt) == 0 {
+		return out, e
+	}
+	// sequence values: one NEXTVAL per sequence per execution, as per row
+	all := make([]any, 0, len(prep.params))
+	next := map[string]int64{}
+	k := 0
+	for i, n := range prep.params {
+		if len(seqAt) > 0 && seqAt[0] == i {
+			seqAt = seqAt[1:]
+			op, name, _ := strings.Cut(n[len(seqParam):], ":")
+			v, e := s.sequence(name, op == "NEXTVAL", next)
+			if e != nil {
+				return nil, e
+			}
+			all = append(all, v)
+			continue
+		}
+		all = append(all, out[k])
+		k++
+	}
+	return all, nil
+}
+
+// bindArgs orders bind values for SQLite: one per placeholder occurrence.
+func bindArgs(names []string, binds []bindMeta, vals []any) ([]any, *oraError) {
 	byName := map[string]any{}
 	if len(vals) == len(names) {
 		for i, n := range names {
@@ -635,6 +670,12 @@ func (s *session) dispatch(ctx context.Context, w *ttcWriter, cur *cursor, sets 
 		return nil
 	case kindQuery:
 		return s.query(ctx, w, cur, sets, rowsWanted)
+	case kindSequence:
+		if e := s.p.sequenceDDL(p.seq); e != nil {
+			return e
+		}
+		s.summary(w, 0, 0, cur.id, "")
+		return nil
 	case kindKill:
 		if p.killSID == s.id {
 			return errf(27, "cannot kill current session")
@@ -670,7 +711,7 @@ func (s *session) dispatch(ctx context.Context, w *ttcWriter, cur *cursor, sets 
 			sets = [][]any{nil}
 		}
 		for _, vals := range sets {
-			a, e := args(p, cur.binds, vals)
+			a, e := s.args(p, cur.binds, vals)
 			if e != nil {
 				return e
 			}
@@ -703,14 +744,15 @@ func (s *session) dispatch(ctx context.Context, w *ttcWriter, cur *cursor, sets 
 // as OUT binds (a count, then the value, per bind).
 func (s *session) returning(ctx context.Context, w *ttcWriter, cur *cursor, sets [][]any, commit bool) error {
 	p := cur.prep
-	if len(cur.binds) != len(p.params)+len(p.into) {
+	nIn := len(p.params) - seqCount(p)
+	if len(cur.binds) != nIn+len(p.into) {
 		return errf(1008, "not all variables bound")
 	}
 	var vals []any
 	if len(sets) > 0 {
-		vals = sets[0][:len(p.params)]
+		vals = sets[0][:nIn]
 	}
-	a, e := args(p, cur.binds[:len(p.params)], vals)
+	a, e := s.args(p, cur.binds[:nIn], vals)
 	if e != nil {
 		return e
 	}
@@ -755,7 +797,7 @@ func (s *session) returning(ctx context.Context, w *ttcWriter, cur *cursor, sets
 		w.u8(b.dir)
 	}
 	w.u8(msgRowData)
-	for i, b := range cur.binds[len(p.params):] {
+	for i, b := range cur.binds[nIn:] {
 		w.ubi(len(got))
 		if len(got) == 0 {
 			continue
@@ -1045,7 +1087,7 @@ func (s *session) query(ctx context.Context, w *ttcWriter, cur *cursor, sets [][
 	if len(sets) > 0 {
 		vals = sets[0]
 	}
-	a, e := args(cur.prep, cur.binds, vals)
+	a, e := s.args(cur.prep, cur.binds, vals)
 	if e != nil {
 		return e
 	}
@@ -1277,4 +1319,15 @@ func (s *session) describe(w *ttcWriter, cur *cursor) {
 	if ttc >= 5 {
 		w.ubi(0)
 	}
+}
+
+// seqCount is how many of p's parameters are sequence values, not binds.
+func seqCount(p *prepared) int {
+	n := 0
+	for _, name := range p.params {
+		if strings.HasPrefix(name, seqParam) {
+			n++
+		}
+	}
+	return n
 }

@@ -60,6 +60,9 @@ type Peer struct {
 	conns  map[*session]struct{}
 	nextID int
 
+	seqMu sync.Mutex
+	seqs  map[string]*sequenceState
+
 	admin    *http.Server
 	adminLn  net.Listener
 	adminErr chan error

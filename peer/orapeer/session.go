@@ -94,6 +94,7 @@ type session struct {
 	cancel  context.CancelFunc // cancels it
 
 	db      *dbConn
+	currval map[string]int64 // CURRVAL of each sequence this session took NEXTVAL from
 	cursors map[int]*cursor
 	nextCur int
 }

@@ -20,6 +20,7 @@ const (
 	kindCommit
 	kindRollback
 	kindKill // ALTER SYSTEM KILL SESSION 'sid,serial#'
+	kindSequence
 )
 
 // prepared is a statement ready for SQLite.
@@ -31,6 +32,8 @@ type prepared struct {
 	into   []string        // DML ... RETURNING exprs INTO :binds: the OUT binds
 	names  []string        // Oracle's name of each unaliased expression item ("" = SQLite's)
 	quoted map[string]bool // quoted identifiers: their case is kept
+	// seq is a CREATE (start, incr) or DROP (drop) SEQUENCE.
+	seq sequenceDDL
 	// kill is the target of ALTER SYSTEM KILL SESSION.
 	killSID, killSerial int
 	// plsql holds the parts of an anonymous block.
@@ -114,6 +117,9 @@ func prepare(sql string, si sessionInfo) (*prepared, *oraError) {
 		p.kind, p.killSID, p.killSerial = kindKill, a, b
 		return p, nil
 	}
+	if p.kind == kindDDL && len(ts) >= 3 && (ts[0].is("CREATE") || ts[0].is("DROP")) && ts[1].is("SEQUENCE") {
+		return prepareSequence(p, ts)
+	}
 	if p.kind == kindDDL {
 		var e *oraError
 		if ts, e = rewriteDDL(ts); e != nil {
@@ -129,6 +135,68 @@ func prepare(sql string, si sessionInfo) (*prepared, *oraError) {
 		return nil, e
 	}
 	p.text, p.params = text(out), params
+	return p, nil
+}
+
+// sequenceDDL is CREATE SEQUENCE name [START WITH n] [INCREMENT BY m] or
+// DROP SEQUENCE name.
+type sequenceDDL struct {
+	name        string
+	drop        bool
+	start, incr int64
+}
+
+func prepareSequence(p *prepared, ts []tok) (*prepared, *oraError) {
+	p.kind = kindSequence
+	if ts[2].kind != tkWord {
+		return nil, errf(2277, "invalid sequence name")
+	}
+	p.seq = sequenceDDL{name: strings.ToUpper(ts[2].text), drop: ts[0].is("DROP"), start: 1, incr: 1}
+	startSet := false
+	for i := 3; i < len(ts); i++ {
+		num := func() (int64, bool) {
+			j := i + 1
+			if j < len(ts) && ts[j].is("BY") || j < len(ts) && ts[j].is("WITH") {
+				j++
+			}
+			neg := false
+			if j < len(ts) && ts[j].punct("-") {
+				neg = true
+				j++
+			}
+			if j >= len(ts) || ts[j].kind != tkNumber {
+				return 0, false
+			}
+			n, err := strconv.ParseInt(ts[j].text, 10, 64)
+			if err != nil {
+				return 0, false
+			}
+			i = j
+			if neg {
+				n = -n
+			}
+			return n, true
+		}
+		switch {
+		case ts[i].is("START"):
+			n, ok := num()
+			if !ok {
+				return nil, errf(933, "SQL command not properly ended")
+			}
+			p.seq.start, startSet = n, true
+		case ts[i].is("INCREMENT"):
+			n, ok := num()
+			if !ok || n == 0 {
+				return nil, errf(4002, "INCREMENT must be a non-zero integer")
+			}
+			p.seq.incr = n
+		case ts[i].is("MINVALUE") || ts[i].is("MAXVALUE") || ts[i].is("CACHE"):
+			_, _ = num()
+		}
+	}
+	if !startSet && p.seq.incr < 0 {
+		p.seq.start = -1
+	}
 	return p, nil
 }
 
@@ -210,6 +278,13 @@ func rewrite(ts []tok, si sessionInfo) ([]tok, []string, *oraError) {
 			}
 		case tkWord:
 			u := strings.ToUpper(t.text)
+			// seq.NEXTVAL / seq.CURRVAL: a value the peer binds per execution
+			if next(1).punct(".") && (next(2).is("NEXTVAL") || next(2).is("CURRVAL")) && !(i > 0 && ts[i-1].punct(".")) {
+				params = append(params, seqParam+strings.ToUpper(next(2).text)+":"+u)
+				out = append(out, tok{kind: tkParam, text: "?"})
+				i += 2
+				continue
+			}
 			// schema prefixes SYS. and the session's own user
 			if next(1).punct(".") && next(2).kind == tkWord && (u == "SYS" || u == si.user || u == "PUBLIC") && !(i > 0 && ts[i-1].punct(".")) {
 				i++
@@ -327,6 +402,10 @@ func lastOffset(out []tok) int {
 func hasOffsetBefore(out []tok) bool {
 	return len(out) >= 2 && out[len(out)-2].is("OFFSET")
 }
+
+// seqParam starts the name of a parameter standing for a sequence value
+// ("\x00NEXTVAL:SEQ"); no bind name can contain NUL.
+const seqParam = "\x00"
 
 // oracleWords are pseudo-columns and constants.
 var oracleWords = map[string]string{
@@ -920,6 +999,9 @@ func itemName(item []tok) string {
 		return ""
 	}
 	if len(item) == 3 && item[1].punct(".") {
+		if item[2].is("NEXTVAL") || item[2].is("CURRVAL") {
+			return strings.ToUpper(item[2].text)
+		}
 		return "" // t.col, t.*
 	}
 	if (last.kind == tkWord || last.kind == tkQuoted) && !last.is("END") && !last.is("NULL") && len(item) >= 2 {
@@ -981,6 +1063,8 @@ func itemType(item []tok) colType {
 		return typTimestamp
 	case u == "BINARY_DOUBLE_NAN" || u == "BINARY_DOUBLE_INFINITY" || (u == "TO_BINARY_DOUBLE" && call):
 		return typDouble
+	case len(item) == 3 && item[1].punct(".") && (item[2].is("NEXTVAL") || item[2].is("CURRVAL")):
+		return typNumber
 	case u == "LEVEL" || u == "ROWNUM" || (call && (u == "COUNT" || u == "TO_NUMBER" || u == "LENGTH" || u == "MOD" || u == "ROUND" || u == "FLOOR" || u == "CEIL" || u == "ABS" || u == "POWER" || u == "SQRT" || u == "SUM" || u == "AVG" || u == "INSTR")):
 		if len(item) == 1 || call {
 			return typNumber
