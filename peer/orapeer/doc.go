@@ -60,8 +60,12 @@
 // Oracle and SQLite read the same way works as on Oracle, and the rest is
 // what is listed here:
 //
-//   - Statements: SELECT/WITH queries; INSERT, UPDATE, DELETE (row counts;
-//     array binds); CREATE TABLE (types checked: NUMBER[(p[,s])], INTEGER,
+//   - Statements: SELECT/WITH queries ([FOR UPDATE ...] accepted); INSERT,
+//     UPDATE, DELETE (row counts; array binds; RETURNING exprs INTO :binds
+//     for one row, as OUT binds); CREATE SEQUENCE name [START WITH n]
+//     [INCREMENT BY m] and DROP SEQUENCE, with seq.NEXTVAL (one value per
+//     execution, not rolled back) and seq.CURRVAL (per session, ORA-08002
+//     before a NEXTVAL); CREATE TABLE (types checked: NUMBER[(p[,s])], INTEGER,
 //     FLOAT, BINARY_DOUBLE/FLOAT, VARCHAR2/VARCHAR(n [CHAR|BYTE]),
 //     NVARCHAR2, CHAR, NCHAR, DATE, TIMESTAMP[(n)] [WITH [LOCAL] TIME ZONE],
 //     RAW; BOOLEAN and other types are ORA-00902; GENERATED ... AS IDENTITY
@@ -89,7 +93,9 @@
 //     'SID'|'SESSION_USER'|'CURRENT_USER'|'CURRENT_SCHEMA'|'DB_NAME'|
 //     'SERVICE_NAME'|'INSTANCE_NAME'), V$SESSION (SID, SERIAL#, USERNAME,
 //     STATUS, PROGRAM), sys.nls_session_parameters, SYS. and own-schema
-//     prefixes, MINUS, OFFSET n ROWS FETCH FIRST|NEXT n ROWS ONLY.
+//     prefixes, MINUS, OFFSET n ROWS FETCH FIRST|NEXT n ROWS ONLY, a
+//     top-level WHERE ROWNUM <= n (or < n, = 1) as a row limit, || with NULL
+//     as the empty string.
 //   - Functions: CAST to NUMBER/INTEGER/FLOAT/DECIMAL, BINARY_DOUBLE/FLOAT,
 //     VARCHAR2/CHAR/NVARCHAR2, DATE, TIMESTAMP [WITH TIME ZONE], RAW;
 //     TO_DATE, TO_TIMESTAMP, TO_TIMESTAMP_TZ (masks YYYY RRRR YY RR MONTH MON
@@ -108,16 +114,21 @@
 //     session stays usable after each. Anything else is ORA-00600 with
 //     SQLite's message.
 //
-// Differences that remain: NULL || 'x' is NULL (Oracle: 'x'); quoted
-// identifiers are case-insensitive; CHAR values are padded on output only;
-// sequences, MERGE, ROWNUM outside CONNECT BY, analytic functions beyond
-// SQLite's, hierarchical queries on tables, outer-join (+) syntax and
-// NUMBER precision and scale checks are not emulated; a NUMBER column
+// Differences that remain: quoted identifiers are case-insensitive; CHAR
+// values are padded on output only; || binds tighter than + and - (as in
+// SQLite); ROWNUM limits after ORDER BY (Oracle numbers rows before it);
+// seq.NEXTVAL in INSERT ... SELECT gives every row the same value; MERGE,
+// ROWNUM elsewhere, analytic functions beyond SQLite's, hierarchical
+// queries on tables, outer-join (+) syntax and NUMBER precision and scale
+// checks are not emulated; a NUMBER column
 // keeps what SQLite keeps (64-bit integers, doubles); isolation is
 // SQLite's (a writing transaction holds the database's write lock, others
 // wait); TIMESTAMP WITH LOCAL TIME ZONE is TIMESTAMP WITH TIME ZONE.
 //
 // RunningStatements and DropSessions observe and end sessions from the
-// test side (the conformance Observer), as an administrator's view of
-// V$SESSION and ALTER SYSTEM KILL SESSION would.
+// test side (peer/observe's Observable, for the conformance Observer), as
+// an administrator's view of V$SESSION and ALTER SYSTEM KILL SESSION
+// would. With Config.AdminToken the peer also serves them over HTTP
+// (AdminURL, Remote), for a peer in another process (cmd/orapeer,
+// peer/peerproc). Statements are tokenized by peer/sqltext.
 package orapeer
