@@ -254,3 +254,36 @@ func mustExec(t testing.TB, db *sql.DB, q string, args ...any) {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
+
+// TestCancelLongQuery cancels a query that would count for hours: SQLite
+// is interrupted, the client gets ORA-01013 through the break, and the
+// session is kept.
+func TestCancelLongQuery(t *testing.T) {
+	p := startPeer(t)
+	db := openGoOra(t, p)
+	db.SetMaxOpenConns(1)
+	if err := db.PingContext(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(testCtx(t))
+	errc := make(chan error, 1)
+	go func() {
+		var n int64
+		errc <- db.QueryRowContext(ctx, `SELECT COUNT(*) FROM DUAL CONNECT BY LEVEL <= 4000000000 /* long-count */`).Scan(&n)
+	}()
+	for len(p.RunningStatements()) == 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	err := <-errc
+	if code := oraCode(err); code != 1013 && !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want ORA-01013 or context.Canceled", err)
+	}
+	for len(p.RunningStatements()) != 0 {
+		time.Sleep(10 * time.Millisecond) // the peer must stop counting
+	}
+	var one int
+	if err := db.QueryRowContext(testCtx(t), "SELECT 1 FROM DUAL").Scan(&one); err != nil || one != 1 {
+		t.Fatalf("session unusable after cancel: %v", err)
+	}
+}
