@@ -275,3 +275,20 @@ func TestSequences(t *testing.T) {
 		t.Fatalf("CURRVAL before NEXTVAL: %v", err)
 	}
 }
+
+func TestDateMasks(t *testing.T) {
+	p := startPeer(t)
+	db := openGoOra(t, p)
+	var d time.Time
+	var s string
+	err := db.QueryRowContext(testCtx(t), `SELECT TO_DATE('01-mar-2024 14:05', 'DD-MON-YYYY HH24:MI'), TO_CHAR(TO_DATE('2024-03-01', 'YYYY-MM-DD'), 'DD-MON-YY') FROM DUAL`).Scan(&d, &s)
+	if err != nil || !d.Equal(time.Date(2024, 3, 1, 14, 5, 0, 0, time.UTC)) || s != "01-MAR-24" {
+		t.Fatalf("got %v %q, %v", d, s, err)
+	}
+	if err := db.QueryRowContext(testCtx(t), `SELECT TO_DATE('2024-13-01', 'YYYY-MM-DD') FROM DUAL`).Scan(&d); oraCode(err) != 1843 {
+		t.Fatalf("bad month: %v, want ORA-01843", err)
+	}
+	if err := db.QueryRowContext(testCtx(t), `SELECT TO_DATE('2024/03/01', 'YYYY-MM-DD') FROM DUAL`).Scan(&d); oraCode(err) != 1861 {
+		t.Fatalf("mismatched literal: %v, want ORA-01861", err)
+	}
+}

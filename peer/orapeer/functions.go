@@ -47,7 +47,6 @@ func init() {
 		"ora_round":            {-1, round},
 		"ora_hextoraw":         {1, hexToRaw},
 		"ora_rawtohex":         {1, rawToHex},
-		"ora_cast_to_raw":      {1, castToRaw},
 		"ora_add_months":       {2, addMonths},
 		"ora_div":              {2, div},
 		"ora_lpad":             {-1, padFn(true)},
@@ -372,13 +371,6 @@ func rawToHex(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error)
 	return strings.ToUpper(hex.EncodeToString([]byte(strVal(a[0])))), nil
 }
 
-func castToRaw(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
-	if a[0] == nil {
-		return nil, nil
-	}
-	return []byte(strVal(a[0])), nil
-}
-
 func toNumber(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
 	if len(a) == 0 || a[0] == nil {
 		return nil, nil
@@ -554,13 +546,31 @@ func parseMask(s, mask string) (time.Time, error) {
 	t, err := time.Parse(layout, s)
 	if err != nil {
 		// Oracle is lenient about month-name case and a missing time
-		t2, err2 := time.Parse(layout, strings.Title(strings.ToLower(s))) //nolint:staticcheck // ASCII month names
+		t2, err2 := time.Parse(layout, titleWords(s))
 		if err2 != nil {
+			switch msg := err2.Error(); {
+			case strings.Contains(msg, "month out of range"):
+				return time.Time{}, fmt.Errorf("%s", errf(1843, "not a valid month").Error())
+			case strings.Contains(msg, "day out of range"):
+				return time.Time{}, fmt.Errorf("%s", errf(1847, "day of month must be between 1 and last day of month").Error())
+			}
 			return time.Time{}, fmt.Errorf("%s", errf(1861, "literal does not match format string").Error())
 		}
 		t = t2
 	}
 	return t, nil
+}
+
+// titleWords capitalizes each ASCII word ("01-MAR-2024" -> "01-Mar-2024"),
+// the case Go's time layouts read month and day names in.
+func titleWords(s string) string {
+	b := []byte(strings.ToLower(s))
+	for i := range b {
+		if b[i] >= 'a' && b[i] <= 'z' && (i == 0 || !(b[i-1] >= 'a' && b[i-1] <= 'z')) {
+			b[i] -= 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 func formatMask(t time.Time, mask string) string {
