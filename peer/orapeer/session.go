@@ -138,42 +138,40 @@ func (s *session) serve(ctx context.Context) {
 func (s *session) handshake() error {
 	_ = s.conn.SetReadDeadline(time.Now().Add(30 * time.Second))
 	defer s.conn.SetReadDeadline(time.Time{})
-	for {
-		pk, err := readPacket(s.conn, false)
-		if err != nil {
-			return err
-		}
-		if pk.typ != pktConnect {
-			return fmt.Errorf("expected CONNECT, got packet type %d", pk.typ)
-		}
-		req, dataLen, dataOff, err := parseConnect(pk.body)
-		if err != nil {
-			return err
-		}
-		if dataLen > 0 && dataOff >= 0 && dataOff+dataLen <= len(pk.body) {
-			req.data = string(pk.body[dataOff : dataOff+dataLen])
-		} else if dataLen > 0 {
-			d, err := readPacket(s.conn, false)
-			if err != nil {
-				return err
-			}
-			if d.typ != pktData {
-				return fmt.Errorf("expected the connect descriptor, got packet type %d", d.typ)
-			}
-			req.data = string(d.body)
-		}
-		if req.version < minVersion {
-			_, err := s.conn.Write(refusePacket(12564))
-			return errors.Join(fmt.Errorf("client TNS version %d is older than %d", req.version, minVersion), err)
-		}
-		if !s.p.serviceOK(req.data) {
-			_, err := s.conn.Write(refusePacket(12514))
-			return errors.Join(errors.New("unknown service"), err)
-		}
-		s.sdu = int(min(max(req.sdu, 2048), 32767))
-		_, err = s.conn.Write(acceptPacket(uint32(s.sdu)))
+	pk, err := readPacket(s.conn, false)
+	if err != nil {
 		return err
 	}
+	if pk.typ != pktConnect {
+		return fmt.Errorf("expected CONNECT, got packet type %d", pk.typ)
+	}
+	req, dataLen, dataOff, err := parseConnect(pk.body)
+	if err != nil {
+		return err
+	}
+	if dataLen > 0 && dataOff >= 0 && dataOff+dataLen <= len(pk.body) {
+		req.data = string(pk.body[dataOff : dataOff+dataLen])
+	} else if dataLen > 0 {
+		d, err := readPacket(s.conn, false)
+		if err != nil {
+			return err
+		}
+		if d.typ != pktData {
+			return fmt.Errorf("expected the connect descriptor, got packet type %d", d.typ)
+		}
+		req.data = string(d.body)
+	}
+	if req.version < minVersion {
+		_, err := s.conn.Write(refusePacket(12564))
+		return errors.Join(fmt.Errorf("client TNS version %d is older than %d", req.version, minVersion), err)
+	}
+	if !s.p.serviceOK(req.data) {
+		_, err := s.conn.Write(refusePacket(12514))
+		return errors.Join(errors.New("unknown service"), err)
+	}
+	s.sdu = int(min(max(req.sdu, 2048), 32767))
+	_, err = s.conn.Write(acceptPacket(uint32(s.sdu)))
+	return err
 }
 
 // readLoop reads packets into s.in until the connection ends.

@@ -2,13 +2,8 @@ package orapeer
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 )
-
-// errMarker is returned by a ttcReader when the client sent a MARKER
-// packet instead of the rest of a request.
-var errMarker = errors.New("orapeer: marker received")
 
 // ttcReader decodes TTC values from the DATA packets of one client. next
 // supplies the following DATA payload when the current one is used up.
@@ -30,9 +25,6 @@ func (r *ttcReader) fill(n int) error {
 	return nil
 }
 
-// drained reports whether every byte received so far has been read.
-func (r *ttcReader) drained() bool { return r.pos >= len(r.buf) }
-
 func (r *ttcReader) bytes(n int) ([]byte, error) {
 	if n < 0 || n > maxPacket {
 		return nil, fmt.Errorf("orapeer: bad TTC length %d", n)
@@ -51,14 +43,6 @@ func (r *ttcReader) u8() (byte, error) {
 		return 0, err
 	}
 	return b[0], nil
-}
-
-func (r *ttcReader) le16() (int, error) {
-	b, err := r.bytes(2)
-	if err != nil {
-		return 0, err
-	}
-	return int(binary.LittleEndian.Uint16(b)), nil
 }
 
 func (r *ttcReader) be16() (int, error) {
