@@ -34,10 +34,10 @@ func newConnShow(a *app) *cobra.Command {
 				return nil
 			}
 			w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintf(w, "name\t%s\n", conn.Name)
-			fmt.Fprintf(w, "connection_type\t%s\n", conn.Type)
+			fmt.Fprintf(w, "name\t%s\n", escape(conn.Name))
+			fmt.Fprintf(w, "connection_type\t%s\n", escape(conn.Type))
 			for _, k := range slices.Sorted(maps.Keys(conn.Fields)) {
-				fmt.Fprintf(w, "%s\t%s\n", k, conn.Fields[k]) // Field prints secrets as ********
+				fmt.Fprintf(w, "%s\t%s\n", escape(k), escape(conn.Fields[k].String())) // Field prints secrets as ********
 			}
 			fmt.Fprintf(w, "version\t%d\n", conn.Version)
 			fmt.Fprintf(w, "updated\t%s\n", conn.UpdatedAt.Local().Format(time.DateTime))

@@ -10,5 +10,12 @@
 //	vap query NAME "SELECT …" --format table|csv|json
 //
 // The store is the default one (VAP_STORE, else $VAP_HOME/store.db) unless
-// --store names another. Exit status: 0 success, 1 failure, 2 usage error.
+// --store names another.
+//
+// Exit status: 0 success; 1 failure (the server refused, a connection failed
+// its test, a file could not be read); 2 usage error (unknown command or
+// flag, wrong number of arguments, a bad flag value), printed with the
+// usage line; 130 interrupted by SIGINT or SIGTERM, after the running
+// statement was cancelled on the server. Names and values from the store or
+// the server are printed with control characters escaped (\x1b).
 package main

@@ -2,22 +2,70 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"io"
+	"errors"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 )
 
-// cli runs the vap command in-process with VAP_HOME set to home.
-func cli(t *testing.T, home, stdin string, args ...string) (stdout, stderr string, code int) {
+// envRunCLI makes the test binary run as the vap command (TestMain), so the
+// tests drive the real main: its exit status, its signal handling, its
+// standard streams.
+const envRunCLI = "VAP_TEST_RUN_AS_CLI"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(envRunCLI) == "1" {
+		os.Unsetenv(envRunCLI)
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// vapCommand returns the vap command (this test binary run as the CLI) with
+// VAP_HOME set to home, no VAP_* variable of the test's environment but the
+// test-server ones, and extra appended ("NAME=value").
+func vapCommand(t testing.TB, home string, extra []string, args ...string) *exec.Cmd {
 	t.Helper()
-	t.Setenv("VAP_HOME", home)
-	t.Setenv("VAP_STORE", "")
-	t.Setenv("VAP_KEYSET", "")
-	t.Setenv("VAP_KEYSET_FILE", "")
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, args...)
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "VAP_") && !strings.HasPrefix(kv, "VAP_TEST_") {
+			continue
+		}
+		cmd.Env = append(cmd.Env, kv)
+	}
+	cmd.Env = append(cmd.Env, envRunCLI+"=1", "VAP_HOME="+home)
+	cmd.Env = append(cmd.Env, extra...)
+	return cmd
+}
+
+// cli runs the vap command with VAP_HOME set to home and returns what it
+// printed and its exit status.
+func cli(t testing.TB, home, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	return cliEnv(t, home, nil, stdin, args...)
+}
+
+// cliEnv is cli with extra environment variables ("NAME=value").
+func cliEnv(t testing.TB, home string, env []string, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := vapCommand(t, home, env, args...)
 	var out, errb bytes.Buffer
-	var in io.Reader = strings.NewReader(stdin)
-	code = run(context.Background(), args, in, &out, &errb)
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("run vap %v: %v", args, err)
+	}
 	return out.String(), errb.String(), code
 }
 
