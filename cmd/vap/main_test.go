@@ -116,38 +116,6 @@ func TestConnLifecycle(t *testing.T) {
 	}
 }
 
-func TestQueryFormats(t *testing.T) {
-	home := t.TempDir()
-	if _, errs, code := cli(t, home, "", "conn", "create", "lite", "--type", "sqlite", "--set", "path="+home+"/q.db"); code != 0 {
-		t.Fatal(errs)
-	}
-	q := `SELECT 1 AS n, 'a,b' AS s, NULL AS z, 2.5 AS f UNION ALL SELECT 2, 'tab	x', 'y', -1`
-	tests := []struct {
-		format string
-		want   string
-	}{
-		{"table", "n  s      z     f\n1  a,b    NULL  2.5\n2  tab x  y     -1\n(2 rows)\n"},
-		{"csv", "n,s,z,f\n1,\"a,b\",,2.5\n2,tab\tx,y,-1\n"},
-		{"json", `[{"n":1,"s":"a,b","z":null,"f":2.5},{"n":2,"s":"tab\tx","z":"y","f":-1}]` + "\n"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.format, func(t *testing.T) {
-			out, errs, code := cli(t, home, "", "query", "lite", q, "--format", tc.format)
-			if code != 0 || out != tc.want {
-				t.Fatalf("code %d, stderr %q\ngot  %q\nwant %q", code, errs, out, tc.want)
-			}
-		})
-	}
-	_, errs, code := cli(t, home, "", "query", "lite", q, "--max-rows", "1")
-	if code != 1 || !strings.Contains(errs, "rows") {
-		t.Fatalf("--max-rows: %d %q", code, errs)
-	}
-	_, errs, code = cli(t, home, "", "query", "lite", "SELEC nonsense")
-	if code != 1 || !strings.Contains(errs, "syntax error") || strings.Count(errs, "\n") != 1 {
-		t.Fatalf("syntax error: %d %q", code, errs)
-	}
-}
-
 func TestUsageErrors(t *testing.T) {
 	home := t.TempDir()
 	tests := []struct {
