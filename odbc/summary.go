@@ -18,8 +18,8 @@ type Summary struct {
 // WithSummary fills s when the statement ends, also when it ends early
 // (s.Columns is set as soon as they are known). Meant for a single call.
 func WithSummary(s *Summary) Option {
-	return optionFunc(func(c *config) {
+	return func(c *config) {
 		c.summary = s
 		*s = Summary{RowsAffected: -1}
-	})
+	}
 }
