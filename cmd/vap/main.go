@@ -124,7 +124,9 @@ func newRoot(a *app) *cobra.Command {
 	for _, f := range commands {
 		root.AddCommand(f(a))
 	}
+	root.InitDefaultCompletionCmd()
 	strict(root)
+	completion(a, root)
 	return root
 }
 
