@@ -3,11 +3,16 @@
 //
 //	vap conn create -f payload.json          # the platform's create payload (or -f - for stdin)
 //	vap conn create NAME --type postgresql --set host=db --set user_name=ben --secret password
-//	vap conn list
-//	vap conn show NAME                       # secrets shown as ********
+//	vap conn list                            # stored and VAP_CONN_* connections; -o json
+//	vap conn show NAME                       # secrets shown as ********; -o json
+//	vap conn update NAME --set host=db2      # only the given fields change
 //	vap conn test NAME                       # open and ping; exit status 1 on failure
+//	vap conn test --all                      # a line per connection
+//	vap conn export --output conns.json      # secrets stay sealed
+//	vap conn import conns.json               # all or nothing
 //	vap conn delete NAME
-//	vap query NAME "SELECT …" --format table|csv|json
+//	vap query NAME "SELECT …"                # streams; --format csv (or tsv, json, ndjson)
+//	vap keys init                            # a new keyset file, no store
 //
 // The store is the default one (VAP_STORE, else $VAP_HOME/store.db) unless
 // --store names another.
