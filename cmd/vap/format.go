@@ -387,10 +387,46 @@ func (s *tableSink) row(r odbc.Row) error {
 	}
 	s.buf = s.buf[:0]
 	for j := range s.cols {
-		s.buf = s.pad(s.buf, j, s.text(r.Value(j)))
+		var n int
+		s.buf, n = s.appendCell(s.buf, r.Value(j))
+		if j == s.cols-1 {
+			break
+		}
+		for range max(s.widths[j], n) + 2 - n {
+			s.buf = append(s.buf, ' ')
+		}
 	}
 	s.buf = append(s.buf, '\n')
 	return s.w.write(s.buf)
+}
+
+// appendCell appends v as text shows it and returns its width in
+// characters, without an intermediate string for the common values.
+func (s *tableSink) appendCell(b []byte, v any) ([]byte, int) {
+	start := len(b)
+	switch v := v.(type) {
+	case string:
+		if printableASCII(v) {
+			return append(b, v...), len(v)
+		}
+		b = append(b, escape(v)...)
+	case int64, float64, bool, time.Time:
+		b = appendText(b, v)
+		return b, len(b) - start
+	default:
+		b = append(b, s.text(v)...)
+	}
+	return b, utf8.RuneCount(b[start:])
+}
+
+// printableASCII reports whether s is printable ASCII only.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // pad appends cell j, then the spaces up to the next column.
