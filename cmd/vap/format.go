@@ -308,7 +308,12 @@ func appendJSON(b []byte, v any, k odbc.Kind) []byte {
 		if k == odbc.KindDecimal && v != "" && v[0] != '"' && json.Valid([]byte(v)) {
 			return append(b, v...)
 		}
-		m, _ := json.Marshal(v)
+		if plainJSON(v) {
+			b = append(b, '"')
+			b = append(b, v...)
+			return append(b, '"')
+		}
+		m, _ := json.Marshal(v) // escapes as encoding/json does (HTML characters too)
 		return append(b, m...)
 	case []byte:
 		b = append(b, '"')
@@ -320,6 +325,19 @@ func appendJSON(b []byte, v any, k odbc.Kind) []byte {
 		m, _ = json.Marshal(err.Error())
 	}
 	return append(b, m...)
+}
+
+// plainJSON reports whether s needs no escaping in a JSON string as
+// encoding/json writes it: printable ASCII other than the quote, the
+// backslash and the HTML characters < > &.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20, c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }
 
 // tableWindow is how many rows the table format holds to size its columns;

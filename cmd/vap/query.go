@@ -56,7 +56,7 @@ Server; :1 on Oracle), in order; repeat it for each. A statement that returns no
 rows prints its command tag (PostgreSQL) or how many rows it affected.
 
 Ctrl-C (SIGINT) or SIGTERM cancels the statement on the server, then exits 130.`,
-		Example: `  vap query pg "SELECT * FROM orders WHERE id > \$1" --param 1000 --format csv --output orders.csv
+		Example: `  vap query pg 'SELECT * FROM orders WHERE id > $1' --param 1000 --format csv --output orders.csv
   vap query pg -f report.sql --format ndjson --max-rows 100
   echo "SELECT 1" | vap query my -f -`,
 		Args: cobra.RangeArgs(1, 2),

@@ -236,18 +236,20 @@ func running(t *testing.T, db *sql.DB, q, marker string) int {
 
 // TestInterruptStopsServerStatement starts vap query on a long statement
 // that streams rows first, reads the first row while the statement still
-// runs, sends SIGINT, and polls the server until the statement is gone.
+// runs, sends SIGINT (PostgreSQL) or SIGTERM (MariaDB), and polls the
+// server until the statement is gone.
 func TestInterruptStopsServerStatement(t *testing.T) {
 	home := serverHome(t)
 	pg, my := testenv.Postgres(t), testenv.MySQL(t)
 	for _, tc := range []struct {
 		conn, sql, count string
 		db               *sql.DB
+		sig              syscall.Signal
 	}{
 		{"pg", "SELECT g::text AS g FROM generate_series(1, 5000) g UNION ALL SELECT pg_sleep(60)::text /* MARK */",
-			"SELECT count(*) FROM pg_stat_activity WHERE query LIKE $1 AND state = 'active' AND pid <> pg_backend_pid()", pg},
+			"SELECT count(*) FROM pg_stat_activity WHERE query LIKE $1 AND state = 'active' AND pid <> pg_backend_pid()", pg, syscall.SIGINT},
 		{"my", "SELECT seq AS g FROM seq_1_to_5000 UNION ALL SELECT SLEEP(60) /* MARK */",
-			"SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND COMMAND = 'Query' AND ID <> CONNECTION_ID()", my},
+			"SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND COMMAND = 'Query' AND ID <> CONNECTION_ID()", my, syscall.SIGTERM},
 	} {
 		t.Run(tc.conn, func(t *testing.T) {
 			marker := "vap-interrupt-" + strconv.FormatInt(time.Now().UnixNano(), 36)
@@ -295,13 +297,13 @@ func TestInterruptStopsServerStatement(t *testing.T) {
 					t.Fatal("the statement never showed on the server")
 				}
 			}
-			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+			if err := cmd.Process.Signal(tc.sig); err != nil {
 				t.Fatal(err)
 			}
 			deadline := time.Now().Add(5 * time.Second)
 			for running(t, tc.db, tc.count, marker) != 0 {
 				if time.Now().After(deadline) {
-					t.Fatal("the statement still runs on the server 5s after SIGINT")
+					t.Fatalf("the statement still runs on the server 5s after %v", tc.sig)
 				}
 				time.Sleep(20 * time.Millisecond)
 			}
