@@ -4,8 +4,8 @@ import (
 	"context"
 	"slices"
 	"strconv"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/vapsql/vap/internal/testenv"
 	"github.com/vapsql/vap/odbc"

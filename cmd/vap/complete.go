@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -30,7 +31,7 @@ func completeNames(a *app, max int) cobra.CompletionFunc {
 		}
 		var out []cobra.Completion
 		for _, e := range es {
-			if strings.HasPrefix(e.Name, toComplete) && !contains(args, e.Name) {
+			if strings.HasPrefix(e.Name, toComplete) && !slices.Contains(args, e.Name) {
 				out = append(out, cobra.CompletionWithDesc(e.Name, e.Type))
 			}
 		}
@@ -80,13 +81,4 @@ func completion(a *app, root *cobra.Command) {
 		}
 	}
 	walk(root)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
