@@ -6,6 +6,7 @@ import (
 )
 
 func TestCompletion(t *testing.T) {
+	t.Parallel()
 	home := liteHome(t)
 	cli(t, home, "", "conn", "create", "other", "--type", "sqlite", "--set", "path="+home+"/o.db")
 	env := []string{`VAP_CONN_FROM_ENV={"connection_type": "sqlite", "path": "/tmp/e.db"}`}

@@ -30,6 +30,7 @@ func openStore(t *testing.T, home string) *store.Store {
 }
 
 func TestConnUpdate(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	if _, errs, code := cli(t, home, seedPayload, "conn", "create", "-f", "-"); code != 0 {
 		t.Fatal(errs)
@@ -91,6 +92,7 @@ func TestConnUpdate(t *testing.T) {
 // TestSecretPromptEchoOff runs vap conn update with a pseudo-terminal as
 // standard input and checks that the typed secret is not echoed.
 func TestSecretPromptEchoOff(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	if _, errs, code := cli(t, home, seedPayload, "conn", "create", "-f", "-"); code != 0 {
 		t.Fatal(errs)
@@ -171,6 +173,7 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 }
 
 func TestConnListShowSources(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	cli(t, home, "", "conn", "create", "lite", "--type", "sqlite", "--set", "path="+home+"/a.db")
 	cli(t, home, "", "conn", "create", "shadowed", "--type", "sqlite", "--set", "path="+home+"/b.db")
@@ -210,6 +213,7 @@ func TestConnListShowSources(t *testing.T) {
 }
 
 func TestConnTestAll(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	cli(t, home, "", "conn", "create", "lite", "--type", "sqlite", "--set", "path="+home+"/t.db")
 	out, errs, code := cli(t, home, "", "conn", "test", "--all")
@@ -232,6 +236,7 @@ func TestConnTestAll(t *testing.T) {
 }
 
 func TestKeysInit(t *testing.T) {
+	t.Parallel()
 	home := filepath.Join(t.TempDir(), "home")
 	out, errs, code := cli(t, home, "", "keys", "init")
 	ks := filepath.Join(home, store.KeysetFileName)

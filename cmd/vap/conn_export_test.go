@@ -11,6 +11,7 @@ import (
 )
 
 func TestConnExportImport(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	src := t.TempDir()
 	pw := map[string]string{"alpha": "export-canary-a1", "beta": "export-canary-b2"}

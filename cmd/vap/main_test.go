@@ -72,6 +72,7 @@ func cliEnv(t testing.TB, home string, env []string, stdin string, args ...strin
 const seedPayload = `{"name": "my-postgres-connection", "connection_data": {"connection_type": "postgresql", "user_name": "ben", "password": {"value": "secret-password", "encrypt": true}, "host": "localhost", "port": 5432, "dbname": "test"}}`
 
 func TestConnLifecycle(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	out, errs, code := cli(t, home, seedPayload, "conn", "create", "-f", "-")
 	if code != 0 || !strings.Contains(out, `created connection "my-postgres-connection" (postgresql, version 1)`) {
@@ -117,6 +118,7 @@ func TestConnLifecycle(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	tests := []struct {
 		args []string
@@ -144,6 +146,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestConnTestExitStatus(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	cli(t, home, "", "conn", "create", "lite", "--type", "sqlite", "--set", "path="+home+"/t.db")
 	out, _, code := cli(t, home, "", "conn", "test", "lite")

@@ -29,6 +29,7 @@ func liteHome(t *testing.T) string {
 }
 
 func TestQueryFormats(t *testing.T) {
+	t.Parallel()
 	home := liteHome(t)
 	q := `SELECT 1 AS n, 'a,b' AS s, NULL AS z, 2.5 AS f UNION ALL SELECT 2, 'tab	x\', 'y', -1`
 	tests := []struct {
@@ -65,6 +66,7 @@ func TestQueryFormats(t *testing.T) {
 }
 
 func TestQueryInputsAndLimits(t *testing.T) {
+	t.Parallel()
 	home := liteHome(t)
 	// --max-rows stops with a note on stderr and succeeds.
 	out, errs, code := cli(t, home, "", "query", "lite", "SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3", "--max-rows", "2", "--format", "csv")
@@ -170,6 +172,7 @@ func serverHome(t *testing.T) string {
 }
 
 func TestQueryPostgres(t *testing.T) {
+	t.Parallel()
 	home := serverHome(t)
 	out, errs, code := cli(t, home, "", "query", "pg", "SELECT 1 AS n WHERE false", "--format", "csv")
 	if code != 0 || out != "n\n" {
@@ -208,6 +211,7 @@ func TestQueryPostgres(t *testing.T) {
 }
 
 func TestQueryMySQLAffected(t *testing.T) {
+	t.Parallel()
 	home := serverHome(t)
 	table := fmt.Sprintf("vap_cli_%d", time.Now().UnixNano())
 	defer testenv.MySQL(t).Exec("DROP TABLE IF EXISTS " + table)
@@ -239,6 +243,7 @@ func running(t *testing.T, db *sql.DB, q, marker string) int {
 // runs, sends SIGINT (PostgreSQL) or SIGTERM (MariaDB), and polls the
 // server until the statement is gone.
 func TestInterruptStopsServerStatement(t *testing.T) {
+	t.Parallel()
 	home := serverHome(t)
 	pg, my := testenv.Postgres(t), testenv.MySQL(t)
 	for _, tc := range []struct {

@@ -9,6 +9,7 @@ import (
 // TestExitStatus pins the exit status scheme (0 success, 1 failure, 2
 // usage) through the built command, for the mistakes a script makes.
 func TestExitStatus(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	for _, tc := range []struct {
 		args []string
@@ -47,6 +48,7 @@ func TestExitStatus(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	out, errs, code := cli(t, t.TempDir(), "", "--version")
 	if code != 0 || !regexp.MustCompile(`^vap \S+.* go1\.\d+`).MatchString(out) {
 		t.Fatalf("--version: %d %q %q", code, out, errs)
@@ -56,6 +58,7 @@ func TestVersion(t *testing.T) {
 // TestTerminalSafe stores a connection whose name and values carry escape
 // sequences and checks that list, show and an error print them escaped.
 func TestTerminalSafe(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	evil := "\x1b]0;pwned\x07\x1b[2J"
 	name := "ok-name"
