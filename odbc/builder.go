@@ -20,6 +20,9 @@ type builder struct {
 // start sets the result's columns.
 func (b *builder) start(cols []Column) {
 	b.rows = newRows(cols)
+	if b.cfg.summary != nil {
+		b.cfg.summary.Columns = cols
+	}
 	b.rows.stable = b.emit == nil
 }
 

@@ -49,4 +49,8 @@
 // a *LimitError naming the limit. Cancelling the context (or breaking out of
 // a Stream, or hitting a limit) stops the query on the server: PostgreSQL
 // gets a cancel request, MySQL a KILL QUERY.
+//
+// WithSummary reports what a statement says besides its rows: its columns
+// (also for a result without rows, which a Stream never yields) and, where
+// the protocol has one (PostgreSQL), its command tag and row count.
 package odbc

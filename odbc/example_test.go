@@ -110,3 +110,17 @@ func ExampleRows_WriteCSV() {
 	// 3,,
 	// odbc: row limit exceeded: the result has more than 2 rows (MaxRows)
 }
+
+func ExampleWithSummary() {
+	st, cleanup := exampleStore()
+	defer cleanup()
+	client := odbc.New(odbc.WithStore(st))
+	defer client.Close()
+	var s odbc.Summary
+	for _, err := range client.Stream(context.Background(), "SELECT id, region FROM sales WHERE id > 99", "local", odbc.WithSummary(&s)) {
+		fmt.Println(err) // no row comes
+	}
+	fmt.Println(len(s.Columns), s.Columns[0].Name, s.Columns[1].Name)
+	// Output:
+	// 2 id region
+}

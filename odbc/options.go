@@ -22,6 +22,7 @@ type config struct {
 	maxBytes int64 // 0: none
 	generic  bool  // force the database/sql path (benchmarks, tests)
 	prepare  bool  // raw path: always a prepared statement (benchmarks)
+	summary  *Summary
 }
 
 // WithStore resolves connection names in st instead of the environment's

@@ -141,6 +141,10 @@ func pgxQuery(ctx context.Context, pc *pgx.Conn, query string, args []any, b *bu
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	if s := b.cfg.summary; s != nil {
+		tag := rows.CommandTag()
+		s.Tag, s.RowsAffected = tag.String(), tag.RowsAffected()
+	}
 	return b.finish()
 }
 

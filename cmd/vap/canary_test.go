@@ -23,6 +23,7 @@ import (
 // any encoding a driver might use, for them. A leak is reported by step name
 // only: the test never prints the output that leaked.
 func TestSecretCanary(t *testing.T) {
+	t.Parallel()
 	admin := testenv.MySQL(t)
 	testenv.Postgres(t)
 	stamp := strconv.FormatInt(time.Now().UnixNano()%1e12, 36)

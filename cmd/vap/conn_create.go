@@ -34,8 +34,8 @@ Or field by field:
   vap conn create my-postgres-connection --type postgresql --set host=localhost \
     --set user_name=ben --set dbname=test --secret password
 
---secret FIELD without a value reads the value from standard input (one line), so it
-stays out of shell history. Driver options are fields named options.KEY.`,
+--secret FIELD without a value prompts for it with echo off at a terminal, and
+otherwise reads one line of standard input, so it stays out of shell history. Driver options are fields named options.KEY.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var conn *store.Connection
@@ -125,14 +125,20 @@ func connFromFlags(a *app, name, typ string, sets, secrets []string) (*store.Con
 			return nil, usagef("--secret wants FIELD=VALUE or FIELD")
 		}
 		if !ok {
-			if in == nil {
-				in = bufio.NewReader(a.stdin)
+			var err error
+			if v, ok, err = promptSecret(a, name, k); err != nil {
+				return nil, err
 			}
-			line, err := in.ReadString('\n')
-			if err != nil && (err != io.EOF || line == "") {
-				return nil, fmt.Errorf("--secret %s: no value on standard input", k)
+			if !ok {
+				if in == nil {
+					in = bufio.NewReader(a.stdin)
+				}
+				line, err := in.ReadString('\n')
+				if err != nil && (err != io.EOF || line == "") {
+					return nil, fmt.Errorf("--secret %s: no value on standard input", k)
+				}
+				v = strings.TrimRight(line, "\r\n")
 			}
-			v = strings.TrimRight(line, "\r\n")
 		}
 		a.secrets = append(a.secrets, v)
 		conn.Set(k, v, true)

@@ -2,10 +2,15 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/keyset"
 )
 
 func init() { commands = append(commands, newKeys) }
@@ -16,6 +21,7 @@ func newKeys(a *app) *cobra.Command {
 		Short: "List, rotate and retire the keys that encrypt stored secrets",
 		Long: `The keyset ($VAP_KEYSET_FILE, else $VAP_HOME/keyset.json) encrypts every stored secret.
 
+  vap keys init            create a keyset file for a team's shared store (no store is created)
   vap keys list            the keys, which one is primary, how many secrets each seals
   vap keys rotate          add a new primary key and re-encrypt every secret with it
   vap keys retire KEYID    delete an old key once no secret uses it
@@ -23,7 +29,7 @@ func newKeys(a *app) *cobra.Command {
 Rotation writes the new keyset (old keys kept) before re-encrypting, and re-encrypts
 in one transaction: an interruption leaves every secret readable; run it again.`,
 	}
-	c.AddCommand(newKeysList(a), newKeysRotate(a), newKeysRetire(a))
+	c.AddCommand(newKeysInit(a), newKeysList(a), newKeysRotate(a), newKeysRetire(a))
 	return c
 }
 
@@ -84,4 +90,42 @@ func newKeysRetire(a *app) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+func newKeysInit(a *app) *cobra.Command {
+	var file string
+	c := &cobra.Command{
+		Use:   "init [--file PATH]",
+		Short: "Create a new keyset file (mode 0600) and nothing else",
+		Long: `Create a new keyset file for a team: at --file, else $VAP_KEYSET_FILE, else
+$VAP_HOME/keyset.json; mode 0600, its directory 0700. No store is opened or
+created. An existing file is never overwritten. Hand the file to every process
+that uses the shared store, through VAP_KEYSET_FILE (or its JSON through VAP_KEYSET).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := file
+			if path == "" {
+				path = os.Getenv(store.EnvKeysetFile)
+			}
+			if path == "" {
+				home, err := store.Home(nil)
+				if err != nil {
+					return err
+				}
+				path = filepath.Join(home, store.KeysetFileName)
+			}
+			if _, err := os.Lstat(path); err == nil {
+				return fmt.Errorf("keyset file %s already exists; vap keys init never overwrites a keyset (vap keys rotate adds a key to it)", escape(path))
+			}
+			h, err := keyset.LoadOrCreate(path)
+			if err != nil {
+				return err
+			}
+			id := h.KeysetInfo().GetPrimaryKeyId()
+			fmt.Fprintf(a.stdout, "created keyset %s (primary key %d); give it to every process of the team: export %s=%s\n", escape(path), id, store.EnvKeysetFile, escape(path))
+			return nil
+		},
+	}
+	c.Flags().StringVar(&file, "file", "", "where to write the keyset (default $VAP_KEYSET_FILE, else $VAP_HOME/keyset.json)")
+	return c
 }

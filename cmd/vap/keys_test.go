@@ -7,6 +7,7 @@ import (
 )
 
 func TestKeysRotateRetire(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	if _, errs, code := cli(t, home, seedPayload, "conn", "create", "-f", "-"); code != 0 {
 		t.Fatalf("create: %q", errs)

@@ -2,28 +2,77 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"io"
+	"errors"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 )
 
-// cli runs the vap command in-process with VAP_HOME set to home.
-func cli(t *testing.T, home, stdin string, args ...string) (stdout, stderr string, code int) {
+// envRunCLI makes the test binary run as the vap command (TestMain), so the
+// tests drive the real main: its exit status, its signal handling, its
+// standard streams.
+const envRunCLI = "VAP_TEST_RUN_AS_CLI"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(envRunCLI) == "1" {
+		os.Unsetenv(envRunCLI)
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// vapCommand returns the vap command (this test binary run as the CLI) with
+// VAP_HOME set to home, no VAP_* variable of the test's environment but the
+// test-server ones, and extra appended ("NAME=value").
+func vapCommand(t testing.TB, home string, extra []string, args ...string) *exec.Cmd {
 	t.Helper()
-	t.Setenv("VAP_HOME", home)
-	t.Setenv("VAP_STORE", "")
-	t.Setenv("VAP_KEYSET", "")
-	t.Setenv("VAP_KEYSET_FILE", "")
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, args...)
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "VAP_") && !strings.HasPrefix(kv, "VAP_TEST_") {
+			continue
+		}
+		cmd.Env = append(cmd.Env, kv)
+	}
+	cmd.Env = append(cmd.Env, envRunCLI+"=1", "VAP_HOME="+home)
+	cmd.Env = append(cmd.Env, extra...)
+	return cmd
+}
+
+// cli runs the vap command with VAP_HOME set to home and returns what it
+// printed and its exit status.
+func cli(t testing.TB, home, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	return cliEnv(t, home, nil, stdin, args...)
+}
+
+// cliEnv is cli with extra environment variables ("NAME=value").
+func cliEnv(t testing.TB, home string, env []string, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := vapCommand(t, home, env, args...)
 	var out, errb bytes.Buffer
-	var in io.Reader = strings.NewReader(stdin)
-	code = run(context.Background(), args, in, &out, &errb)
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("run vap %v: %v", args, err)
+	}
 	return out.String(), errb.String(), code
 }
 
 const seedPayload = `{"name": "my-postgres-connection", "connection_data": {"connection_type": "postgresql", "user_name": "ben", "password": {"value": "secret-password", "encrypt": true}, "host": "localhost", "port": 5432, "dbname": "test"}}`
 
 func TestConnLifecycle(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	out, errs, code := cli(t, home, seedPayload, "conn", "create", "-f", "-")
 	if code != 0 || !strings.Contains(out, `created connection "my-postgres-connection" (postgresql, version 1)`) {
@@ -68,39 +117,8 @@ func TestConnLifecycle(t *testing.T) {
 	}
 }
 
-func TestQueryFormats(t *testing.T) {
-	home := t.TempDir()
-	if _, errs, code := cli(t, home, "", "conn", "create", "lite", "--type", "sqlite", "--set", "path="+home+"/q.db"); code != 0 {
-		t.Fatal(errs)
-	}
-	q := `SELECT 1 AS n, 'a,b' AS s, NULL AS z, 2.5 AS f UNION ALL SELECT 2, 'tab	x', 'y', -1`
-	tests := []struct {
-		format string
-		want   string
-	}{
-		{"table", "n  s      z     f\n1  a,b    NULL  2.5\n2  tab x  y     -1\n(2 rows)\n"},
-		{"csv", "n,s,z,f\n1,\"a,b\",,2.5\n2,tab\tx,y,-1\n"},
-		{"json", `[{"n":1,"s":"a,b","z":null,"f":2.5},{"n":2,"s":"tab\tx","z":"y","f":-1}]` + "\n"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.format, func(t *testing.T) {
-			out, errs, code := cli(t, home, "", "query", "lite", q, "--format", tc.format)
-			if code != 0 || out != tc.want {
-				t.Fatalf("code %d, stderr %q\ngot  %q\nwant %q", code, errs, out, tc.want)
-			}
-		})
-	}
-	_, errs, code := cli(t, home, "", "query", "lite", q, "--max-rows", "1")
-	if code != 1 || !strings.Contains(errs, "rows") {
-		t.Fatalf("--max-rows: %d %q", code, errs)
-	}
-	_, errs, code = cli(t, home, "", "query", "lite", "SELEC nonsense")
-	if code != 1 || !strings.Contains(errs, "syntax error") || strings.Count(errs, "\n") != 1 {
-		t.Fatalf("syntax error: %d %q", code, errs)
-	}
-}
-
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	tests := []struct {
 		args []string
@@ -128,6 +146,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestConnTestExitStatus(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	cli(t, home, "", "conn", "create", "lite", "--type", "sqlite", "--set", "path="+home+"/t.db")
 	out, _, code := cli(t, home, "", "conn", "test", "lite")
