@@ -149,27 +149,6 @@ func plp(typ sqlType) bool {
 	return false
 }
 
-// shortLen reports whether values of typ have a USHORT length.
-func shortLen(typ sqlType) bool {
-	switch typ.kind {
-	case kChar, kVarChar, kNChar, kNVarChar, kBinary, kVarBinary:
-		return typ.length != maxLen
-	}
-	return false
-}
-
-// null writes a NULL of typ in a ROW token.
-func (t *tokens) null(typ sqlType) {
-	switch {
-	case plp(typ):
-		t.u64(plpNull)
-	case shortLen(typ):
-		t.u16(0xFFFF)
-	default:
-		t.byte(0)
-	}
-}
-
 var day1900 = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // daysFrom1 counts days since 0001-01-01 (durations overflow past 292 years).

@@ -203,11 +203,6 @@ func (t sqlType) baseName() string {
 	return s
 }
 
-// isString reports whether t is a character type.
-func (t sqlType) isString() bool {
-	return t.kind == kChar || t.kind == kVarChar || t.kind == kNChar || t.kind == kNVarChar
-}
-
 // unicode reports whether t holds Unicode text (NCHAR, NVARCHAR).
 func (t sqlType) unicode() bool { return t.kind == kNChar || t.kind == kNVarChar }
 

@@ -331,7 +331,7 @@ func rewrite(in []tok, e *env, st *stmt) ([]tok, *Error) {
 				i--
 				continue
 			case low == "top" && (prev.is("SELECT") || prev.is("DISTINCT") || prev.is("ALL")):
-				j := i + 1
+				var j int
 				if next(1).punct("(") {
 					end := matchParen(in, i+1)
 					if end < 0 {

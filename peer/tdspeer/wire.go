@@ -110,9 +110,8 @@ func writeMessage(w io.Writer, typ byte, payload []byte, packetSize int) error {
 // the client sends is read as the next handshake bytes.
 type handshakeConn struct {
 	net.Conn
-	in      []byte
-	out     []byte
-	pending bool
+	in  []byte
+	out []byte
 }
 
 func (c *handshakeConn) Read(b []byte) (int, error) {
