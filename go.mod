@@ -3,8 +3,8 @@ module github.com/vapsql/vap
 go 1.26.8
 
 require (
-	github.com/apache/thrift v0.17.0
-	github.com/databricks/databricks-sql-go v1.11.0
+	github.com/apache/thrift v0.23.0
+	github.com/databricks/databricks-sql-go v1.14.0
 	github.com/go-sql-driver/mysql v1.10.1
 	github.com/hashicorp/vault/api v1.20.0
 	github.com/jackc/pgx/v5 v5.12.0
@@ -29,7 +29,7 @@ require (
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/fatih/color v1.16.0 // indirect
 	github.com/fsnotify/fsnotify v1.5.4 // indirect
-	github.com/go-jose/go-jose/v3 v3.0.4 // indirect
+	github.com/go-jose/go-jose/v3 v3.0.5 // indirect
 	github.com/go-jose/go-jose/v4 v4.0.5 // indirect
 	github.com/goccy/go-json v0.9.11 // indirect
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect

@@ -65,7 +65,7 @@ var backends = []backend{
 	{name: "sqlite", typ: "sqlite", fields: sqliteFields, skip: func(testing.TB) {},
 		ddl: `(id INTEGER, small SMALLINT, name TEXT, label VARCHAR(20), price DOUBLE, ratio REAL,
 			amount DECIMAL(12,2), flag BOOLEAN, day DATE, at DATETIME, tod TIME, bin BLOB, doc JSON, uid UUID)`},
-	// Databricks: databricks-sql-go v1.11.0 on the local warehouse peer
+	// Databricks: databricks-sql-go v1.14.0 on the local warehouse peer
 	// (peer/dbsqlpeer), which reports Spark SQL types. Spark has no
 	// JSON or UUID type: doc and uid are STRING holding the same text, and
 	// odbc reads JSON and UUID as strings everywhere, so they must match.
@@ -75,7 +75,7 @@ var backends = []backend{
 	{name: "databricks", typ: "databricks", fields: databricksFields, skip: func(testing.TB) {},
 		ddl: `(id BIGINT, small SMALLINT, name STRING, label VARCHAR(20), price DOUBLE, ratio FLOAT,
 			amount DECIMAL(12,2), flag BOOLEAN, day DATE, at TIMESTAMP, tod STRING, bin BINARY, doc STRING, uid STRING)`,
-		binLiteral: "databricks-sql-go v1.11.0 has no BINARY parameter: it sends a []byte as a STRING of its raw bytes " +
+		binLiteral: "databricks-sql-go v1.14.0 has no BINARY parameter: it sends a []byte as a STRING of its raw bytes " +
 			"(not UTF-8 safe on a warehouse) and a nil []byte as '' instead of NULL",
 		diffs: map[string]columnDiff{
 			"tod": {reason: "Spark SQL has no TIME type; a time of day is a STRING",

@@ -1,5 +1,5 @@
 // Package dbsqlpeer is a local Databricks SQL warehouse for tests: a peer
-// that the real databricks-sql-go driver (v1.11.0) cannot tell from a
+// that the real databricks-sql-go driver (v1.14.0) cannot tell from a
 // warehouse, so Databricks code (a Flow, the conformance suite) runs without
 // a workspace.
 //
@@ -34,6 +34,16 @@
 // the ExecuteStatement request, because the peer cancels a statement whose
 // handle nobody can learn. Statement timeouts (queryTimeout) end in
 // TIMEDOUT_STATE.
+//
+// A client can also drop the ExecuteStatement answer after the peer sent
+// it: databricks-sql-go v1.14.0 checks its context once the HTTP answer has
+// arrived and, when it is done, discards the answer (net/http logs
+// "RoundTripper returned a response & error; ignoring response") and
+// returns context.Canceled without the handle, so it never sends
+// CancelOperation. A warehouse ends such a statement when its client stops
+// asking about it; so does the peer: a running statement no call has named
+// for Config.AbandonedStatementTimeout (default ten of the driver's
+// one-second status polls) is canceled and closed (Stats.Abandoned).
 //
 // Every Thrift request needs "Authorization: Bearer <token>": the configured
 // Config.Token (a personal access token) or a token issued by the peer's
@@ -118,7 +128,7 @@
 //
 // # Telemetry and port 443
 //
-// databricks-sql-go v1.11.0 requests
+// databricks-sql-go v1.14.0 requests
 // https://<host>/api/2.0/connector-service/feature-flags/GOLANG/<version>
 // on every connect, on port 443 whatever port is configured. Tests must
 // give the driver Transport (dbsql.WithTransport), which routes every

@@ -31,6 +31,10 @@ const (
 	DefaultMaxSessions       = 64
 	DefaultMaxOperations     = 1024
 	DefaultTokenTTL          = time.Hour
+	// DefaultAbandonedStatementTimeout is ten of the driver's default
+	// status polls (databricks-sql-go polls a running statement every
+	// second).
+	DefaultAbandonedStatementTimeout = 10 * time.Second
 )
 
 // Limits that keep one peer's resources bounded whatever a client sends.
@@ -71,6 +75,15 @@ type Config struct {
 	// statements (defaults DefaultMaxSessions, DefaultMaxOperations).
 	MaxSessions   int
 	MaxOperations int
+	// AbandonedStatementTimeout is how long a running statement may go
+	// without any call naming its handle (GetOperationStatus, FetchResults,
+	// CancelOperation, ...) before the peer cancels and closes it, as a
+	// warehouse ends a statement whose client went away (HiveServer2's idle
+	// operation timeout). A client that dropped the ExecuteStatement answer
+	// never learns the handle and cannot cancel it any other way; a driver
+	// polls a statement it waits for (databricks-sql-go every second).
+	// Default DefaultAbandonedStatementTimeout; negative: never.
+	AbandonedStatementTimeout time.Duration
 }
 
 // Peer is a running local Databricks SQL warehouse. Its methods are safe
@@ -102,6 +115,7 @@ type Peer struct {
 	unauthorized atomic.Int64
 	issued       atomic.Int64
 	flagFetches  atomic.Int64
+	abandoned    atomic.Int64
 
 	closeOnce sync.Once
 	closeErr  error
@@ -134,6 +148,9 @@ func Start(cfg Config) (*Peer, error) {
 	}
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = DefaultTokenTTL
+	}
+	if cfg.AbandonedStatementTimeout == 0 {
+		cfg.AbandonedStatementTimeout = DefaultAbandonedStatementTimeout
 	}
 
 	dir, err := os.MkdirTemp("", "dbsqlpeer-")
@@ -176,6 +193,10 @@ func Start(cfg Config) (*Peer, error) {
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return p.base },
 	}
+	if cfg.AbandonedStatementTimeout > 0 {
+		p.wg.Add(1)
+		go p.reapAbandoned(cfg.AbandonedStatementTimeout)
+	}
 	go func() {
 		defer close(p.serveDone)
 		_ = p.srv.Serve(ln) // returns http.ErrServerClosed after Close
@@ -201,7 +222,7 @@ func openDB(path string) (*sql.DB, error) {
 }
 
 // Host is the host name to give the driver: "localhost", the only host for
-// which databricks-sql-go v1.11.0 speaks plain HTTP.
+// which databricks-sql-go v1.14.0 speaks plain HTTP.
 func (p *Peer) Host() string { return "localhost" }
 
 // Port is the peer's TCP port on 127.0.0.1.

@@ -35,7 +35,7 @@ func errorStatus(sqlState, msg string) *tcli.TStatus {
 }
 
 // invalidHandle is the in-band status for an unknown, closed or forged
-// handle, in the words HiveServer2 uses. databricks-sql-go v1.11.0 reports
+// handle, in the words HiveServer2 uses. databricks-sql-go v1.14.0 reports
 // it as a plain error, not driver.ErrBadConn; only the HTTP 400 answer the
 // peer gives for a session it ended itself (DropSessions) makes the driver
 // discard the connection.
@@ -79,6 +79,7 @@ func (p *Peer) lookupOperation(h *tcli.TOperationHandle) *operation {
 	if op == nil || !sameHandle(op.handle.OperationId, h.OperationId) {
 		return nil
 	}
+	op.touch()
 	return op
 }
 
@@ -237,6 +238,7 @@ func (s *service) ExecuteStatement(ctx context.Context, req *tcli.TExecuteStatem
 		p.removeOperation(op) // nobody can learn the handle now
 		return nil, thrift.ErrAbandonRequest
 	}
+	op.touch()
 	resp := &tcli.TExecuteStatementResp{Status: okStatus(), OperationHandle: op.handle}
 	if dr := req.GetGetDirectResults(); dr != nil {
 		resp.DirectResults = p.directResults(op, dr.GetMaxRows())

@@ -28,6 +28,9 @@ type Stats struct {
 	FeatureFlagFetches int64
 	// Canceled counts statements stopped by cancellation while running.
 	Canceled int64
+	// Abandoned counts running statements the peer canceled and closed
+	// because no call named them for Config.AbandonedStatementTimeout.
+	Abandoned int64
 	// Running is the number of statements executing now.
 	Running int64
 	// OpenSessions and OpenOperations are the sessions and statements not
@@ -49,6 +52,7 @@ func (p *Peer) Stats() Stats {
 		TokensIssued:       p.issued.Load(),
 		FeatureFlagFetches: p.flagFetches.Load(),
 		Canceled:           p.canceled.Load(),
+		Abandoned:          p.abandoned.Load(),
 		Running:            p.running.Load(),
 	}
 	for m := range numMethods {

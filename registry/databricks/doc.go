@@ -1,5 +1,5 @@
 // Package databricks registers the databricks type, served by
-// github.com/databricks/databricks-sql-go (pinned at v1.11.0).
+// github.com/databricks/databricks-sql-go (pinned at v1.14.0, the newest release the Go module proxy serves here).
 //
 // Fields: server_hostname (any https:// prefix and trailing slash are
 // stripped; "host:port" is accepted), http_path, port (default 443),
