@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/apache/arrow/go/v12/arrow"
 	"github.com/vapsql/vap/peer/dbsqlpeer/internal/tcli"
 )
 
@@ -22,6 +24,7 @@ type operation struct {
 	done    chan struct{}
 	started time.Time
 	text    string // the statement as the client sent it
+	want    wanted // the result forms the client can read
 
 	state     tcli.TOperationState
 	err       *queryError
@@ -31,6 +34,11 @@ type operation struct {
 	completed time.Time
 
 	cursor int64 // next row FetchResults returns; guarded by Peer.mu
+
+	prepareOnce sync.Once
+	form        resultForm // how the result is sent; set by prepare
+	schema      *arrow.Schema
+	schemaIPC   []byte
 
 	// lastCall is when a client last named the handle (UnixNano); 0 while
 	// the ExecuteStatement request that creates it has not been answered.

@@ -35,6 +35,15 @@ const (
 	// status polls (databricks-sql-go polls a running statement every
 	// second).
 	DefaultAbandonedStatementTimeout = 10 * time.Second
+	// DefaultArrowBatchRows bounds an inline Arrow batch.
+	DefaultArrowBatchRows = 10_000
+	// DefaultCloudFetchThreshold is the result size, in rows, from which
+	// the peer sends CloudFetch links to a client that can download them.
+	DefaultCloudFetchThreshold = 100_000
+	// DefaultCloudFetchFileRows bounds the rows of one CloudFetch file.
+	DefaultCloudFetchFileRows = 10_000
+	// DefaultCloudFetchLinkTTL is how long a CloudFetch link is valid.
+	DefaultCloudFetchLinkTTL = 15 * time.Minute
 )
 
 // Limits that keep one peer's resources bounded whatever a client sends.
@@ -84,6 +93,24 @@ type Config struct {
 	// polls a statement it waits for (databricks-sql-go every second).
 	// Default DefaultAbandonedStatementTimeout; negative: never.
 	AbandonedStatementTimeout time.Duration
+	// Results is how result rows are sent (default ArrowResults, as a
+	// warehouse answers; ColumnResults for column-based row sets).
+	Results ResultFormat
+	// ArrowBatchRows bounds the rows of one inline Arrow batch (default
+	// DefaultArrowBatchRows); a page of max_rows rows holds several.
+	ArrowBatchRows int
+	// CloudFetchThreshold: a result of at least this many rows goes by
+	// CloudFetch links when the client can download results (default
+	// DefaultCloudFetchThreshold; 1: every result with rows; negative:
+	// never).
+	CloudFetchThreshold int64
+	// CloudFetchFileRows bounds the rows of one CloudFetch file (default
+	// DefaultCloudFetchFileRows).
+	CloudFetchFileRows int
+	// CloudFetchLinkTTL is how long a CloudFetch link is valid (default
+	// DefaultCloudFetchLinkTTL); an expired link gets 403 as from cloud
+	// storage.
+	CloudFetchLinkTTL time.Duration
 }
 
 // Peer is a running local Databricks SQL warehouse. Its methods are safe
@@ -102,12 +129,14 @@ type Peer struct {
 	stop context.CancelFunc
 	wg   sync.WaitGroup // statement goroutines
 
-	mu       sync.Mutex
-	closed   bool
-	sessions map[string]*session
-	ops      map[string]*operation
-	tokens   map[string]time.Time // issued token -> expiry
-	ended    endedSessions        // sessions DropSessions ended
+	mu        sync.Mutex
+	closed    bool
+	sessions  map[string]*session
+	ops       map[string]*operation
+	tokens    map[string]time.Time  // issued token -> expiry
+	ended     endedSessions         // sessions DropSessions ended
+	files     map[string]*cloudFile // CloudFetch files by id
+	fileOrder []string              // file ids, oldest first
 
 	calls        [numMethods]atomic.Int64
 	running      atomic.Int64
@@ -116,6 +145,9 @@ type Peer struct {
 	issued       atomic.Int64
 	flagFetches  atomic.Int64
 	abandoned    atomic.Int64
+	downloads    atomic.Int64
+	pages        [numForms]atomic.Int64
+	expiredLinks atomic.Int64
 
 	closeOnce sync.Once
 	closeErr  error
@@ -149,6 +181,21 @@ func Start(cfg Config) (*Peer, error) {
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = DefaultTokenTTL
 	}
+	if cfg.Results != ArrowResults && cfg.Results != ColumnResults {
+		return nil, fmt.Errorf("dbsqlpeer: unknown Results %d", int(cfg.Results))
+	}
+	if cfg.ArrowBatchRows <= 0 {
+		cfg.ArrowBatchRows = DefaultArrowBatchRows
+	}
+	if cfg.CloudFetchThreshold == 0 {
+		cfg.CloudFetchThreshold = DefaultCloudFetchThreshold
+	}
+	if cfg.CloudFetchFileRows <= 0 {
+		cfg.CloudFetchFileRows = DefaultCloudFetchFileRows
+	}
+	if cfg.CloudFetchLinkTTL <= 0 {
+		cfg.CloudFetchLinkTTL = DefaultCloudFetchLinkTTL
+	}
 	if cfg.AbandonedStatementTimeout == 0 {
 		cfg.AbandonedStatementTimeout = DefaultAbandonedStatementTimeout
 	}
@@ -177,6 +224,7 @@ func Start(cfg Config) (*Peer, error) {
 		sessions:  make(map[string]*session),
 		ops:       make(map[string]*operation),
 		tokens:    make(map[string]time.Time),
+		files:     make(map[string]*cloudFile),
 	}
 	p.base, p.stop = context.WithCancel(context.Background())
 	p.processor = tcli.NewTCLIServiceProcessor(&service{p: p})
@@ -186,6 +234,7 @@ func Start(cfg Config) (*Peer, error) {
 	mux.HandleFunc(tokenPath, p.serveToken)
 	mux.HandleFunc(discoveryPath, p.serveDiscovery)
 	mux.HandleFunc(featureFlagsPath, p.serveFeatureFlags)
+	mux.HandleFunc(cloudFetchPath, p.serveCloudFetch)
 	p.registerAdmin(mux)
 	p.srv = &http.Server{
 		Handler:           mux,
@@ -269,6 +318,8 @@ func (p *Peer) Close() error {
 		p.mu.Lock()
 		clear(p.sessions)
 		clear(p.ops)
+		clear(p.files)
+		p.fileOrder = nil
 		p.mu.Unlock()
 		p.closeErr = errors.Join(p.db.Close(), os.RemoveAll(p.dir))
 	})
