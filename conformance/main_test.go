@@ -56,7 +56,7 @@ func TestMain(m *testing.M) {
 }
 
 // columnOrder is the matrix's column order; other targets follow by name.
-var columnOrder = []string{"postgresql", "sqlalchemy-redshift", "mysql", "sqlite", "databricks (local peer)"}
+var columnOrder = []string{"postgresql", "sqlalchemy-redshift", "mysql", "sqlite", "databricks (local peer, arrow)", "databricks (local peer, cloudfetch)"}
 
 func sortedColumns() []conformance.Column {
 	matrix.Lock()

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vapsql/vap/internal/testenv"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 	"github.com/vapsql/vap/registry"
 )
 
@@ -72,7 +73,17 @@ var backends = []backend{
 	// TIMESTAMP is Databricks' TIMESTAMP_LTZ, an instant that odbc gives
 	// in UTC; the session time zone is UTC (the driver's default), so its
 	// wall clock is the others' TIMESTAMP.
-	{name: "databricks", typ: "databricks", fields: databricksFields, skip: func(testing.TB) {},
+	databricksBackend("databricks-arrow", dbsqlpeer.Config{CloudFetchThreshold: -1}),
+	databricksBackend("databricks-cloudfetch", dbsqlpeer.Config{CloudFetchThreshold: 1}),
+	databricksBackend("databricks-columns", dbsqlpeer.Config{Results: dbsqlpeer.ColumnResults}),
+}
+
+// databricksBackend is Databricks on a local warehouse peer configured
+// as cfg: inline Arrow results, CloudFetch links for every result, or
+// column-based row sets; all three must give the same values.
+func databricksBackend(name string, cfg dbsqlpeer.Config) backend {
+	return backend{name: name, typ: "databricks", skip: func(testing.TB) {},
+		fields: func(t testing.TB) map[string]string { return databricksFieldsWith(t, cfg) },
 		ddl: `(id BIGINT, small SMALLINT, name STRING, label VARCHAR(20), price DOUBLE, ratio FLOAT,
 			amount DECIMAL(12,2), flag BOOLEAN, day DATE, at TIMESTAMP, tod STRING, bin BINARY, doc STRING, uid STRING)`,
 		binLiteral: "databricks-sql-go v1.14.0 has no BINARY parameter: it sends a []byte as a STRING of its raw bytes " +
@@ -80,7 +91,7 @@ var backends = []backend{
 		diffs: map[string]columnDiff{
 			"tod": {reason: "Spark SQL has no TIME type; a time of day is a STRING",
 				kind: KindString, values: []any{"12:34:56.5", nil, "00:00:00"}},
-		}},
+		}}
 }
 
 // crossNames are the columns of the cross-backend table, in order.

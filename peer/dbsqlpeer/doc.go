@@ -63,9 +63,9 @@
 //
 // # Types
 //
-// Results are column-based TRowSets with NULL bitmaps, typed INT, BIGINT,
-// SMALLINT, TINYINT, DOUBLE, FLOAT, BOOLEAN, BINARY, STRING, DECIMAL(p,s),
-// TIMESTAMP, DATE (and NULL for a bare NULL literal). A column's type comes
+// Result columns are typed INT, BIGINT, SMALLINT, TINYINT, DOUBLE, FLOAT,
+// BOOLEAN, BINARY, STRING, DECIMAL(p,s), TIMESTAMP, DATE (and NULL, VOID in
+// Arrow, for a bare NULL literal). A column's type comes
 // from the SQL, never from one value: the declared type of the table column
 // it reads (CREATE TABLE t (n INT, d DECIMAL(10,2), ...)); else the type the
 // SELECT item spells (CAST(x AS DATE), DATE '2024-01-02', TRUE, 1.50, 7);
@@ -74,6 +74,38 @@
 // otherwise STRING). Through database/sql the driver then returns INT as
 // int32, SMALLINT int16, TINYINT int8, FLOAT float32, DECIMAL as string and
 // DATE/TIMESTAMP as time.Time, exactly as from a warehouse.
+//
+// # Result formats
+//
+// A client that can read Arrow (databricks-sql-go always says so) gets the
+// answers a warehouse gives (Config.Results ArrowResults, the default):
+//
+//   - ARROW_BASED_SET: TGetResultSetMetadataResp.arrowSchema holds the
+//     Arrow schema as one IPC schema message, and each page carries
+//     arrowBatches entries, one IPC record-batch message of at most
+//     Config.ArrowBatchRows rows each with its row count. The schema
+//     follows a warehouse's conventions: TIMESTAMP as timestamp[us,
+//     tz=Etc/UTC] when the client asks for native timestamps (else text),
+//     DECIMAL as utf8 text unless the client asks for native decimals
+//     (then decimal128(p,s)), DATE as date32, an untyped NULL as Arrow
+//     null, and every field's Spark type name in the field metadata
+//     "Spark:DataType:SqlName" ("INT", "DECIMAL(10,2)", "VOID", ...).
+//   - URL_BASED_SET (CloudFetch): for a result of at least
+//     Config.CloudFetchThreshold rows, when the client can download
+//     results, a page carries links (Config.CloudFetchLinksPerPage per page,
+//     whatever the client's max_rows) to files of at most
+//     Config.CloudFetchFileRows rows, each an Arrow IPC stream served by
+//     the peer's own HTTP file server at /cloudfetch/<id>: a presigned URL,
+//     no bearer token, refused with 403 after Config.CloudFetchLinkTTL,
+//     kept after the statement closes until then.
+//   - LZ4: when the client sets canDecompressLZ4Result, batches and files
+//     are LZ4 frames and the metadata says lz4Compressed.
+//     (databricks-sql-go v1.14.0 never asks.)
+//
+// Config.Results ColumnResults answers column-based TRowSets with NULL
+// bitmaps (COLUMN_BASED_SET), as a HiveServer2 without Arrow does; so does
+// the default for a client that cannot read Arrow. Stats.Pages counts the
+// pages sent in each form.
 //
 // # SQL dialect
 //
@@ -115,9 +147,7 @@
 //
 // # Not emulated
 //
-// The peer deliberately does not emulate: Arrow result batches and the Arrow
-// schema (results are column-based even when the driver offers Arrow),
-// CloudFetch (result links), LZ4 compression, staging operations (PUT/GET
+// The peer deliberately does not emulate: staging operations (PUT/GET
 // of Volumes files), metadata calls (GetCatalogs, GetSchemas, GetTables,
 // GetColumns, GetFunctions, GetTypeInfo, GetInfo), complex types (ARRAY,
 // MAP, STRUCT), INTERVAL values, Spark SQL functions SQLite lacks, Unity

@@ -42,6 +42,8 @@ const (
 	DefaultCloudFetchThreshold = 100_000
 	// DefaultCloudFetchFileRows bounds the rows of one CloudFetch file.
 	DefaultCloudFetchFileRows = 10_000
+	// DefaultCloudFetchLinksPerPage is how many links one page carries.
+	DefaultCloudFetchLinksPerPage = 8
 	// DefaultCloudFetchLinkTTL is how long a CloudFetch link is valid.
 	DefaultCloudFetchLinkTTL = 15 * time.Minute
 )
@@ -107,6 +109,11 @@ type Config struct {
 	// CloudFetchFileRows bounds the rows of one CloudFetch file (default
 	// DefaultCloudFetchFileRows).
 	CloudFetchFileRows int
+	// CloudFetchLinksPerPage is how many links (files) one page of a
+	// CloudFetch result carries (default DefaultCloudFetchLinksPerPage),
+	// whatever the client's max_rows: how much a client holds at once is
+	// then up to how many files it downloads at a time.
+	CloudFetchLinksPerPage int
 	// CloudFetchLinkTTL is how long a CloudFetch link is valid (default
 	// DefaultCloudFetchLinkTTL); an expired link gets 403 as from cloud
 	// storage.
@@ -192,6 +199,9 @@ func Start(cfg Config) (*Peer, error) {
 	}
 	if cfg.CloudFetchFileRows <= 0 {
 		cfg.CloudFetchFileRows = DefaultCloudFetchFileRows
+	}
+	if cfg.CloudFetchLinksPerPage <= 0 {
+		cfg.CloudFetchLinksPerPage = DefaultCloudFetchLinksPerPage
 	}
 	if cfg.CloudFetchLinkTTL <= 0 {
 		cfg.CloudFetchLinkTTL = DefaultCloudFetchLinkTTL

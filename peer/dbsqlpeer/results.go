@@ -132,9 +132,8 @@ func (p *Peer) fetch(op *operation, maxRows int64, withMetadata bool) *tcli.TFet
 		return &tcli.TFetchResultsResp{Status: errorStatus("XX000", "Cannot encode the Arrow schema: "+err.Error())}
 	}
 	total := int64(len(op.rows))
-	if op.form == formLinks { // a page of links covers whole files
-		maxRows = max(maxRows, int64(p.cfg.CloudFetchFileRows))
-		maxRows -= maxRows % int64(p.cfg.CloudFetchFileRows)
+	if op.form == formLinks { // a page of links is sized in files, not by max_rows
+		maxRows = int64(p.cfg.CloudFetchLinksPerPage) * int64(p.cfg.CloudFetchFileRows)
 	}
 	p.mu.Lock()
 	start := op.cursor

@@ -77,6 +77,8 @@ func newConnector(p registry.Params, s *settings) (*Connector, error) {
 		dbsql.WithAuthenticator(bearer{conn}),
 		dbsql.WithTransport(conn.transport),
 		dbsql.WithUserAgentEntry(c.userAgent),
+		dbsql.WithCloudFetch(c.cloudFetch),
+		dbsql.WithMaxDownloadThreads(c.downloadThreads),
 	}
 	if c.catalog != "" || c.schema != "" {
 		opts = append(opts, dbsql.WithInitialNamespace(c.catalog, c.schema))
