@@ -49,7 +49,12 @@
 // Config.Token (a personal access token) or a token issued by the peer's
 // OAuth token endpoint (TokenURL, /oidc/v1/token) for a client_credentials
 // grant with Config.ClientID and Config.ClientSecret, or for an RFC 8693
-// token exchange presenting Config.SubjectToken. Anything else gets HTTP 401.
+// token exchange presenting Config.SubjectToken or one of the viewers'
+// subject tokens in Config.Viewers. Anything else gets HTTP 401. Each
+// token stands for a user, which current_user() returns in a statement:
+// TokenUser for Config.Token, the client ID for client credentials,
+// FederatedUser for Config.SubjectToken, the viewer's name for a viewer's
+// token.
 //
 // Failures are operations in ERROR_STATE with a SQLSTATE and a message in
 // Databricks' form "[ERROR_CLASS] text SQLSTATE: xxxxx" (42601 syntax,

@@ -67,8 +67,13 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	// SubjectToken is a federated token the token endpoint accepts as the
-	// subject_token of an RFC 8693 token exchange.
+	// subject_token of an RFC 8693 token exchange (its user is
+	// FederatedUser).
 	SubjectToken string
+	// Viewers maps more subject tokens the token exchange accepts to the
+	// user each stands for: a viewer's token, exchanged, runs statements as
+	// that user (current_user() returns the name).
+	Viewers map[string]string
 	// TokenTTL is the lifetime of tokens the token endpoint issues
 	// (default DefaultTokenTTL); an expired token gets 401.
 	TokenTTL time.Duration
@@ -140,10 +145,10 @@ type Peer struct {
 	closed    bool
 	sessions  map[string]*session
 	ops       map[string]*operation
-	tokens    map[string]time.Time  // issued token -> expiry
-	ended     endedSessions         // sessions DropSessions ended
-	files     map[string]*cloudFile // CloudFetch files by id
-	fileOrder []string              // file ids, oldest first
+	tokens    map[string]issuedToken // issued token -> expiry and user
+	ended     endedSessions          // sessions DropSessions ended
+	files     map[string]*cloudFile  // CloudFetch files by id
+	fileOrder []string               // file ids, oldest first
 
 	calls        [numMethods]atomic.Int64
 	running      atomic.Int64
@@ -163,7 +168,7 @@ type Peer struct {
 // Start starts a peer on 127.0.0.1 (a free port) with an empty SQLite
 // database in a temporary directory. Close stops it and removes the data.
 func Start(cfg Config) (*Peer, error) {
-	if cfg.Token == "" && cfg.SubjectToken == "" && (cfg.ClientID == "" || cfg.ClientSecret == "") {
+	if cfg.Token == "" && cfg.SubjectToken == "" && len(cfg.Viewers) == 0 && (cfg.ClientID == "" || cfg.ClientSecret == "") {
 		return nil, errors.New("dbsqlpeer: Config needs a Token, a ClientID with a ClientSecret, or a SubjectToken")
 	}
 	if cfg.HTTPPath == "" {
@@ -233,7 +238,7 @@ func Start(cfg Config) (*Peer, error) {
 		dir:       dir,
 		sessions:  make(map[string]*session),
 		ops:       make(map[string]*operation),
-		tokens:    make(map[string]time.Time),
+		tokens:    make(map[string]issuedToken),
 		files:     make(map[string]*cloudFile),
 	}
 	p.base, p.stop = context.WithCancel(context.Background())
@@ -344,7 +349,8 @@ func (p *Peer) serveThrift(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	if !p.authorized(r) {
+	user, ok := p.caller(r)
+	if !ok {
 		p.unauthorized.Add(1)
 		w.Header().Set("WWW-Authenticate", `Bearer realm="dbsqlpeer"`)
 		w.Header().Set("X-Databricks-Reason-Phrase", "Invalid access token.") // the driver adds it to its error
@@ -360,7 +366,8 @@ func (p *Peer) serveThrift(w http.ResponseWriter, r *http.Request) {
 	_, _ = in.Write(body)
 	out := thrift.NewTMemoryBuffer()
 	pf := thrift.NewTBinaryProtocolFactoryConf(&thrift.TConfiguration{MaxMessageSize: maxRequestBytes})
-	_, terr := p.processor.Process(r.Context(), pf.GetProtocol(in), pf.GetProtocol(out))
+	ctx := context.WithValue(r.Context(), callerKey{}, user)
+	_, terr := p.processor.Process(ctx, pf.GetProtocol(in), pf.GetProtocol(out))
 	if terr != nil && errors.Is(terr, thrift.ErrAbandonRequest) {
 		return // the client is gone
 	}
@@ -370,4 +377,12 @@ func (p *Peer) serveThrift(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/x-thrift")
 	_, _ = w.Write(out.Bytes())
+}
+
+// callerKey is the context key of the authenticated caller's user name.
+type callerKey struct{}
+
+func callerOf(ctx context.Context) string {
+	u, _ := ctx.Value(callerKey{}).(string)
+	return u
 }

@@ -232,7 +232,7 @@ func (s *service) ExecuteStatement(ctx context.Context, req *tcli.TExecuteStatem
 		op.completed = time.Now()
 		close(op.done)
 	} else {
-		go p.run(opCtx, op, prepareStatement(req.GetStatement()), args, req.GetResultRowLimit())
+		go p.run(opCtx, op, prepareStatement(req.GetStatement(), callerOf(ctx)), args, req.GetResultRowLimit())
 	}
 
 	if !p.awaitDirect(ctx, op, req.GetRunAsync()) {

@@ -13,6 +13,20 @@
 //     exchanged for a Databricks token (see package credentials); off the
 //     platform, the connection's own oauth-m2m or pat credentials are used.
 //
+// # Viewers (Posit Connect's viewer strategy)
+//
+// A web application on Posit Connect that queries as each of its viewers
+// (PositCredentialsStrategy) uses NewViewers on the stored connection:
+// Viewers.Request(r) returns the *sql.DB of the viewer whose request r is,
+// found by the Posit-Connect-User-Session-Token header; the viewer's user
+// session token is exchanged at Connect (subject token type
+// urn:posit:connect:user-session-token) for that viewer's Databricks
+// token. Each viewer has its own connection pool and token cache, never
+// shared; at most ViewerLimits.MaxViewers are held (least recently used
+// closed first) and one idle for ViewerLimits.Idle is closed. A refused
+// exchange fails that viewer's queries only. Off Connect every viewer uses
+// the connection's local credentials (oauth-m2m or pat).
+//
 // When auth_type is absent it is inferred: oauth-m2m when client_id is set,
 // else pat.
 //
@@ -41,8 +55,9 @@
 //   - The Thrift endpoint: https://{server_hostname}:{port}{http_path}
 //     (HiveServer2 Thrift over HTTP, "Authorization: Bearer <token>").
 //   - The token endpoint, for oauth-m2m: token_endpoint, by default
-//     https://{server_hostname}/oidc/v1/token; for token-exchange on Posit
-//     Connect: {CONNECT_SERVER}/__api__/v1/oauth/integrations/credentials.
+//     https://{server_hostname}/oidc/v1/token; for token-exchange and
+//     Viewers on Posit Connect:
+//     {CONNECT_SERVER}/__api__/v1/oauth/integrations/credentials.
 //     A personal access token contacts none.
 //   - CloudFetch storage links: for a large result the warehouse answers
 //     with presigned URLs to result files in its cloud storage (S3, ADLS or
