@@ -55,7 +55,9 @@ func (t *cancelAfterExecute) RoundTrip(r *http.Request) (*http.Response, error) 
 // naming it, as a warehouse ends a statement whose client went away. Before
 // the peer did this it ran until the session closed.
 func TestAbandonedStatementStops(t *testing.T) {
-	p := startPeer(t, dbsqlpeer.Config{DirectResultsWait: -1, AbandonedStatementTimeout: 300 * time.Millisecond})
+	// The timeout is above the driver's one-second poll interval, so the
+	// statement of the next query, which the driver polls, is kept.
+	p := startPeer(t, dbsqlpeer.Config{DirectResultsWait: -1, AbandonedStatementTimeout: 2500 * time.Millisecond})
 	tr := &cancelAfterExecute{base: p.Transport()}
 	db := openDB(t, p, dbsql.WithTransport(tr))
 	db.SetMaxOpenConns(1)
