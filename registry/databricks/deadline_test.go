@@ -22,9 +22,9 @@ import (
 // too fast to be caught in flight), so it guards the invariant rather than
 // reproducing that defect.
 func TestCloudFetchDeadlineNeverTruncates(t *testing.T) {
-	const total = 100_000
+	const total = 30_000
 	p, err := dbsqlpeer.Start(dbsqlpeer.Config{Token: pat, MaxResultRows: total,
-		CloudFetchThreshold: 1, CloudFetchFileRows: 2_000, CloudFetchLinksPerPage: 4})
+		CloudFetchThreshold: 1, CloudFetchFileRows: 1_000, CloudFetchLinksPerPage: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestCloudFetchDeadlineNeverTruncates(t *testing.T) {
 	// A first read without a deadline in reach measures how long the query
 	// takes to its first row and to its last; the attempts then put their
 	// deadlines across the streaming part, while files are downloading.
-	// One more attempt waits for its deadline after 5,000 rows, then reads
+	// One more attempt waits for its deadline after 3,000 rows, then reads
 	// on (the deadline passes with the next downloads not yet started).
 	start := time.Now()
 	var first time.Duration
@@ -71,7 +71,7 @@ func TestCloudFetchDeadlineNeverTruncates(t *testing.T) {
 			t.Logf("%s: all %d rows", what, n)
 		}
 	}
-	for i := 1; i <= 8; i++ {
+	for i := 1; i <= 6; i++ {
 		d := first + (whole-first)*time.Duration(i)/6
 		ctx, cancel := context.WithTimeout(context.Background(), d)
 		n, err := readAll(t, ctx, db, q, nil)
@@ -80,12 +80,12 @@ func TestCloudFetchDeadlineNeverTruncates(t *testing.T) {
 	}
 	ctx, cancel = context.WithTimeout(context.Background(), first+2*time.Second)
 	n, err = readAll(t, ctx, db, q, func(n int64) {
-		if n == 5_000 {
+		if n == 3_000 {
 			<-ctx.Done()
 		}
 	})
 	cancel()
-	check("deadline passed after 5,000 rows", n, err)
+	check("deadline passed after 3,000 rows", n, err)
 	if s := p.Stats(); s.Pages["cloudfetch"] == 0 || s.CloudFetchDownloads == 0 {
 		t.Fatalf("the result did not travel by CloudFetch: %+v", s)
 	}
