@@ -59,8 +59,9 @@ func TestMain(m *testing.M) {
 }
 
 // columnOrder is the matrix's column order; other targets follow by name.
-var columnOrder = []string{"postgresql", "sqlalchemy-redshift", "mysql", "sqlite", "databricks (local peer)",
-	"mssql (local peer)", "mssql+pymssql (local peer)", "mssql+pymysql (local peer)", "mssql+pyodbc (local peer)"}
+var columnOrder = []string{"postgresql", "sqlalchemy-redshift", "mysql", "sqlite",
+	"databricks (local peer, arrow)", "databricks (local peer, cloudfetch)",
+	"mssql (local peer)", "mssql+pymssql (local peer)", "mssql+pymysql (local peer)", "mssql+pyodbc (local peer)", "oracle (local peer)"}
 
 func sortedColumns() []conformance.Column {
 	matrix.Lock()

@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -21,6 +22,9 @@ import (
 const (
 	envPeerChild = "VAP_CONFORMANCE_PEER_CHILD"
 	envPeerToken = "VAP_CONFORMANCE_PEER_TOKEN"
+	// envPeerMode is "arrow" (inline Arrow batches only) or "cloudfetch"
+	// (every result with rows by CloudFetch links).
+	envPeerMode = "VAP_CONFORMANCE_PEER_MODE"
 	// peerMaxRows lets the peer hold the stream check's result.
 	peerMaxRows = 1_000_000
 )
@@ -30,15 +34,23 @@ const (
 func servePeerChild() int {
 	return peerproc.Serve(func(ctx context.Context, announce io.Writer) error {
 		cfg := dbsqlpeer.Config{Token: os.Getenv(envPeerToken), MaxResultRows: peerMaxRows}
+		switch os.Getenv(envPeerMode) {
+		case "arrow":
+			cfg.CloudFetchThreshold = -1
+		case "cloudfetch":
+			cfg.CloudFetchThreshold = 1
+		default:
+			return fmt.Errorf("%s must be arrow or cloudfetch", envPeerMode)
+		}
 		return dbsqlpeer.Serve(ctx, cfg, announce)
 	})
 }
 
 // startPeerProcess starts the child and returns the peer's address; the
 // child stops at the end of the test.
-func startPeerProcess(t *testing.T, token string) dbsqlpeer.Address {
+func startPeerProcess(t *testing.T, token, mode string) dbsqlpeer.Address {
 	t.Helper()
-	a := peerproc.StartAs[dbsqlpeer.Address](t, envPeerChild, envPeerToken+"="+token)
+	a := peerproc.StartAs[dbsqlpeer.Address](t, envPeerChild, envPeerToken+"="+token, envPeerMode+"="+mode)
 	if a.Port == 0 {
 		t.Fatalf("the peer process announced no port: %+v", a)
 	}
@@ -48,20 +60,31 @@ func startPeerProcess(t *testing.T, token string) dbsqlpeer.Address {
 // TestDatabricksPeer runs the suite for the databricks type against the
 // local Databricks SQL peer in a process of its own (the real
 // databricks-sql-go driver over Thrift HTTP, statements run on SQLite), with
-// a personal access token and pages of 10,000 rows. The peer's Query History and warehouse-stop REST
-// calls (dbsqlpeer.Remote) are the target's Observer: they show the long
-// statement running and stopped, and end the pool's sessions.
+// a personal access token, once per way a warehouse sends results: inline
+// Arrow batches ("arrow") and CloudFetch links to the peer's file server
+// for every result ("cloudfetch"). The peer's Query History and
+// warehouse-stop REST calls (dbsqlpeer.Remote) are the target's Observer:
+// they show the long statement running and stopped, and end the pool's
+// sessions.
 func TestDatabricksPeer(t *testing.T) {
-	token := "dapi-" + randHex()
-	a := startPeerProcess(t, token)
-	st := testenv.Store(t)
-	testenv.Put(t, st, "conformance-databricks", "databricks", map[string]string{
-		"server_hostname": a.Host, "port": strconv.Itoa(a.Port), "http_path": a.HTTPPath, "access_token": token,
-		// Pages of 10,000 rows. The driver's default page is 100,000 rows:
-		// the stream check's whole result of 200-byte rows in one page
-		// (about 22 MB live), more than the check allows.
-		"options.max_rows": "10000",
-	})
-	runTarget(t, conformance.Target{Name: "conformance-databricks", Store: st,
-		Observer: &dbsqlpeer.Remote{URL: a.URL, Token: token}}, "databricks (local peer)")
+	for _, mode := range []string{"arrow", "cloudfetch"} {
+		t.Run(mode, func(t *testing.T) {
+			token := "dapi-" + randHex()
+			a := startPeerProcess(t, token, mode)
+			st := testenv.Store(t)
+			name := "conformance-databricks-" + mode
+			testenv.Put(t, st, name, "databricks", map[string]string{
+				"server_hostname": a.Host, "port": strconv.Itoa(a.Port), "http_path": a.HTTPPath, "access_token": token,
+				// Inline pages of 10,000 rows. The driver's default page is
+				// 100,000 rows: the stream check's whole result of 200-byte
+				// rows in one page (about 22 MB live), more than the check
+				// allows. CloudFetch pages are sized by the server in files;
+				// there the connection's max_download_threads (default
+				// databricks.DefaultDownloadThreads) bounds what is held.
+				"options.max_rows": "10000",
+			})
+			runTarget(t, conformance.Target{Name: name, Store: st,
+				Observer: &dbsqlpeer.Remote{URL: a.URL, Token: token}}, "databricks (local peer, "+mode+")")
+		})
+	}
 }

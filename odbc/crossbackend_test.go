@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vapsql/vap/internal/testenv"
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 	"github.com/vapsql/vap/registry"
 )
 
@@ -68,22 +69,16 @@ var backends = []backend{
 	{name: "sqlite", typ: "sqlite", fields: sqliteFields, skip: func(testing.TB) {},
 		ddl: `(id INTEGER, small SMALLINT, name TEXT, label VARCHAR(20), price DOUBLE, ratio REAL,
 			amount DECIMAL(12,2), flag BOOLEAN, day DATE, at DATETIME, tod TIME, bin BLOB, doc JSON, uid UUID)`},
-	// Databricks: databricks-sql-go v1.11.0 on the local warehouse peer
+	// Databricks: databricks-sql-go v1.14.0 on the local warehouse peer
 	// (peer/dbsqlpeer), which reports Spark SQL types. Spark has no
 	// JSON or UUID type: doc and uid are STRING holding the same text, and
 	// odbc reads JSON and UUID as strings everywhere, so they must match.
 	// TIMESTAMP is Databricks' TIMESTAMP_LTZ, an instant that odbc gives
 	// in UTC; the session time zone is UTC (the driver's default), so its
 	// wall clock is the others' TIMESTAMP.
-	{name: "databricks", typ: "databricks", fields: databricksFields, skip: func(testing.TB) {},
-		ddl: `(id BIGINT, small SMALLINT, name STRING, label VARCHAR(20), price DOUBLE, ratio FLOAT,
-			amount DECIMAL(12,2), flag BOOLEAN, day DATE, at TIMESTAMP, tod STRING, bin BINARY, doc STRING, uid STRING)`,
-		binLiteral: "databricks-sql-go v1.11.0 has no BINARY parameter: it sends a []byte as a STRING of its raw bytes " +
-			"(not UTF-8 safe on a warehouse) and a nil []byte as '' instead of NULL",
-		diffs: map[string]columnDiff{
-			"tod": {reason: "Spark SQL has no TIME type; a time of day is a STRING",
-				kind: KindString, values: []any{"12:34:56.5", nil, "00:00:00"}},
-		}},
+	databricksBackend("databricks-arrow", dbsqlpeer.Config{CloudFetchThreshold: -1}),
+	databricksBackend("databricks-cloudfetch", dbsqlpeer.Config{CloudFetchThreshold: 1}),
+	databricksBackend("databricks-columns", dbsqlpeer.Config{Results: dbsqlpeer.ColumnResults}),
 	// SQL Server: go-mssqldb over TDS 7.4 (TLS verified) on the local SQL
 	// Server peer (peer/tdspeer). JSON is NVARCHAR text and UUID a
 	// UNIQUEIDENTIFIER, whose mixed-endian bytes odbc writes as the others'
@@ -92,6 +87,22 @@ var backends = []backend{
 		ddl: `(id BIGINT, small SMALLINT, name NVARCHAR(MAX), label VARCHAR(20), price FLOAT, ratio REAL,
 			amount DECIMAL(12,2), flag BIT, day DATE, at DATETIME2(6), tod TIME(6), bin VARBINARY(MAX), doc NVARCHAR(MAX), uid UNIQUEIDENTIFIER)`,
 		boolLiterals: [2]string{"1", "0"}},
+}
+
+// databricksBackend is Databricks on a local warehouse peer configured
+// as cfg: inline Arrow results, CloudFetch links for every result, or
+// column-based row sets; all three must give the same values.
+func databricksBackend(name string, cfg dbsqlpeer.Config) backend {
+	return backend{name: name, typ: "databricks", skip: func(testing.TB) {},
+		fields: func(t testing.TB) map[string]string { return databricksFieldsWith(t, cfg) },
+		ddl: `(id BIGINT, small SMALLINT, name STRING, label VARCHAR(20), price DOUBLE, ratio FLOAT,
+			amount DECIMAL(12,2), flag BOOLEAN, day DATE, at TIMESTAMP, tod STRING, bin BINARY, doc STRING, uid STRING)`,
+		binLiteral: "databricks-sql-go v1.14.0 has no BINARY parameter: it sends a []byte as a STRING of its raw bytes " +
+			"(not UTF-8 safe on a warehouse) and a nil []byte as '' instead of NULL",
+		diffs: map[string]columnDiff{
+			"tod": {reason: "Spark SQL has no TIME type; a time of day is a STRING",
+				kind: KindString, values: []any{"12:34:56.5", nil, "00:00:00"}},
+		}}
 }
 
 // crossNames are the columns of the cross-backend table, in order.

@@ -10,7 +10,7 @@ import (
 )
 
 // TestDatabricksTypes runs one expression of every Spark type the local
-// warehouse peer reports through databricks-sql-go v1.11.0 and a stored
+// warehouse peer reports through databricks-sql-go v1.14.0 and a stored
 // databricks connection, and checks the normalized kind and Go value: the
 // driver's int8, int16, int32 and float32 widen to int64 and float64,
 // DECIMAL's text stays exact, DATE and TIMESTAMP are UTC times.

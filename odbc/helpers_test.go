@@ -90,7 +90,15 @@ const peerToken = "dapi-odbc-peer-token"
 // goes to port 443.
 func databricksFields(t testing.TB) map[string]string {
 	t.Helper()
-	p, err := dbsqlpeer.Start(dbsqlpeer.Config{Token: peerToken})
+	return databricksFieldsWith(t, dbsqlpeer.Config{})
+}
+
+// databricksFieldsWith is databricksFields with the peer configured as cfg
+// (its token set here).
+func databricksFieldsWith(t testing.TB, cfg dbsqlpeer.Config) map[string]string {
+	t.Helper()
+	cfg.Token = peerToken
+	p, err := dbsqlpeer.Start(cfg)
 	if err != nil {
 		t.Fatalf("dbsqlpeer.Start: %v", err)
 	}

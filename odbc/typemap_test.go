@@ -29,7 +29,7 @@ type typeInfo = coltype.Info
 
 // TestClassifyDrivers checks the kinds and values of the type names that
 // go-mssqldb (ColumnTypeDatabaseTypeName), go-ora (TNSType names) and
-// databricks-sql-go v1.11.0 (TTypeId without "_TYPE") report, given the Go
+// databricks-sql-go v1.14.0 (TTypeId without "_TYPE") report, given the Go
 // values those drivers return through database/sql.
 func TestClassifyDrivers(t *testing.T) {
 	ny := time.FixedZone("NY", -5*3600)
@@ -87,7 +87,7 @@ func TestClassifyDrivers(t *testing.T) {
 		{"oracle INTERVAL DAY TO SECOND", famOracle, ti("IntervalDS_DTY"), "+01 02:03:04.000000", KindString, "+01 02:03:04.000000"},
 		{"oracle BOOLEAN", famOracle, ti("TNSType(252)"), true, KindBool, true},
 
-		// Databricks (github.com/databricks/databricks-sql-go v1.11.0).
+		// Databricks (github.com/databricks/databricks-sql-go v1.14.0).
 		{"databricks BOOLEAN", famDatabricks, ti("BOOLEAN"), true, KindBool, true},
 		{"databricks TINYINT", famDatabricks, ti("TINYINT"), int8(-8), KindInt64, int64(-8)},
 		{"databricks SMALLINT", famDatabricks, ti("SMALLINT"), int16(300), KindInt64, int64(300)},

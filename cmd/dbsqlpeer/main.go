@@ -42,6 +42,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	fs.StringVar(&cfg.ClientSecret, "client-secret", getenv("DBSQLPEER_CLIENT_SECRET"), "its client secret (default $DBSQLPEER_CLIENT_SECRET)")
 	fs.StringVar(&cfg.HTTPPath, "http-path", dbsqlpeer.DefaultHTTPPath, "the warehouse's HTTP path")
 	fs.Int64Var(&cfg.MaxResultRows, "max-result-rows", dbsqlpeer.DefaultMaxResultRows, "largest result the peer holds")
+	results := fs.String("results", "arrow", "result format: arrow (inline Arrow batches, CloudFetch links for large results) or columns")
+	fs.Int64Var(&cfg.CloudFetchThreshold, "cloudfetch-threshold", dbsqlpeer.DefaultCloudFetchThreshold, "results of at least this many rows go by CloudFetch links (negative: never)")
 	untilEOF := fs.Bool("until-stdin-eof", false, "also stop when standard input closes")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -51,6 +53,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "dbsqlpeer: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	f, err := dbsqlpeer.ParseResultFormat(*results)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	cfg.Results = f
+	if cfg.CloudFetchThreshold == 0 {
+		fmt.Fprintln(stderr, "dbsqlpeer: -cloudfetch-threshold must not be 0 (1: every result; negative: never)")
 		return 2
 	}
 	if cfg.MaxResultRows <= 0 {

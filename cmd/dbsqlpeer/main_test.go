@@ -107,6 +107,8 @@ func TestBadArguments(t *testing.T) {
 		{"no credential", nil, "needs a Token"},
 		{"stray argument", []string{"-token", "x", "extra"}, `unexpected argument "extra"`},
 		{"bad max rows", []string{"-token", "x", "-max-result-rows", "0"}, "must be positive"},
+		{"bad result format", []string{"-token", "x", "-results", "rows"}, `unknown result format "rows"`},
+		{"zero cloudfetch threshold", []string{"-token", "x", "-cloudfetch-threshold", "0"}, "must not be 0"},
 		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

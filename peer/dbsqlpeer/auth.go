@@ -19,20 +19,45 @@ const (
 	grantTokenExchange     = "urn:ietf:params:oauth:grant-type:token-exchange"
 )
 
+// Identities the peer gives the callers it authenticates, which
+// current_user() returns: the personal access token's user, the client ID
+// for a client_credentials token, the Config.Viewers name for a viewer's
+// exchanged token.
+const (
+	TokenUser     = "token-user@dbsqlpeer"
+	FederatedUser = "federated-user@dbsqlpeer"
+)
+
+// issuedToken is a token the token endpoint issued: until when it is
+// valid and whose it is.
+type issuedToken struct {
+	expires time.Time
+	user    string
+}
+
 // authorized reports whether r carries "Authorization: Bearer <token>" with
 // the configured token or an unexpired token the token endpoint issued.
 func (p *Peer) authorized(r *http.Request) bool {
+	_, ok := p.caller(r)
+	return ok
+}
+
+// caller returns whose bearer token r carries, if it is valid.
+func (p *Peer) caller(r *http.Request) (string, bool) {
 	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
-		return false
+		return "", false
 	}
 	if p.cfg.Token != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(p.cfg.Token)) == 1 {
-		return true
+		return TokenUser, true
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	exp, ok := p.tokens[tok]
-	return ok && time.Now().Before(exp)
+	it, ok := p.tokens[tok]
+	if !ok || !time.Now().Before(it.expires) {
+		return "", false
+	}
+	return it.user, true
 }
 
 func equalSecret(a, b string) bool {
@@ -53,6 +78,7 @@ func (p *Peer) serveToken(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "invalid_request")
 		return
 	}
+	var user string
 	switch r.PostForm.Get("grant_type") {
 	case grantClientCredentials:
 		id, secret, basic := r.BasicAuth()
@@ -63,8 +89,20 @@ func (p *Peer) serveToken(w http.ResponseWriter, r *http.Request) {
 			oauthError(w, http.StatusUnauthorized, "invalid_client")
 			return
 		}
+		user = p.cfg.ClientID
 	case grantTokenExchange:
-		if !equalSecret(r.PostForm.Get("subject_token"), p.cfg.SubjectToken) {
+		subject := r.PostForm.Get("subject_token")
+		switch {
+		case equalSecret(subject, p.cfg.SubjectToken):
+			user = FederatedUser
+		default:
+			for tok, name := range p.cfg.Viewers {
+				if equalSecret(subject, tok) {
+					user = name
+				}
+			}
+		}
+		if user == "" {
 			oauthError(w, http.StatusBadRequest, "invalid_grant")
 			return
 		}
@@ -72,7 +110,7 @@ func (p *Peer) serveToken(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type")
 		return
 	}
-	tok, err := p.issueToken()
+	tok, err := p.issueToken(user)
 	if err != nil {
 		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable")
 		return
@@ -89,7 +127,7 @@ func (p *Peer) serveToken(w http.ResponseWriter, r *http.Request) {
 
 // issueToken mints a random token, dropping expired ones; at most
 // maxIssuedTokens are live at once.
-func (p *Peer) issueToken() (string, error) {
+func (p *Peer) issueToken(user string) (string, error) {
 	b := make([]byte, 24)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
@@ -98,15 +136,15 @@ func (p *Peer) issueToken() (string, error) {
 	now := time.Now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for t, exp := range p.tokens {
-		if !now.Before(exp) {
+	for t, it := range p.tokens {
+		if !now.Before(it.expires) {
 			delete(p.tokens, t)
 		}
 	}
 	if len(p.tokens) >= maxIssuedTokens {
 		return "", errTooManyTokens
 	}
-	p.tokens[tok] = now.Add(p.cfg.TokenTTL)
+	p.tokens[tok] = issuedToken{expires: now.Add(p.cfg.TokenTTL), user: user}
 	p.issued.Add(1)
 	return tok, nil
 }

@@ -1,5 +1,5 @@
 // Package dbsqlpeer is a local Databricks SQL warehouse for tests: a peer
-// that the real databricks-sql-go driver (v1.11.0) cannot tell from a
+// that the real databricks-sql-go driver (v1.14.0) cannot tell from a
 // warehouse, so Databricks code (a Flow, the conformance suite) runs without
 // a workspace.
 //
@@ -35,11 +35,26 @@
 // handle nobody can learn. Statement timeouts (queryTimeout) end in
 // TIMEDOUT_STATE.
 //
+// A client can also drop the ExecuteStatement answer after the peer sent
+// it: databricks-sql-go v1.14.0 checks its context once the HTTP answer has
+// arrived and, when it is done, discards the answer (net/http logs
+// "RoundTripper returned a response & error; ignoring response") and
+// returns context.Canceled without the handle, so it never sends
+// CancelOperation. A warehouse ends such a statement when its client stops
+// asking about it; so does the peer: a running statement no call has named
+// for Config.AbandonedStatementTimeout (default ten of the driver's
+// one-second status polls) is canceled and closed (Stats.Abandoned).
+//
 // Every Thrift request needs "Authorization: Bearer <token>": the configured
 // Config.Token (a personal access token) or a token issued by the peer's
 // OAuth token endpoint (TokenURL, /oidc/v1/token) for a client_credentials
 // grant with Config.ClientID and Config.ClientSecret, or for an RFC 8693
-// token exchange presenting Config.SubjectToken. Anything else gets HTTP 401.
+// token exchange presenting Config.SubjectToken or one of the viewers'
+// subject tokens in Config.Viewers. Anything else gets HTTP 401. Each
+// token stands for a user, which current_user() returns in a statement:
+// TokenUser for Config.Token, the client ID for client credentials,
+// FederatedUser for Config.SubjectToken, the viewer's name for a viewer's
+// token.
 //
 // Failures are operations in ERROR_STATE with a SQLSTATE and a message in
 // Databricks' form "[ERROR_CLASS] text SQLSTATE: xxxxx" (42601 syntax,
@@ -53,9 +68,9 @@
 //
 // # Types
 //
-// Results are column-based TRowSets with NULL bitmaps, typed INT, BIGINT,
-// SMALLINT, TINYINT, DOUBLE, FLOAT, BOOLEAN, BINARY, STRING, DECIMAL(p,s),
-// TIMESTAMP, DATE (and NULL for a bare NULL literal). A column's type comes
+// Result columns are typed INT, BIGINT, SMALLINT, TINYINT, DOUBLE, FLOAT,
+// BOOLEAN, BINARY, STRING, DECIMAL(p,s), TIMESTAMP, DATE (and NULL, VOID in
+// Arrow, for a bare NULL literal). A column's type comes
 // from the SQL, never from one value: the declared type of the table column
 // it reads (CREATE TABLE t (n INT, d DECIMAL(10,2), ...)); else the type the
 // SELECT item spells (CAST(x AS DATE), DATE '2024-01-02', TRUE, 1.50, 7);
@@ -64,6 +79,38 @@
 // otherwise STRING). Through database/sql the driver then returns INT as
 // int32, SMALLINT int16, TINYINT int8, FLOAT float32, DECIMAL as string and
 // DATE/TIMESTAMP as time.Time, exactly as from a warehouse.
+//
+// # Result formats
+//
+// A client that can read Arrow (databricks-sql-go always says so) gets the
+// answers a warehouse gives (Config.Results ArrowResults, the default):
+//
+//   - ARROW_BASED_SET: TGetResultSetMetadataResp.arrowSchema holds the
+//     Arrow schema as one IPC schema message, and each page carries
+//     arrowBatches entries, one IPC record-batch message of at most
+//     Config.ArrowBatchRows rows each with its row count. The schema
+//     follows a warehouse's conventions: TIMESTAMP as timestamp[us,
+//     tz=Etc/UTC] when the client asks for native timestamps (else text),
+//     DECIMAL as utf8 text unless the client asks for native decimals
+//     (then decimal128(p,s)), DATE as date32, an untyped NULL as Arrow
+//     null, and every field's Spark type name in the field metadata
+//     "Spark:DataType:SqlName" ("INT", "DECIMAL(10,2)", "VOID", ...).
+//   - URL_BASED_SET (CloudFetch): for a result of at least
+//     Config.CloudFetchThreshold rows, when the client can download
+//     results, a page carries links (Config.CloudFetchLinksPerPage per page,
+//     whatever the client's max_rows) to files of at most
+//     Config.CloudFetchFileRows rows, each an Arrow IPC stream served by
+//     the peer's own HTTP file server at /cloudfetch/<id>: a presigned URL,
+//     no bearer token, refused with 403 after Config.CloudFetchLinkTTL,
+//     kept after the statement closes until then.
+//   - LZ4: when the client sets canDecompressLZ4Result, batches and files
+//     are LZ4 frames and the metadata says lz4Compressed.
+//     (databricks-sql-go v1.14.0 never asks.)
+//
+// Config.Results ColumnResults answers column-based TRowSets with NULL
+// bitmaps (COLUMN_BASED_SET), as a HiveServer2 without Arrow does; so does
+// the default for a client that cannot read Arrow. Stats.Pages counts the
+// pages sent in each form.
 //
 // # SQL dialect
 //
@@ -105,9 +152,7 @@
 //
 // # Not emulated
 //
-// The peer deliberately does not emulate: Arrow result batches and the Arrow
-// schema (results are column-based even when the driver offers Arrow),
-// CloudFetch (result links), LZ4 compression, staging operations (PUT/GET
+// The peer deliberately does not emulate: staging operations (PUT/GET
 // of Volumes files), metadata calls (GetCatalogs, GetSchemas, GetTables,
 // GetColumns, GetFunctions, GetTypeInfo, GetInfo), complex types (ARRAY,
 // MAP, STRUCT), INTERVAL values, Spark SQL functions SQLite lacks, Unity
@@ -118,7 +163,7 @@
 //
 // # Telemetry and port 443
 //
-// databricks-sql-go v1.11.0 requests
+// databricks-sql-go v1.14.0 requests
 // https://<host>/api/2.0/connector-service/feature-flags/GOLANG/<version>
 // on every connect, on port 443 whatever port is configured. Tests must
 // give the driver Transport (dbsql.WithTransport), which routes every

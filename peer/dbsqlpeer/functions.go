@@ -2,6 +2,7 @@ package dbsqlpeer
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/vapsql/vap/peer/sqltext"
 )
@@ -15,15 +16,26 @@ import (
 //     (default 1), as a recursive CTE; numPartitions is ignored and a step
 //     of 0 gives no rows;
 //   - repeat(str, n): str repeated n times (empty for n <= 0, NULL when
-//     either is NULL).
+//     either is NULL);
+//   - current_user() and session_user(): the user whose bearer token sent
+//     the statement (see TokenUser, Config.Viewers), a STRING.
 
 // rewriteFunctions applies the rewrites above to toks.
-func rewriteFunctions(toks []sqltext.Token) []sqltext.Token {
+func rewriteFunctions(toks []sqltext.Token, user string) []sqltext.Token {
 	out := make([]sqltext.Token, 0, len(toks))
 	ranges := 0
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		prev := sqltext.LastSolid(out)
+		if t.Kind == sqltext.Word && !prev.IsPunct('.') && (t.Is("current_user") || t.Is("session_user")) {
+			if open := sqltext.NextSolid(toks, i+1); open < len(toks) && toks[open].IsPunct('(') {
+				if end := sqltext.NextSolid(toks, open+1); end < len(toks) && toks[end].IsPunct(')') {
+					out = append(out, sqltext.Tokenize("'"+strings.ReplaceAll(user, "'", "''")+"'")...)
+					i = end
+					continue
+				}
+			}
+		}
 		if t.Kind == sqltext.Word && !prev.IsPunct('.') && (t.Is("range") || t.Is("repeat")) {
 			if args, end, ok := sqltext.CallArgs(toks, i); ok {
 				var repl string

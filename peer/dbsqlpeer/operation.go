@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/apache/arrow/go/v12/arrow"
 	"github.com/vapsql/vap/peer/dbsqlpeer/internal/tcli"
 )
 
@@ -21,6 +24,7 @@ type operation struct {
 	done    chan struct{}
 	started time.Time
 	text    string // the statement as the client sent it
+	want    wanted // the result forms the client can read
 
 	state     tcli.TOperationState
 	err       *queryError
@@ -30,6 +34,46 @@ type operation struct {
 	completed time.Time
 
 	cursor int64 // next row FetchResults returns; guarded by Peer.mu
+
+	prepareOnce sync.Once
+	form        resultForm // how the result is sent; set by prepare
+	schema      *arrow.Schema
+	schemaIPC   []byte
+
+	// lastCall is when a client last named the handle (UnixNano); 0 while
+	// the ExecuteStatement request that creates it has not been answered.
+	lastCall atomic.Int64
+}
+
+// touch records that a client named op's handle now.
+func (op *operation) touch() { op.lastCall.Store(time.Now().UnixNano()) }
+
+// reapAbandoned cancels and closes every running statement no call has
+// named for longer than timeout, until the peer closes.
+func (p *Peer) reapAbandoned(timeout time.Duration) {
+	defer p.wg.Done()
+	tick := time.NewTicker(max(timeout/4, 10*time.Millisecond))
+	defer tick.Stop()
+	for {
+		select {
+		case <-p.base.Done():
+			return
+		case <-tick.C:
+		}
+		cutoff := time.Now().Add(-timeout).UnixNano()
+		var idle []*operation
+		p.mu.Lock()
+		for _, op := range p.ops {
+			if last := op.lastCall.Load(); last != 0 && last < cutoff && !op.finished() {
+				idle = append(idle, op)
+			}
+		}
+		p.mu.Unlock()
+		for _, op := range idle {
+			p.abandoned.Add(1)
+			p.removeOperation(op)
+		}
+	}
 }
 
 // finished reports whether the statement has stopped running.

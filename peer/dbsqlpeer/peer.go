@@ -31,6 +31,21 @@ const (
 	DefaultMaxSessions       = 64
 	DefaultMaxOperations     = 1024
 	DefaultTokenTTL          = time.Hour
+	// DefaultAbandonedStatementTimeout is ten of the driver's default
+	// status polls (databricks-sql-go polls a running statement every
+	// second).
+	DefaultAbandonedStatementTimeout = 10 * time.Second
+	// DefaultArrowBatchRows bounds an inline Arrow batch.
+	DefaultArrowBatchRows = 10_000
+	// DefaultCloudFetchThreshold is the result size, in rows, from which
+	// the peer sends CloudFetch links to a client that can download them.
+	DefaultCloudFetchThreshold = 100_000
+	// DefaultCloudFetchFileRows bounds the rows of one CloudFetch file.
+	DefaultCloudFetchFileRows = 10_000
+	// DefaultCloudFetchLinksPerPage is how many links one page carries.
+	DefaultCloudFetchLinksPerPage = 8
+	// DefaultCloudFetchLinkTTL is how long a CloudFetch link is valid.
+	DefaultCloudFetchLinkTTL = 15 * time.Minute
 )
 
 // Limits that keep one peer's resources bounded whatever a client sends.
@@ -52,8 +67,13 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	// SubjectToken is a federated token the token endpoint accepts as the
-	// subject_token of an RFC 8693 token exchange.
+	// subject_token of an RFC 8693 token exchange (its user is
+	// FederatedUser).
 	SubjectToken string
+	// Viewers maps more subject tokens the token exchange accepts to the
+	// user each stands for: a viewer's token, exchanged, runs statements as
+	// that user (current_user() returns the name).
+	Viewers map[string]string
 	// TokenTTL is the lifetime of tokens the token endpoint issues
 	// (default DefaultTokenTTL); an expired token gets 401.
 	TokenTTL time.Duration
@@ -71,6 +91,38 @@ type Config struct {
 	// statements (defaults DefaultMaxSessions, DefaultMaxOperations).
 	MaxSessions   int
 	MaxOperations int
+	// AbandonedStatementTimeout is how long a running statement may go
+	// without any call naming its handle (GetOperationStatus, FetchResults,
+	// CancelOperation, ...) before the peer cancels and closes it, as a
+	// warehouse ends a statement whose client went away (HiveServer2's idle
+	// operation timeout). A client that dropped the ExecuteStatement answer
+	// never learns the handle and cannot cancel it any other way; a driver
+	// polls a statement it waits for (databricks-sql-go every second).
+	// Default DefaultAbandonedStatementTimeout; negative: never.
+	AbandonedStatementTimeout time.Duration
+	// Results is how result rows are sent (default ArrowResults, as a
+	// warehouse answers; ColumnResults for column-based row sets).
+	Results ResultFormat
+	// ArrowBatchRows bounds the rows of one inline Arrow batch (default
+	// DefaultArrowBatchRows); a page of max_rows rows holds several.
+	ArrowBatchRows int
+	// CloudFetchThreshold: a result of at least this many rows goes by
+	// CloudFetch links when the client can download results (default
+	// DefaultCloudFetchThreshold; 1: every result with rows; negative:
+	// never).
+	CloudFetchThreshold int64
+	// CloudFetchFileRows bounds the rows of one CloudFetch file (default
+	// DefaultCloudFetchFileRows).
+	CloudFetchFileRows int
+	// CloudFetchLinksPerPage is how many links (files) one page of a
+	// CloudFetch result carries (default DefaultCloudFetchLinksPerPage),
+	// whatever the client's max_rows: how much a client holds at once is
+	// then up to how many files it downloads at a time.
+	CloudFetchLinksPerPage int
+	// CloudFetchLinkTTL is how long a CloudFetch link is valid (default
+	// DefaultCloudFetchLinkTTL); an expired link gets 403 as from cloud
+	// storage.
+	CloudFetchLinkTTL time.Duration
 }
 
 // Peer is a running local Databricks SQL warehouse. Its methods are safe
@@ -89,12 +141,14 @@ type Peer struct {
 	stop context.CancelFunc
 	wg   sync.WaitGroup // statement goroutines
 
-	mu       sync.Mutex
-	closed   bool
-	sessions map[string]*session
-	ops      map[string]*operation
-	tokens   map[string]time.Time // issued token -> expiry
-	ended    endedSessions        // sessions DropSessions ended
+	mu        sync.Mutex
+	closed    bool
+	sessions  map[string]*session
+	ops       map[string]*operation
+	tokens    map[string]issuedToken // issued token -> expiry and user
+	ended     endedSessions          // sessions DropSessions ended
+	files     map[string]*cloudFile  // CloudFetch files by id
+	fileOrder []string               // file ids, oldest first
 
 	calls        [numMethods]atomic.Int64
 	running      atomic.Int64
@@ -102,6 +156,10 @@ type Peer struct {
 	unauthorized atomic.Int64
 	issued       atomic.Int64
 	flagFetches  atomic.Int64
+	abandoned    atomic.Int64
+	downloads    atomic.Int64
+	pages        [numForms]atomic.Int64
+	expiredLinks atomic.Int64
 
 	closeOnce sync.Once
 	closeErr  error
@@ -110,7 +168,7 @@ type Peer struct {
 // Start starts a peer on 127.0.0.1 (a free port) with an empty SQLite
 // database in a temporary directory. Close stops it and removes the data.
 func Start(cfg Config) (*Peer, error) {
-	if cfg.Token == "" && cfg.SubjectToken == "" && (cfg.ClientID == "" || cfg.ClientSecret == "") {
+	if cfg.Token == "" && cfg.SubjectToken == "" && len(cfg.Viewers) == 0 && (cfg.ClientID == "" || cfg.ClientSecret == "") {
 		return nil, errors.New("dbsqlpeer: Config needs a Token, a ClientID with a ClientSecret, or a SubjectToken")
 	}
 	if cfg.HTTPPath == "" {
@@ -134,6 +192,27 @@ func Start(cfg Config) (*Peer, error) {
 	}
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = DefaultTokenTTL
+	}
+	if cfg.Results != ArrowResults && cfg.Results != ColumnResults {
+		return nil, fmt.Errorf("dbsqlpeer: unknown Results %d", int(cfg.Results))
+	}
+	if cfg.ArrowBatchRows <= 0 {
+		cfg.ArrowBatchRows = DefaultArrowBatchRows
+	}
+	if cfg.CloudFetchThreshold == 0 {
+		cfg.CloudFetchThreshold = DefaultCloudFetchThreshold
+	}
+	if cfg.CloudFetchFileRows <= 0 {
+		cfg.CloudFetchFileRows = DefaultCloudFetchFileRows
+	}
+	if cfg.CloudFetchLinksPerPage <= 0 {
+		cfg.CloudFetchLinksPerPage = DefaultCloudFetchLinksPerPage
+	}
+	if cfg.CloudFetchLinkTTL <= 0 {
+		cfg.CloudFetchLinkTTL = DefaultCloudFetchLinkTTL
+	}
+	if cfg.AbandonedStatementTimeout == 0 {
+		cfg.AbandonedStatementTimeout = DefaultAbandonedStatementTimeout
 	}
 
 	dir, err := os.MkdirTemp("", "dbsqlpeer-")
@@ -159,7 +238,8 @@ func Start(cfg Config) (*Peer, error) {
 		dir:       dir,
 		sessions:  make(map[string]*session),
 		ops:       make(map[string]*operation),
-		tokens:    make(map[string]time.Time),
+		tokens:    make(map[string]issuedToken),
+		files:     make(map[string]*cloudFile),
 	}
 	p.base, p.stop = context.WithCancel(context.Background())
 	p.processor = tcli.NewTCLIServiceProcessor(&service{p: p})
@@ -169,12 +249,17 @@ func Start(cfg Config) (*Peer, error) {
 	mux.HandleFunc(tokenPath, p.serveToken)
 	mux.HandleFunc(discoveryPath, p.serveDiscovery)
 	mux.HandleFunc(featureFlagsPath, p.serveFeatureFlags)
+	mux.HandleFunc(cloudFetchPath, p.serveCloudFetch)
 	p.registerAdmin(mux)
 	p.srv = &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return p.base },
+	}
+	if cfg.AbandonedStatementTimeout > 0 {
+		p.wg.Add(1)
+		go p.reapAbandoned(cfg.AbandonedStatementTimeout)
 	}
 	go func() {
 		defer close(p.serveDone)
@@ -201,7 +286,7 @@ func openDB(path string) (*sql.DB, error) {
 }
 
 // Host is the host name to give the driver: "localhost", the only host for
-// which databricks-sql-go v1.11.0 speaks plain HTTP.
+// which databricks-sql-go v1.14.0 speaks plain HTTP.
 func (p *Peer) Host() string { return "localhost" }
 
 // Port is the peer's TCP port on 127.0.0.1.
@@ -248,6 +333,8 @@ func (p *Peer) Close() error {
 		p.mu.Lock()
 		clear(p.sessions)
 		clear(p.ops)
+		clear(p.files)
+		p.fileOrder = nil
 		p.mu.Unlock()
 		p.closeErr = errors.Join(p.db.Close(), os.RemoveAll(p.dir))
 	})
@@ -262,7 +349,8 @@ func (p *Peer) serveThrift(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	if !p.authorized(r) {
+	user, ok := p.caller(r)
+	if !ok {
 		p.unauthorized.Add(1)
 		w.Header().Set("WWW-Authenticate", `Bearer realm="dbsqlpeer"`)
 		w.Header().Set("X-Databricks-Reason-Phrase", "Invalid access token.") // the driver adds it to its error
@@ -278,7 +366,8 @@ func (p *Peer) serveThrift(w http.ResponseWriter, r *http.Request) {
 	_, _ = in.Write(body)
 	out := thrift.NewTMemoryBuffer()
 	pf := thrift.NewTBinaryProtocolFactoryConf(&thrift.TConfiguration{MaxMessageSize: maxRequestBytes})
-	_, terr := p.processor.Process(r.Context(), pf.GetProtocol(in), pf.GetProtocol(out))
+	ctx := context.WithValue(r.Context(), callerKey{}, user)
+	_, terr := p.processor.Process(ctx, pf.GetProtocol(in), pf.GetProtocol(out))
 	if terr != nil && errors.Is(terr, thrift.ErrAbandonRequest) {
 		return // the client is gone
 	}
@@ -288,4 +377,12 @@ func (p *Peer) serveThrift(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/x-thrift")
 	_, _ = w.Write(out.Bytes())
+}
+
+// callerKey is the context key of the authenticated caller's user name.
+type callerKey struct{}
+
+func callerOf(ctx context.Context) string {
+	u, _ := ctx.Value(callerKey{}).(string)
+	return u
 }

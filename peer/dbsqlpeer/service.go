@@ -35,7 +35,7 @@ func errorStatus(sqlState, msg string) *tcli.TStatus {
 }
 
 // invalidHandle is the in-band status for an unknown, closed or forged
-// handle, in the words HiveServer2 uses. databricks-sql-go v1.11.0 reports
+// handle, in the words HiveServer2 uses. databricks-sql-go v1.14.0 reports
 // it as a plain error, not driver.ErrBadConn; only the HTTP 400 answer the
 // peer gives for a session it ended itself (DropSessions) makes the driver
 // discard the connection.
@@ -79,6 +79,7 @@ func (p *Peer) lookupOperation(h *tcli.TOperationHandle) *operation {
 	if op == nil || !sameHandle(op.handle.OperationId, h.OperationId) {
 		return nil
 	}
+	op.touch()
 	return op
 }
 
@@ -186,6 +187,7 @@ func (s *service) ExecuteStatement(ctx context.Context, req *tcli.TExecuteStatem
 		done:    make(chan struct{}),
 		started: time.Now(),
 		text:    req.GetStatement(),
+		want:    wantedResults(req),
 	}
 	opCtx, cancel := context.WithCancel(p.base)
 	if secs := req.GetQueryTimeout(); secs > 0 {
@@ -230,13 +232,14 @@ func (s *service) ExecuteStatement(ctx context.Context, req *tcli.TExecuteStatem
 		op.completed = time.Now()
 		close(op.done)
 	} else {
-		go p.run(opCtx, op, prepareStatement(req.GetStatement()), args, req.GetResultRowLimit())
+		go p.run(opCtx, op, prepareStatement(req.GetStatement(), callerOf(ctx)), args, req.GetResultRowLimit())
 	}
 
 	if !p.awaitDirect(ctx, op, req.GetRunAsync()) {
 		p.removeOperation(op) // nobody can learn the handle now
 		return nil, thrift.ErrAbandonRequest
 	}
+	op.touch()
 	resp := &tcli.TExecuteStatementResp{Status: okStatus(), OperationHandle: op.handle}
 	if dr := req.GetGetDirectResults(); dr != nil {
 		resp.DirectResults = p.directResults(op, dr.GetMaxRows())
@@ -286,7 +289,7 @@ func (p *Peer) directResults(op *operation, maxRows int64) *tcli.TSparkDirectRes
 		return dr
 	}
 	if op.state == tcli.TOperationState_FINISHED_STATE {
-		dr.ResultSetMetadata = metadata(op)
+		dr.ResultSetMetadata = p.metadata(op)
 		dr.ResultSet = p.fetch(op, maxRows, false)
 		if dr.ResultSet.GetHasMoreRows() {
 			return dr
@@ -316,33 +319,6 @@ func (p *Peer) status(op *operation) *tcli.TGetOperationStatusResp {
 	} else {
 		modified := op.modified
 		resp.NumModifiedRows = &modified
-	}
-	return resp
-}
-
-func metadata(op *operation) *tcli.TGetResultSetMetadataResp {
-	format := tcli.TSparkRowSetType_COLUMN_BASED_SET
-	no := false
-	return &tcli.TGetResultSetMetadataResp{
-		Status: okStatus(), Schema: schema(op.cols), ResultFormat: &format,
-		Lz4Compressed: &no, IsStagingOperation: &no,
-	}
-}
-
-// fetch returns the next page of at most maxRows rows from op's cursor.
-func (p *Peer) fetch(op *operation, maxRows int64, withMetadata bool) *tcli.TFetchResultsResp {
-	if maxRows <= 0 || maxRows > maxPageRows {
-		maxRows = maxPageRows
-	}
-	p.mu.Lock()
-	start := op.cursor
-	end := min(start+maxRows, int64(len(op.rows)))
-	op.cursor = end
-	p.mu.Unlock()
-	more := end < int64(len(op.rows))
-	resp := &tcli.TFetchResultsResp{Status: okStatus(), HasMoreRows: &more, Results: rowSet(op.cols, op.rows[start:end], start)}
-	if withMetadata {
-		resp.ResultSetMetadata = metadata(op)
 	}
 	return resp
 }
@@ -400,7 +376,7 @@ func (s *service) GetResultSetMetadata(ctx context.Context, req *tcli.TGetResult
 	if st := failedStatus(op); st != nil {
 		return &tcli.TGetResultSetMetadataResp{Status: st}, nil
 	}
-	return metadata(op), nil
+	return p.metadata(op), nil
 }
 
 func (s *service) FetchResults(ctx context.Context, req *tcli.TFetchResultsReq) (*tcli.TFetchResultsResp, error) {

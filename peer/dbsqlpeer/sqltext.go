@@ -26,8 +26,8 @@ type statement struct {
 }
 
 // prepareStatement rewrites Spark SQL text for SQLite and reads the item types.
-func prepareStatement(sql string) statement {
-	toks := rewriteFunctions(sqltext.Tokenize(sql))
+func prepareStatement(sql, user string) statement {
+	toks := rewriteFunctions(sqltext.Tokenize(sql), user)
 	toks = rewriteTypedLiterals(toks)
 	items, casts := selectItemTypes(toks)
 	toks = rewriteCasts(stripCasts(toks, casts))

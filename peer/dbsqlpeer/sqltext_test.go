@@ -33,7 +33,7 @@ func TestPrepareStatement(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			st := prepareStatement(tc.sql)
+			st := prepareStatement(tc.sql, "u")
 			if st.sqlite != tc.want {
 				t.Errorf("sqlite text\n got %q\nwant %q", st.sqlite, tc.want)
 			}
@@ -67,7 +67,7 @@ func FuzzTokenize(f *testing.F) {
 		if b.String() != s {
 			t.Fatalf("tokens do not concatenate back to %q", s)
 		}
-		_ = prepareStatement(s) // must not panic
+		_ = prepareStatement(s, "u") // must not panic
 	})
 }
 
@@ -108,5 +108,21 @@ func TestConvert(t *testing.T) {
 				t.Errorf("got %#v, want %#v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestCurrentUser: current_user() and session_user() become the caller's
+// name as a quoted literal, whatever it holds.
+func TestCurrentUser(t *testing.T) {
+	for sql, want := range map[string]string{
+		"SELECT current_user()":                 "SELECT 'o''brien'",
+		"SELECT session_user ( ) AS u":          "SELECT 'o''brien' AS u",
+		"SELECT x.current_user() FROM x":        "SELECT x.current_user() FROM x",
+		"SELECT current_user(1)":                "SELECT current_user(1)",
+		"SELECT 'current_user()', current_user": "SELECT 'current_user()', current_user",
+	} {
+		if got := prepareStatement(sql, "o'brien").sqlite; got != want {
+			t.Errorf("%s: got %s, want %s", sql, got, want)
+		}
 	}
 }

@@ -2,9 +2,12 @@ package dbsqlpeer_test
 
 import (
 	"bytes"
+	"database/sql"
 	"reflect"
 	"testing"
 	"time"
+
+	dbsql "github.com/databricks/databricks-sql-go"
 
 	"github.com/vapsql/vap/peer/dbsqlpeer"
 )
@@ -14,8 +17,40 @@ import (
 // type comes from the SQL (declared table types, CASTs, literals) — the
 // same for a column of NULLs as for one of values.
 func TestColumnTypes(t *testing.T) {
-	p := startPeer(t, dbsqlpeer.Config{})
-	db := openDB(t, p)
+	for _, m := range resultModes {
+		t.Run(m.name, func(t *testing.T) {
+			p := startPeer(t, m.cfg)
+			db := openDB(t, p, m.opts...)
+			testColumnTypes(t, db, m.decimal)
+			if s := p.Stats(); s.Pages[m.form] == 0 || s.Pages["columns"]+s.Pages["arrow"]+s.Pages["cloudfetch"] != s.Pages[m.form] {
+				t.Errorf("result pages %v, want only %s", s.Pages, m.form)
+			}
+			if m.form == "cloudfetch" && p.Stats().CloudFetchDownloads == 0 {
+				t.Errorf("no CloudFetch file was downloaded")
+			}
+		})
+	}
+}
+
+// resultMode is one way the peer sends results, and the driver options
+// that read them.
+type resultMode struct {
+	name    string
+	cfg     dbsqlpeer.Config
+	opts    []dbsql.ConnOption
+	form    string // the Stats.Pages key every page must have
+	decimal any    // what a DECIMAL(10,2) 12.35 reads as
+}
+
+var resultModes = []resultMode{
+	{"arrow", dbsqlpeer.Config{}, nil, "arrow", "12.35"},
+	{"arrow native decimal", dbsqlpeer.Config{}, []dbsql.ConnOption{dbsql.WithArrowNativeDecimal(true)}, "arrow", "12.35"},
+	{"cloudfetch", dbsqlpeer.Config{CloudFetchThreshold: 1}, nil, "cloudfetch", "12.35"},
+	{"cloudfetch without download", dbsqlpeer.Config{CloudFetchThreshold: 1}, []dbsql.ConnOption{dbsql.WithCloudFetch(false)}, "arrow", "12.35"},
+	{"columns", dbsqlpeer.Config{Results: dbsqlpeer.ColumnResults}, nil, "columns", "12.35"},
+}
+
+func testColumnTypes(t *testing.T, db *sql.DB, decimal any) {
 	ctx := testContext(t)
 	if _, err := db.ExecContext(ctx, `CREATE TABLE typed (
 		i INT, b BIGINT, s SMALLINT, ti TINYINT, d DOUBLE, f FLOAT, bo BOOLEAN,
@@ -35,7 +70,7 @@ func TestColumnTypes(t *testing.T) {
 
 	wantTypes := []string{"INT", "BIGINT", "SMALLINT", "TINYINT", "DOUBLE", "FLOAT", "BOOLEAN", "BINARY", "STRING", "DECIMAL", "TIMESTAMP", "DATE"}
 	wantValues := []any{int32(-7), int64(1) << 40, int16(300), int8(-8), 2.5, float32(1.25), true,
-		[]byte("\x00\x01"), "007", "12.35", ts, day}
+		[]byte("\x00\x01"), "007", decimal, ts, day}
 
 	rows, err := db.QueryContext(ctx, `SELECT * FROM typed ORDER BY i IS NULL`)
 	if err != nil {

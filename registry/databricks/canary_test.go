@@ -123,6 +123,11 @@ func TestValidation(t *testing.T) {
 		{"loopback http endpoint", map[string]string{"client_id": clientID, "client_secret": clientSecret, "token_endpoint": "http://127.0.0.1:9/token"}, ""},
 		{"exchange alone", map[string]string{"auth_type": "token-exchange"}, ""},
 		{"bad timeout", map[string]string{"access_token": pat, "options.timeout": "soon"}, "options.timeout"},
+		{"cloud fetch off", map[string]string{"access_token": pat, "options.cloud_fetch": "false"}, ""},
+		{"bad cloud fetch", map[string]string{"access_token": pat, "options.cloud_fetch": "maybe"}, "options.cloud_fetch"},
+		{"download threads", map[string]string{"access_token": pat, "options.max_download_threads": "4"}, ""},
+		{"zero download threads", map[string]string{"access_token": pat, "options.max_download_threads": "0"}, "options.max_download_threads"},
+		{"too many download threads", map[string]string{"access_token": pat, "options.max_download_threads": "65"}, "options.max_download_threads"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := map[string]string{}

@@ -64,6 +64,13 @@ func newConnector(p registry.Params, s *settings) (*Connector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("databricks: connection %q: %w", p.Name(), err)
 	}
+	return connectorWith(p, c, s, src, secrets)
+}
+
+// connectorWith builds the connector of the validated connection c with
+// the credential source src (secrets: what its errors must not show).
+func connectorWith(p registry.Params, c *config, s *settings, src credentials.Source, secrets []string) (*Connector, error) {
+	var err error
 	conn := &Connector{
 		name:      p.Name(),
 		tokens:    credentials.NewCached(src, credentials.ExchangeInterval, s.now),
@@ -77,6 +84,8 @@ func newConnector(p registry.Params, s *settings) (*Connector, error) {
 		dbsql.WithAuthenticator(bearer{conn}),
 		dbsql.WithTransport(conn.transport),
 		dbsql.WithUserAgentEntry(c.userAgent),
+		dbsql.WithCloudFetch(c.cloudFetch),
+		dbsql.WithMaxDownloadThreads(c.downloadThreads),
 	}
 	if c.catalog != "" || c.schema != "" {
 		opts = append(opts, dbsql.WithInitialNamespace(c.catalog, c.schema))

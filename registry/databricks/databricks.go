@@ -67,7 +67,7 @@ func New(opts ...Option) *registry.Type {
 		Required:    []string{"server_hostname", "http_path"},
 		Optional:    []string{"port", "catalog", "schema", "auth_type", "access_token", "client_id", "client_secret", "token_endpoint"},
 		Secrets:     []string{"access_token", "client_secret"},
-		Options:     []string{"timeout", "max_rows", "user_agent_entry"},
+		Options:     []string{"timeout", "max_rows", "user_agent_entry", "cloud_fetch", "max_download_threads"},
 		Bind:        registry.Question,
 		PingQuery:   "SELECT 1",
 		Check:       func(p registry.Params) error { _, err := parse(p); return err },
@@ -91,7 +91,17 @@ type config struct {
 	timeout                         time.Duration
 	maxRows                         int
 	userAgent                       string
+	cloudFetch                      bool
+	downloadThreads                 int
 }
+
+// DefaultDownloadThreads is how many CloudFetch files a query downloads at
+// once unless options.max_download_threads says otherwise. The driver's
+// default is 10; each file is held in memory whole (and again decoded), so
+// a Flow's memory while reading a CloudFetch result is about
+// (threads + 1) × file size × 2. Two keeps one download ahead of the
+// reader.
+const DefaultDownloadThreads = 2
 
 func bad(p registry.Params, field, reason string) error {
 	return &registry.FieldError{Type: p.Type(), Field: field, Reason: reason}
@@ -179,6 +189,21 @@ func parse(p registry.Params) (*config, error) {
 	}
 	if v, ok := p.Option("user_agent_entry"); ok {
 		c.userAgent = v
+	}
+	c.cloudFetch, c.downloadThreads = true, DefaultDownloadThreads
+	if v, ok := p.Option("cloud_fetch"); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, bad(p, "options.cloud_fetch", "must be true or false")
+		}
+		c.cloudFetch = b
+	}
+	if v, ok := p.Option("max_download_threads"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 64 {
+			return nil, bad(p, "options.max_download_threads", "must be a whole number from 1 to 64")
+		}
+		c.downloadThreads = n
 	}
 	return c, nil
 }

@@ -16,7 +16,9 @@ const (
 	StepClientCreds  = "fetch an OAuth token (client credentials) from the token endpoint"
 	StepSessionToken = "read the Posit Connect content session token"
 	StepExchange     = "exchange the content session token at Posit Connect"
-	StepPlatform     = "choose a credential strategy"
+	// StepViewerExchange is the viewer strategy's exchange.
+	StepViewerExchange = "exchange the viewer's user session token at Posit Connect"
+	StepPlatform       = "choose a credential strategy"
 )
 
 // Error reports a failed credential step. Its message holds no secret.

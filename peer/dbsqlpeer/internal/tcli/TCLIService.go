@@ -726,6 +726,10 @@ func (p *TFetchOrientation) Value() (driver.Value, error) {
 	return int64(*p), nil
 }
 
+type TTypeEntryPtr int32
+
+func TTypeEntryPtrPtr(v TTypeEntryPtr) *TTypeEntryPtr { return &v }
+
 type TIdentifier string
 
 func TIdentifierPtr(v TIdentifier) *TIdentifier { return &v }
@@ -1256,9 +1260,455 @@ func (p *TPrimitiveTypeEntry) String() string {
 }
 
 // Attributes:
+//   - ObjectTypePtr
+type TArrayTypeEntry struct {
+	ObjectTypePtr TTypeEntryPtr `thrift:"objectTypePtr,1,required" db:"objectTypePtr" json:"objectTypePtr"`
+}
+
+func NewTArrayTypeEntry() *TArrayTypeEntry {
+	return &TArrayTypeEntry{}
+}
+
+func (p *TArrayTypeEntry) GetObjectTypePtr() TTypeEntryPtr {
+	return p.ObjectTypePtr
+}
+func (p *TArrayTypeEntry) Read(ctx context.Context, iprot thrift.TProtocol) error {
+	if _, err := iprot.ReadStructBegin(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T read error: ", p), err)
+	}
+
+	var issetObjectTypePtr bool = false
+
+	for {
+		_, fieldTypeId, fieldId, err := iprot.ReadFieldBegin(ctx)
+		if err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T field %d read error: ", p, fieldId), err)
+		}
+		if fieldTypeId == thrift.STOP {
+			break
+		}
+		switch fieldId {
+		case 1:
+			if fieldTypeId == thrift.I32 {
+				if err := p.ReadField1(ctx, iprot); err != nil {
+					return err
+				}
+				issetObjectTypePtr = true
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		default:
+			if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+				return err
+			}
+		}
+		if err := iprot.ReadFieldEnd(ctx); err != nil {
+			return err
+		}
+	}
+	if err := iprot.ReadStructEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T read struct end error: ", p), err)
+	}
+	if !issetObjectTypePtr {
+		return thrift.NewTProtocolExceptionWithType(thrift.INVALID_DATA, fmt.Errorf("Required field ObjectTypePtr is not set"))
+	}
+	return nil
+}
+
+func (p *TArrayTypeEntry) ReadField1(ctx context.Context, iprot thrift.TProtocol) error {
+	if v, err := iprot.ReadI32(ctx); err != nil {
+		return thrift.PrependError("error reading field 1: ", err)
+	} else {
+		temp := TTypeEntryPtr(v)
+		p.ObjectTypePtr = temp
+	}
+	return nil
+}
+
+func (p *TArrayTypeEntry) Write(ctx context.Context, oprot thrift.TProtocol) error {
+	if err := oprot.WriteStructBegin(ctx, "TArrayTypeEntry"); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write struct begin error: ", p), err)
+	}
+	if p != nil {
+		if err := p.writeField1(ctx, oprot); err != nil {
+			return err
+		}
+	}
+	if err := oprot.WriteFieldStop(ctx); err != nil {
+		return thrift.PrependError("write field stop error: ", err)
+	}
+	if err := oprot.WriteStructEnd(ctx); err != nil {
+		return thrift.PrependError("write struct stop error: ", err)
+	}
+	return nil
+}
+
+func (p *TArrayTypeEntry) writeField1(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if err := oprot.WriteFieldBegin(ctx, "objectTypePtr", thrift.I32, 1); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field begin error 1:objectTypePtr: ", p), err)
+	}
+	if err := oprot.WriteI32(ctx, int32(p.ObjectTypePtr)); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T.objectTypePtr (1) field write error: ", p), err)
+	}
+	if err := oprot.WriteFieldEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field end error 1:objectTypePtr: ", p), err)
+	}
+	return err
+}
+
+func (p *TArrayTypeEntry) Equals(other *TArrayTypeEntry) bool {
+	if p == other {
+		return true
+	} else if p == nil || other == nil {
+		return false
+	}
+	if p.ObjectTypePtr != other.ObjectTypePtr {
+		return false
+	}
+	return true
+}
+
+func (p *TArrayTypeEntry) String() string {
+	if p == nil {
+		return "<nil>"
+	}
+	return fmt.Sprintf("TArrayTypeEntry(%+v)", *p)
+}
+
+// Attributes:
+//   - KeyTypePtr
+//   - ValueTypePtr
+type TMapTypeEntry struct {
+	KeyTypePtr   TTypeEntryPtr `thrift:"keyTypePtr,1,required" db:"keyTypePtr" json:"keyTypePtr"`
+	ValueTypePtr TTypeEntryPtr `thrift:"valueTypePtr,2,required" db:"valueTypePtr" json:"valueTypePtr"`
+}
+
+func NewTMapTypeEntry() *TMapTypeEntry {
+	return &TMapTypeEntry{}
+}
+
+func (p *TMapTypeEntry) GetKeyTypePtr() TTypeEntryPtr {
+	return p.KeyTypePtr
+}
+
+func (p *TMapTypeEntry) GetValueTypePtr() TTypeEntryPtr {
+	return p.ValueTypePtr
+}
+func (p *TMapTypeEntry) Read(ctx context.Context, iprot thrift.TProtocol) error {
+	if _, err := iprot.ReadStructBegin(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T read error: ", p), err)
+	}
+
+	var issetKeyTypePtr bool = false
+	var issetValueTypePtr bool = false
+
+	for {
+		_, fieldTypeId, fieldId, err := iprot.ReadFieldBegin(ctx)
+		if err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T field %d read error: ", p, fieldId), err)
+		}
+		if fieldTypeId == thrift.STOP {
+			break
+		}
+		switch fieldId {
+		case 1:
+			if fieldTypeId == thrift.I32 {
+				if err := p.ReadField1(ctx, iprot); err != nil {
+					return err
+				}
+				issetKeyTypePtr = true
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		case 2:
+			if fieldTypeId == thrift.I32 {
+				if err := p.ReadField2(ctx, iprot); err != nil {
+					return err
+				}
+				issetValueTypePtr = true
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		default:
+			if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+				return err
+			}
+		}
+		if err := iprot.ReadFieldEnd(ctx); err != nil {
+			return err
+		}
+	}
+	if err := iprot.ReadStructEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T read struct end error: ", p), err)
+	}
+	if !issetKeyTypePtr {
+		return thrift.NewTProtocolExceptionWithType(thrift.INVALID_DATA, fmt.Errorf("Required field KeyTypePtr is not set"))
+	}
+	if !issetValueTypePtr {
+		return thrift.NewTProtocolExceptionWithType(thrift.INVALID_DATA, fmt.Errorf("Required field ValueTypePtr is not set"))
+	}
+	return nil
+}
+
+func (p *TMapTypeEntry) ReadField1(ctx context.Context, iprot thrift.TProtocol) error {
+	if v, err := iprot.ReadI32(ctx); err != nil {
+		return thrift.PrependError("error reading field 1: ", err)
+	} else {
+		temp := TTypeEntryPtr(v)
+		p.KeyTypePtr = temp
+	}
+	return nil
+}
+
+func (p *TMapTypeEntry) ReadField2(ctx context.Context, iprot thrift.TProtocol) error {
+	if v, err := iprot.ReadI32(ctx); err != nil {
+		return thrift.PrependError("error reading field 2: ", err)
+	} else {
+		temp := TTypeEntryPtr(v)
+		p.ValueTypePtr = temp
+	}
+	return nil
+}
+
+func (p *TMapTypeEntry) Write(ctx context.Context, oprot thrift.TProtocol) error {
+	if err := oprot.WriteStructBegin(ctx, "TMapTypeEntry"); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write struct begin error: ", p), err)
+	}
+	if p != nil {
+		if err := p.writeField1(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField2(ctx, oprot); err != nil {
+			return err
+		}
+	}
+	if err := oprot.WriteFieldStop(ctx); err != nil {
+		return thrift.PrependError("write field stop error: ", err)
+	}
+	if err := oprot.WriteStructEnd(ctx); err != nil {
+		return thrift.PrependError("write struct stop error: ", err)
+	}
+	return nil
+}
+
+func (p *TMapTypeEntry) writeField1(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if err := oprot.WriteFieldBegin(ctx, "keyTypePtr", thrift.I32, 1); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field begin error 1:keyTypePtr: ", p), err)
+	}
+	if err := oprot.WriteI32(ctx, int32(p.KeyTypePtr)); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T.keyTypePtr (1) field write error: ", p), err)
+	}
+	if err := oprot.WriteFieldEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field end error 1:keyTypePtr: ", p), err)
+	}
+	return err
+}
+
+func (p *TMapTypeEntry) writeField2(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if err := oprot.WriteFieldBegin(ctx, "valueTypePtr", thrift.I32, 2); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field begin error 2:valueTypePtr: ", p), err)
+	}
+	if err := oprot.WriteI32(ctx, int32(p.ValueTypePtr)); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T.valueTypePtr (2) field write error: ", p), err)
+	}
+	if err := oprot.WriteFieldEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field end error 2:valueTypePtr: ", p), err)
+	}
+	return err
+}
+
+func (p *TMapTypeEntry) Equals(other *TMapTypeEntry) bool {
+	if p == other {
+		return true
+	} else if p == nil || other == nil {
+		return false
+	}
+	if p.KeyTypePtr != other.KeyTypePtr {
+		return false
+	}
+	if p.ValueTypePtr != other.ValueTypePtr {
+		return false
+	}
+	return true
+}
+
+func (p *TMapTypeEntry) String() string {
+	if p == nil {
+		return "<nil>"
+	}
+	return fmt.Sprintf("TMapTypeEntry(%+v)", *p)
+}
+
+// Attributes:
+//   - NameToTypePtr
+type TStructTypeEntry struct {
+	NameToTypePtr map[string]TTypeEntryPtr `thrift:"nameToTypePtr,1,required" db:"nameToTypePtr" json:"nameToTypePtr"`
+}
+
+func NewTStructTypeEntry() *TStructTypeEntry {
+	return &TStructTypeEntry{}
+}
+
+func (p *TStructTypeEntry) GetNameToTypePtr() map[string]TTypeEntryPtr {
+	return p.NameToTypePtr
+}
+func (p *TStructTypeEntry) Read(ctx context.Context, iprot thrift.TProtocol) error {
+	if _, err := iprot.ReadStructBegin(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T read error: ", p), err)
+	}
+
+	var issetNameToTypePtr bool = false
+
+	for {
+		_, fieldTypeId, fieldId, err := iprot.ReadFieldBegin(ctx)
+		if err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T field %d read error: ", p, fieldId), err)
+		}
+		if fieldTypeId == thrift.STOP {
+			break
+		}
+		switch fieldId {
+		case 1:
+			if fieldTypeId == thrift.MAP {
+				if err := p.ReadField1(ctx, iprot); err != nil {
+					return err
+				}
+				issetNameToTypePtr = true
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		default:
+			if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+				return err
+			}
+		}
+		if err := iprot.ReadFieldEnd(ctx); err != nil {
+			return err
+		}
+	}
+	if err := iprot.ReadStructEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T read struct end error: ", p), err)
+	}
+	if !issetNameToTypePtr {
+		return thrift.NewTProtocolExceptionWithType(thrift.INVALID_DATA, fmt.Errorf("Required field NameToTypePtr is not set"))
+	}
+	return nil
+}
+
+func (p *TStructTypeEntry) ReadField1(ctx context.Context, iprot thrift.TProtocol) error {
+	_, _, size, err := iprot.ReadMapBegin(ctx)
+	if err != nil {
+		return thrift.PrependError("error reading map begin: ", err)
+	}
+	tMap := make(map[string]TTypeEntryPtr, size)
+	p.NameToTypePtr = tMap
+	for i := 0; i < size; i++ {
+		var _key3 string
+		if v, err := iprot.ReadString(ctx); err != nil {
+			return thrift.PrependError("error reading field 0: ", err)
+		} else {
+			_key3 = v
+		}
+		var _val4 TTypeEntryPtr
+		if v, err := iprot.ReadI32(ctx); err != nil {
+			return thrift.PrependError("error reading field 0: ", err)
+		} else {
+			temp := TTypeEntryPtr(v)
+			_val4 = temp
+		}
+		p.NameToTypePtr[_key3] = _val4
+	}
+	if err := iprot.ReadMapEnd(ctx); err != nil {
+		return thrift.PrependError("error reading map end: ", err)
+	}
+	return nil
+}
+
+func (p *TStructTypeEntry) Write(ctx context.Context, oprot thrift.TProtocol) error {
+	if err := oprot.WriteStructBegin(ctx, "TStructTypeEntry"); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write struct begin error: ", p), err)
+	}
+	if p != nil {
+		if err := p.writeField1(ctx, oprot); err != nil {
+			return err
+		}
+	}
+	if err := oprot.WriteFieldStop(ctx); err != nil {
+		return thrift.PrependError("write field stop error: ", err)
+	}
+	if err := oprot.WriteStructEnd(ctx); err != nil {
+		return thrift.PrependError("write struct stop error: ", err)
+	}
+	return nil
+}
+
+func (p *TStructTypeEntry) writeField1(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if err := oprot.WriteFieldBegin(ctx, "nameToTypePtr", thrift.MAP, 1); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field begin error 1:nameToTypePtr: ", p), err)
+	}
+	if err := oprot.WriteMapBegin(ctx, thrift.STRING, thrift.I32, len(p.NameToTypePtr)); err != nil {
+		return thrift.PrependError("error writing map begin: ", err)
+	}
+	for k, v := range p.NameToTypePtr {
+		if err := oprot.WriteString(ctx, string(k)); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T. (0) field write error: ", p), err)
+		}
+		if err := oprot.WriteI32(ctx, int32(v)); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T. (0) field write error: ", p), err)
+		}
+	}
+	if err := oprot.WriteMapEnd(ctx); err != nil {
+		return thrift.PrependError("error writing map end: ", err)
+	}
+	if err := oprot.WriteFieldEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field end error 1:nameToTypePtr: ", p), err)
+	}
+	return err
+}
+
+func (p *TStructTypeEntry) Equals(other *TStructTypeEntry) bool {
+	if p == other {
+		return true
+	} else if p == nil || other == nil {
+		return false
+	}
+	if len(p.NameToTypePtr) != len(other.NameToTypePtr) {
+		return false
+	}
+	for k, _tgt := range p.NameToTypePtr {
+		_src5 := other.NameToTypePtr[k]
+		if _tgt != _src5 {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *TStructTypeEntry) String() string {
+	if p == nil {
+		return "<nil>"
+	}
+	return fmt.Sprintf("TStructTypeEntry(%+v)", *p)
+}
+
+// Attributes:
 //   - PrimitiveEntry
+//   - ArrayEntry
+//   - MapEntry
+//   - StructEntry
 type TTypeEntry struct {
 	PrimitiveEntry *TPrimitiveTypeEntry `thrift:"primitiveEntry,1" db:"primitiveEntry" json:"primitiveEntry,omitempty"`
+	ArrayEntry     *TArrayTypeEntry     `thrift:"arrayEntry,2" db:"arrayEntry" json:"arrayEntry,omitempty"`
+	MapEntry       *TMapTypeEntry       `thrift:"mapEntry,3" db:"mapEntry" json:"mapEntry,omitempty"`
+	StructEntry    *TStructTypeEntry    `thrift:"structEntry,4" db:"structEntry" json:"structEntry,omitempty"`
 }
 
 func NewTTypeEntry() *TTypeEntry {
@@ -1273,9 +1723,45 @@ func (p *TTypeEntry) GetPrimitiveEntry() *TPrimitiveTypeEntry {
 	}
 	return p.PrimitiveEntry
 }
+
+var TTypeEntry_ArrayEntry_DEFAULT *TArrayTypeEntry
+
+func (p *TTypeEntry) GetArrayEntry() *TArrayTypeEntry {
+	if !p.IsSetArrayEntry() {
+		return TTypeEntry_ArrayEntry_DEFAULT
+	}
+	return p.ArrayEntry
+}
+
+var TTypeEntry_MapEntry_DEFAULT *TMapTypeEntry
+
+func (p *TTypeEntry) GetMapEntry() *TMapTypeEntry {
+	if !p.IsSetMapEntry() {
+		return TTypeEntry_MapEntry_DEFAULT
+	}
+	return p.MapEntry
+}
+
+var TTypeEntry_StructEntry_DEFAULT *TStructTypeEntry
+
+func (p *TTypeEntry) GetStructEntry() *TStructTypeEntry {
+	if !p.IsSetStructEntry() {
+		return TTypeEntry_StructEntry_DEFAULT
+	}
+	return p.StructEntry
+}
 func (p *TTypeEntry) CountSetFieldsTTypeEntry() int {
 	count := 0
 	if p.IsSetPrimitiveEntry() {
+		count++
+	}
+	if p.IsSetArrayEntry() {
+		count++
+	}
+	if p.IsSetMapEntry() {
+		count++
+	}
+	if p.IsSetStructEntry() {
 		count++
 	}
 	return count
@@ -1284,6 +1770,18 @@ func (p *TTypeEntry) CountSetFieldsTTypeEntry() int {
 
 func (p *TTypeEntry) IsSetPrimitiveEntry() bool {
 	return p.PrimitiveEntry != nil
+}
+
+func (p *TTypeEntry) IsSetArrayEntry() bool {
+	return p.ArrayEntry != nil
+}
+
+func (p *TTypeEntry) IsSetMapEntry() bool {
+	return p.MapEntry != nil
+}
+
+func (p *TTypeEntry) IsSetStructEntry() bool {
+	return p.StructEntry != nil
 }
 
 func (p *TTypeEntry) Read(ctx context.Context, iprot thrift.TProtocol) error {
@@ -1303,6 +1801,36 @@ func (p *TTypeEntry) Read(ctx context.Context, iprot thrift.TProtocol) error {
 		case 1:
 			if fieldTypeId == thrift.STRUCT {
 				if err := p.ReadField1(ctx, iprot); err != nil {
+					return err
+				}
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		case 2:
+			if fieldTypeId == thrift.STRUCT {
+				if err := p.ReadField2(ctx, iprot); err != nil {
+					return err
+				}
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		case 3:
+			if fieldTypeId == thrift.STRUCT {
+				if err := p.ReadField3(ctx, iprot); err != nil {
+					return err
+				}
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		case 4:
+			if fieldTypeId == thrift.STRUCT {
+				if err := p.ReadField4(ctx, iprot); err != nil {
 					return err
 				}
 			} else {
@@ -1333,6 +1861,30 @@ func (p *TTypeEntry) ReadField1(ctx context.Context, iprot thrift.TProtocol) err
 	return nil
 }
 
+func (p *TTypeEntry) ReadField2(ctx context.Context, iprot thrift.TProtocol) error {
+	p.ArrayEntry = &TArrayTypeEntry{}
+	if err := p.ArrayEntry.Read(ctx, iprot); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", p.ArrayEntry), err)
+	}
+	return nil
+}
+
+func (p *TTypeEntry) ReadField3(ctx context.Context, iprot thrift.TProtocol) error {
+	p.MapEntry = &TMapTypeEntry{}
+	if err := p.MapEntry.Read(ctx, iprot); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", p.MapEntry), err)
+	}
+	return nil
+}
+
+func (p *TTypeEntry) ReadField4(ctx context.Context, iprot thrift.TProtocol) error {
+	p.StructEntry = &TStructTypeEntry{}
+	if err := p.StructEntry.Read(ctx, iprot); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", p.StructEntry), err)
+	}
+	return nil
+}
+
 func (p *TTypeEntry) Write(ctx context.Context, oprot thrift.TProtocol) error {
 	if c := p.CountSetFieldsTTypeEntry(); c != 1 {
 		return fmt.Errorf("%T write union: exactly one field must be set (%d set)", p, c)
@@ -1342,6 +1894,15 @@ func (p *TTypeEntry) Write(ctx context.Context, oprot thrift.TProtocol) error {
 	}
 	if p != nil {
 		if err := p.writeField1(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField2(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField3(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField4(ctx, oprot); err != nil {
 			return err
 		}
 	}
@@ -1369,6 +1930,51 @@ func (p *TTypeEntry) writeField1(ctx context.Context, oprot thrift.TProtocol) (e
 	return err
 }
 
+func (p *TTypeEntry) writeField2(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if p.IsSetArrayEntry() {
+		if err := oprot.WriteFieldBegin(ctx, "arrayEntry", thrift.STRUCT, 2); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field begin error 2:arrayEntry: ", p), err)
+		}
+		if err := p.ArrayEntry.Write(ctx, oprot); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T error writing struct: ", p.ArrayEntry), err)
+		}
+		if err := oprot.WriteFieldEnd(ctx); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field end error 2:arrayEntry: ", p), err)
+		}
+	}
+	return err
+}
+
+func (p *TTypeEntry) writeField3(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if p.IsSetMapEntry() {
+		if err := oprot.WriteFieldBegin(ctx, "mapEntry", thrift.STRUCT, 3); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field begin error 3:mapEntry: ", p), err)
+		}
+		if err := p.MapEntry.Write(ctx, oprot); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T error writing struct: ", p.MapEntry), err)
+		}
+		if err := oprot.WriteFieldEnd(ctx); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field end error 3:mapEntry: ", p), err)
+		}
+	}
+	return err
+}
+
+func (p *TTypeEntry) writeField4(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if p.IsSetStructEntry() {
+		if err := oprot.WriteFieldBegin(ctx, "structEntry", thrift.STRUCT, 4); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field begin error 4:structEntry: ", p), err)
+		}
+		if err := p.StructEntry.Write(ctx, oprot); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T error writing struct: ", p.StructEntry), err)
+		}
+		if err := oprot.WriteFieldEnd(ctx); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field end error 4:structEntry: ", p), err)
+		}
+	}
+	return err
+}
+
 func (p *TTypeEntry) Equals(other *TTypeEntry) bool {
 	if p == other {
 		return true
@@ -1376,6 +1982,15 @@ func (p *TTypeEntry) Equals(other *TTypeEntry) bool {
 		return false
 	}
 	if !p.PrimitiveEntry.Equals(other.PrimitiveEntry) {
+		return false
+	}
+	if !p.ArrayEntry.Equals(other.ArrayEntry) {
+		return false
+	}
+	if !p.MapEntry.Equals(other.MapEntry) {
+		return false
+	}
+	if !p.StructEntry.Equals(other.StructEntry) {
 		return false
 	}
 	return true
@@ -1454,11 +2069,11 @@ func (p *TTypeDesc) ReadField1(ctx context.Context, iprot thrift.TProtocol) erro
 	tSlice := make([]*TTypeEntry, 0, size)
 	p.Types = tSlice
 	for i := 0; i < size; i++ {
-		_elem3 := &TTypeEntry{}
-		if err := _elem3.Read(ctx, iprot); err != nil {
-			return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", _elem3), err)
+		_elem6 := &TTypeEntry{}
+		if err := _elem6.Read(ctx, iprot); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", _elem6), err)
 		}
-		p.Types = append(p.Types, _elem3)
+		p.Types = append(p.Types, _elem6)
 	}
 	if err := iprot.ReadListEnd(ctx); err != nil {
 		return thrift.PrependError("error reading list end: ", err)
@@ -1515,8 +2130,8 @@ func (p *TTypeDesc) Equals(other *TTypeDesc) bool {
 		return false
 	}
 	for i, _tgt := range p.Types {
-		_src4 := other.Types[i]
-		if !_tgt.Equals(_src4) {
+		_src7 := other.Types[i]
+		if !_tgt.Equals(_src7) {
 			return false
 		}
 	}
@@ -1879,11 +2494,11 @@ func (p *TTableSchema) ReadField1(ctx context.Context, iprot thrift.TProtocol) e
 	tSlice := make([]*TColumnDesc, 0, size)
 	p.Columns = tSlice
 	for i := 0; i < size; i++ {
-		_elem5 := &TColumnDesc{}
-		if err := _elem5.Read(ctx, iprot); err != nil {
-			return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", _elem5), err)
+		_elem8 := &TColumnDesc{}
+		if err := _elem8.Read(ctx, iprot); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", _elem8), err)
 		}
-		p.Columns = append(p.Columns, _elem5)
+		p.Columns = append(p.Columns, _elem8)
 	}
 	if err := iprot.ReadListEnd(ctx); err != nil {
 		return thrift.PrependError("error reading list end: ", err)
@@ -1940,8 +2555,8 @@ func (p *TTableSchema) Equals(other *TTableSchema) bool {
 		return false
 	}
 	for i, _tgt := range p.Columns {
-		_src6 := other.Columns[i]
-		if !_tgt.Equals(_src6) {
+		_src9 := other.Columns[i]
+		if !_tgt.Equals(_src9) {
 			return false
 		}
 	}
@@ -3386,11 +4001,11 @@ func (p *TRow) ReadField1(ctx context.Context, iprot thrift.TProtocol) error {
 	tSlice := make([]*TColumnValue, 0, size)
 	p.ColVals = tSlice
 	for i := 0; i < size; i++ {
-		_elem7 := &TColumnValue{}
-		if err := _elem7.Read(ctx, iprot); err != nil {
-			return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", _elem7), err)
+		_elem10 := &TColumnValue{}
+		if err := _elem10.Read(ctx, iprot); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", _elem10), err)
 		}
-		p.ColVals = append(p.ColVals, _elem7)
+		p.ColVals = append(p.ColVals, _elem10)
 	}
 	if err := iprot.ReadListEnd(ctx); err != nil {
 		return thrift.PrependError("error reading list end: ", err)
@@ -3447,8 +4062,8 @@ func (p *TRow) Equals(other *TRow) bool {
 		return false
 	}
 	for i, _tgt := range p.ColVals {
-		_src8 := other.ColVals[i]
-		if !_tgt.Equals(_src8) {
+		_src11 := other.ColVals[i]
+		if !_tgt.Equals(_src11) {
 			return false
 		}
 	}
@@ -3549,13 +4164,13 @@ func (p *TBoolColumn) ReadField1(ctx context.Context, iprot thrift.TProtocol) er
 	tSlice := make([]bool, 0, size)
 	p.Values = tSlice
 	for i := 0; i < size; i++ {
-		var _elem9 bool
+		var _elem12 bool
 		if v, err := iprot.ReadBool(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_elem9 = v
+			_elem12 = v
 		}
-		p.Values = append(p.Values, _elem9)
+		p.Values = append(p.Values, _elem12)
 	}
 	if err := iprot.ReadListEnd(ctx); err != nil {
 		return thrift.PrependError("error reading list end: ", err)
@@ -3637,8 +4252,8 @@ func (p *TBoolColumn) Equals(other *TBoolColumn) bool {
 		return false
 	}
 	for i, _tgt := range p.Values {
-		_src10 := other.Values[i]
-		if _tgt != _src10 {
+		_src13 := other.Values[i]
+		if _tgt != _src13 {
 			return false
 		}
 	}
@@ -3742,14 +4357,14 @@ func (p *TByteColumn) ReadField1(ctx context.Context, iprot thrift.TProtocol) er
 	tSlice := make([]int8, 0, size)
 	p.Values = tSlice
 	for i := 0; i < size; i++ {
-		var _elem11 int8
+		var _elem14 int8
 		if v, err := iprot.ReadByte(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
 			temp := int8(v)
-			_elem11 = temp
+			_elem14 = temp
 		}
-		p.Values = append(p.Values, _elem11)
+		p.Values = append(p.Values, _elem14)
 	}
 	if err := iprot.ReadListEnd(ctx); err != nil {
 		return thrift.PrependError("error reading list end: ", err)
@@ -3831,8 +4446,8 @@ func (p *TByteColumn) Equals(other *TByteColumn) bool {
 		return false
 	}
 	for i, _tgt := range p.Values {
-		_src12 := other.Values[i]
-		if _tgt != _src12 {
+		_src15 := other.Values[i]
+		if _tgt != _src15 {
 			return false
 		}
 	}
@@ -3936,13 +4551,13 @@ func (p *TI16Column) ReadField1(ctx context.Context, iprot thrift.TProtocol) err
 	tSlice := make([]int16, 0, size)
 	p.Values = tSlice
 	for i := 0; i < size; i++ {
-		var _elem13 int16
+		var _elem16 int16
 		if v, err := iprot.ReadI16(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_elem13 = v
+			_elem16 = v
 		}
-		p.Values = append(p.Values, _elem13)
+		p.Values = append(p.Values, _elem16)
 	}
 	if err := iprot.ReadListEnd(ctx); err != nil {
 		return thrift.PrependError("error reading list end: ", err)
@@ -4024,8 +4639,8 @@ func (p *TI16Column) Equals(other *TI16Column) bool {
 		return false
 	}
 	for i, _tgt := range p.Values {
-		_src14 := other.Values[i]
-		if _tgt != _src14 {
+		_src17 := other.Values[i]
+		if _tgt != _src17 {
 			return false
 		}
 	}
@@ -4129,13 +4744,13 @@ func (p *TI32Column) ReadField1(ctx context.Context, iprot thrift.TProtocol) err
 	tSlice := make([]int32, 0, size)
 	p.Values = tSlice
 	for i := 0; i < size; i++ {
-		var _elem15 int32
+		var _elem18 int32
 		if v, err := iprot.ReadI32(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_elem15 = v
+			_elem18 = v
 		}
-		p.Values = append(p.Values, _elem15)
+		p.Values = append(p.Values, _elem18)
 	}
 	if err := iprot.ReadListEnd(ctx); err != nil {
 		return thrift.PrependError("error reading list end: ", err)
@@ -4217,8 +4832,8 @@ func (p *TI32Column) Equals(other *TI32Column) bool {
 		return false
 	}
 	for i, _tgt := range p.Values {
-		_src16 := other.Values[i]
-		if _tgt != _src16 {
+		_src19 := other.Values[i]
+		if _tgt != _src19 {
 			return false
 		}
 	}
@@ -4322,13 +4937,13 @@ func (p *TI64Column) ReadField1(ctx context.Context, iprot thrift.TProtocol) err
 	tSlice := make([]int64, 0, size)
 	p.Values = tSlice
 	for i := 0; i < size; i++ {
-		var _elem17 int64
+		var _elem20 int64
 		if v, err := iprot.ReadI64(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_elem17 = v
+			_elem20 = v
 		}
-		p.Values = append(p.Values, _elem17)
+		p.Values = append(p.Values, _elem20)
 	}
 	if err := iprot.ReadListEnd(ctx); err != nil {
 		return thrift.PrependError("error reading list end: ", err)
@@ -4410,8 +5025,8 @@ func (p *TI64Column) Equals(other *TI64Column) bool {
 		return false
 	}
 	for i, _tgt := range p.Values {
-		_src18 := other.Values[i]
-		if _tgt != _src18 {
+		_src21 := other.Values[i]
+		if _tgt != _src21 {
 			return false
 		}
 	}
@@ -4515,13 +5130,13 @@ func (p *TDoubleColumn) ReadField1(ctx context.Context, iprot thrift.TProtocol) 
 	tSlice := make([]float64, 0, size)
 	p.Values = tSlice
 	for i := 0; i < size; i++ {
-		var _elem19 float64
+		var _elem22 float64
 		if v, err := iprot.ReadDouble(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_elem19 = v
+			_elem22 = v
 		}
-		p.Values = append(p.Values, _elem19)
+		p.Values = append(p.Values, _elem22)
 	}
 	if err := iprot.ReadListEnd(ctx); err != nil {
 		return thrift.PrependError("error reading list end: ", err)
@@ -4603,8 +5218,8 @@ func (p *TDoubleColumn) Equals(other *TDoubleColumn) bool {
 		return false
 	}
 	for i, _tgt := range p.Values {
-		_src20 := other.Values[i]
-		if _tgt != _src20 {
+		_src23 := other.Values[i]
+		if _tgt != _src23 {
 			return false
 		}
 	}
@@ -4708,13 +5323,13 @@ func (p *TStringColumn) ReadField1(ctx context.Context, iprot thrift.TProtocol) 
 	tSlice := make([]string, 0, size)
 	p.Values = tSlice
 	for i := 0; i < size; i++ {
-		var _elem21 string
+		var _elem24 string
 		if v, err := iprot.ReadString(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_elem21 = v
+			_elem24 = v
 		}
-		p.Values = append(p.Values, _elem21)
+		p.Values = append(p.Values, _elem24)
 	}
 	if err := iprot.ReadListEnd(ctx); err != nil {
 		return thrift.PrependError("error reading list end: ", err)
@@ -4796,8 +5411,8 @@ func (p *TStringColumn) Equals(other *TStringColumn) bool {
 		return false
 	}
 	for i, _tgt := range p.Values {
-		_src22 := other.Values[i]
-		if _tgt != _src22 {
+		_src25 := other.Values[i]
+		if _tgt != _src25 {
 			return false
 		}
 	}
@@ -4901,13 +5516,13 @@ func (p *TBinaryColumn) ReadField1(ctx context.Context, iprot thrift.TProtocol) 
 	tSlice := make([][]byte, 0, size)
 	p.Values = tSlice
 	for i := 0; i < size; i++ {
-		var _elem23 []byte
+		var _elem26 []byte
 		if v, err := iprot.ReadBinary(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_elem23 = v
+			_elem26 = v
 		}
-		p.Values = append(p.Values, _elem23)
+		p.Values = append(p.Values, _elem26)
 	}
 	if err := iprot.ReadListEnd(ctx); err != nil {
 		return thrift.PrependError("error reading list end: ", err)
@@ -4989,8 +5604,8 @@ func (p *TBinaryColumn) Equals(other *TBinaryColumn) bool {
 		return false
 	}
 	for i, _tgt := range p.Values {
-		_src24 := other.Values[i]
-		if bytes.Compare(_tgt, _src24) != 0 {
+		_src27 := other.Values[i]
+		if bytes.Compare(_tgt, _src27) != 0 {
 			return false
 		}
 	}
@@ -5540,17 +6155,589 @@ func (p *TColumn) String() string {
 }
 
 // Attributes:
+//   - Batch
+//   - RowCount
+type TSparkArrowBatch struct {
+	Batch    []byte `thrift:"batch,1,required" db:"batch" json:"batch"`
+	RowCount int64  `thrift:"rowCount,2,required" db:"rowCount" json:"rowCount"`
+}
+
+func NewTSparkArrowBatch() *TSparkArrowBatch {
+	return &TSparkArrowBatch{}
+}
+
+func (p *TSparkArrowBatch) GetBatch() []byte {
+	return p.Batch
+}
+
+func (p *TSparkArrowBatch) GetRowCount() int64 {
+	return p.RowCount
+}
+func (p *TSparkArrowBatch) Read(ctx context.Context, iprot thrift.TProtocol) error {
+	if _, err := iprot.ReadStructBegin(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T read error: ", p), err)
+	}
+
+	var issetBatch bool = false
+	var issetRowCount bool = false
+
+	for {
+		_, fieldTypeId, fieldId, err := iprot.ReadFieldBegin(ctx)
+		if err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T field %d read error: ", p, fieldId), err)
+		}
+		if fieldTypeId == thrift.STOP {
+			break
+		}
+		switch fieldId {
+		case 1:
+			if fieldTypeId == thrift.STRING {
+				if err := p.ReadField1(ctx, iprot); err != nil {
+					return err
+				}
+				issetBatch = true
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		case 2:
+			if fieldTypeId == thrift.I64 {
+				if err := p.ReadField2(ctx, iprot); err != nil {
+					return err
+				}
+				issetRowCount = true
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		default:
+			if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+				return err
+			}
+		}
+		if err := iprot.ReadFieldEnd(ctx); err != nil {
+			return err
+		}
+	}
+	if err := iprot.ReadStructEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T read struct end error: ", p), err)
+	}
+	if !issetBatch {
+		return thrift.NewTProtocolExceptionWithType(thrift.INVALID_DATA, fmt.Errorf("Required field Batch is not set"))
+	}
+	if !issetRowCount {
+		return thrift.NewTProtocolExceptionWithType(thrift.INVALID_DATA, fmt.Errorf("Required field RowCount is not set"))
+	}
+	return nil
+}
+
+func (p *TSparkArrowBatch) ReadField1(ctx context.Context, iprot thrift.TProtocol) error {
+	if v, err := iprot.ReadBinary(ctx); err != nil {
+		return thrift.PrependError("error reading field 1: ", err)
+	} else {
+		p.Batch = v
+	}
+	return nil
+}
+
+func (p *TSparkArrowBatch) ReadField2(ctx context.Context, iprot thrift.TProtocol) error {
+	if v, err := iprot.ReadI64(ctx); err != nil {
+		return thrift.PrependError("error reading field 2: ", err)
+	} else {
+		p.RowCount = v
+	}
+	return nil
+}
+
+func (p *TSparkArrowBatch) Write(ctx context.Context, oprot thrift.TProtocol) error {
+	if err := oprot.WriteStructBegin(ctx, "TSparkArrowBatch"); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write struct begin error: ", p), err)
+	}
+	if p != nil {
+		if err := p.writeField1(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField2(ctx, oprot); err != nil {
+			return err
+		}
+	}
+	if err := oprot.WriteFieldStop(ctx); err != nil {
+		return thrift.PrependError("write field stop error: ", err)
+	}
+	if err := oprot.WriteStructEnd(ctx); err != nil {
+		return thrift.PrependError("write struct stop error: ", err)
+	}
+	return nil
+}
+
+func (p *TSparkArrowBatch) writeField1(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if err := oprot.WriteFieldBegin(ctx, "batch", thrift.STRING, 1); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field begin error 1:batch: ", p), err)
+	}
+	if err := oprot.WriteBinary(ctx, p.Batch); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T.batch (1) field write error: ", p), err)
+	}
+	if err := oprot.WriteFieldEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field end error 1:batch: ", p), err)
+	}
+	return err
+}
+
+func (p *TSparkArrowBatch) writeField2(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if err := oprot.WriteFieldBegin(ctx, "rowCount", thrift.I64, 2); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field begin error 2:rowCount: ", p), err)
+	}
+	if err := oprot.WriteI64(ctx, int64(p.RowCount)); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T.rowCount (2) field write error: ", p), err)
+	}
+	if err := oprot.WriteFieldEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field end error 2:rowCount: ", p), err)
+	}
+	return err
+}
+
+func (p *TSparkArrowBatch) Equals(other *TSparkArrowBatch) bool {
+	if p == other {
+		return true
+	} else if p == nil || other == nil {
+		return false
+	}
+	if bytes.Compare(p.Batch, other.Batch) != 0 {
+		return false
+	}
+	if p.RowCount != other.RowCount {
+		return false
+	}
+	return true
+}
+
+func (p *TSparkArrowBatch) String() string {
+	if p == nil {
+		return "<nil>"
+	}
+	return fmt.Sprintf("TSparkArrowBatch(%+v)", *p)
+}
+
+// Attributes:
+//   - FileLink
+//   - ExpiryTime
+//   - StartRowOffset
+//   - RowCount
+//   - BytesNum
+//   - HttpHeaders
+type TSparkArrowResultLink struct {
+	FileLink       string            `thrift:"fileLink,1,required" db:"fileLink" json:"fileLink"`
+	ExpiryTime     int64             `thrift:"expiryTime,2,required" db:"expiryTime" json:"expiryTime"`
+	StartRowOffset int64             `thrift:"startRowOffset,3,required" db:"startRowOffset" json:"startRowOffset"`
+	RowCount       int64             `thrift:"rowCount,4,required" db:"rowCount" json:"rowCount"`
+	BytesNum       int64             `thrift:"bytesNum,5,required" db:"bytesNum" json:"bytesNum"`
+	HttpHeaders    map[string]string `thrift:"httpHeaders,6" db:"httpHeaders" json:"httpHeaders,omitempty"`
+}
+
+func NewTSparkArrowResultLink() *TSparkArrowResultLink {
+	return &TSparkArrowResultLink{}
+}
+
+func (p *TSparkArrowResultLink) GetFileLink() string {
+	return p.FileLink
+}
+
+func (p *TSparkArrowResultLink) GetExpiryTime() int64 {
+	return p.ExpiryTime
+}
+
+func (p *TSparkArrowResultLink) GetStartRowOffset() int64 {
+	return p.StartRowOffset
+}
+
+func (p *TSparkArrowResultLink) GetRowCount() int64 {
+	return p.RowCount
+}
+
+func (p *TSparkArrowResultLink) GetBytesNum() int64 {
+	return p.BytesNum
+}
+
+var TSparkArrowResultLink_HttpHeaders_DEFAULT map[string]string
+
+func (p *TSparkArrowResultLink) GetHttpHeaders() map[string]string {
+	return p.HttpHeaders
+}
+func (p *TSparkArrowResultLink) IsSetHttpHeaders() bool {
+	return p.HttpHeaders != nil
+}
+
+func (p *TSparkArrowResultLink) Read(ctx context.Context, iprot thrift.TProtocol) error {
+	if _, err := iprot.ReadStructBegin(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T read error: ", p), err)
+	}
+
+	var issetFileLink bool = false
+	var issetExpiryTime bool = false
+	var issetStartRowOffset bool = false
+	var issetRowCount bool = false
+	var issetBytesNum bool = false
+
+	for {
+		_, fieldTypeId, fieldId, err := iprot.ReadFieldBegin(ctx)
+		if err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T field %d read error: ", p, fieldId), err)
+		}
+		if fieldTypeId == thrift.STOP {
+			break
+		}
+		switch fieldId {
+		case 1:
+			if fieldTypeId == thrift.STRING {
+				if err := p.ReadField1(ctx, iprot); err != nil {
+					return err
+				}
+				issetFileLink = true
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		case 2:
+			if fieldTypeId == thrift.I64 {
+				if err := p.ReadField2(ctx, iprot); err != nil {
+					return err
+				}
+				issetExpiryTime = true
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		case 3:
+			if fieldTypeId == thrift.I64 {
+				if err := p.ReadField3(ctx, iprot); err != nil {
+					return err
+				}
+				issetStartRowOffset = true
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		case 4:
+			if fieldTypeId == thrift.I64 {
+				if err := p.ReadField4(ctx, iprot); err != nil {
+					return err
+				}
+				issetRowCount = true
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		case 5:
+			if fieldTypeId == thrift.I64 {
+				if err := p.ReadField5(ctx, iprot); err != nil {
+					return err
+				}
+				issetBytesNum = true
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		case 6:
+			if fieldTypeId == thrift.MAP {
+				if err := p.ReadField6(ctx, iprot); err != nil {
+					return err
+				}
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		default:
+			if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+				return err
+			}
+		}
+		if err := iprot.ReadFieldEnd(ctx); err != nil {
+			return err
+		}
+	}
+	if err := iprot.ReadStructEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T read struct end error: ", p), err)
+	}
+	if !issetFileLink {
+		return thrift.NewTProtocolExceptionWithType(thrift.INVALID_DATA, fmt.Errorf("Required field FileLink is not set"))
+	}
+	if !issetExpiryTime {
+		return thrift.NewTProtocolExceptionWithType(thrift.INVALID_DATA, fmt.Errorf("Required field ExpiryTime is not set"))
+	}
+	if !issetStartRowOffset {
+		return thrift.NewTProtocolExceptionWithType(thrift.INVALID_DATA, fmt.Errorf("Required field StartRowOffset is not set"))
+	}
+	if !issetRowCount {
+		return thrift.NewTProtocolExceptionWithType(thrift.INVALID_DATA, fmt.Errorf("Required field RowCount is not set"))
+	}
+	if !issetBytesNum {
+		return thrift.NewTProtocolExceptionWithType(thrift.INVALID_DATA, fmt.Errorf("Required field BytesNum is not set"))
+	}
+	return nil
+}
+
+func (p *TSparkArrowResultLink) ReadField1(ctx context.Context, iprot thrift.TProtocol) error {
+	if v, err := iprot.ReadString(ctx); err != nil {
+		return thrift.PrependError("error reading field 1: ", err)
+	} else {
+		p.FileLink = v
+	}
+	return nil
+}
+
+func (p *TSparkArrowResultLink) ReadField2(ctx context.Context, iprot thrift.TProtocol) error {
+	if v, err := iprot.ReadI64(ctx); err != nil {
+		return thrift.PrependError("error reading field 2: ", err)
+	} else {
+		p.ExpiryTime = v
+	}
+	return nil
+}
+
+func (p *TSparkArrowResultLink) ReadField3(ctx context.Context, iprot thrift.TProtocol) error {
+	if v, err := iprot.ReadI64(ctx); err != nil {
+		return thrift.PrependError("error reading field 3: ", err)
+	} else {
+		p.StartRowOffset = v
+	}
+	return nil
+}
+
+func (p *TSparkArrowResultLink) ReadField4(ctx context.Context, iprot thrift.TProtocol) error {
+	if v, err := iprot.ReadI64(ctx); err != nil {
+		return thrift.PrependError("error reading field 4: ", err)
+	} else {
+		p.RowCount = v
+	}
+	return nil
+}
+
+func (p *TSparkArrowResultLink) ReadField5(ctx context.Context, iprot thrift.TProtocol) error {
+	if v, err := iprot.ReadI64(ctx); err != nil {
+		return thrift.PrependError("error reading field 5: ", err)
+	} else {
+		p.BytesNum = v
+	}
+	return nil
+}
+
+func (p *TSparkArrowResultLink) ReadField6(ctx context.Context, iprot thrift.TProtocol) error {
+	_, _, size, err := iprot.ReadMapBegin(ctx)
+	if err != nil {
+		return thrift.PrependError("error reading map begin: ", err)
+	}
+	tMap := make(map[string]string, size)
+	p.HttpHeaders = tMap
+	for i := 0; i < size; i++ {
+		var _key28 string
+		if v, err := iprot.ReadString(ctx); err != nil {
+			return thrift.PrependError("error reading field 0: ", err)
+		} else {
+			_key28 = v
+		}
+		var _val29 string
+		if v, err := iprot.ReadString(ctx); err != nil {
+			return thrift.PrependError("error reading field 0: ", err)
+		} else {
+			_val29 = v
+		}
+		p.HttpHeaders[_key28] = _val29
+	}
+	if err := iprot.ReadMapEnd(ctx); err != nil {
+		return thrift.PrependError("error reading map end: ", err)
+	}
+	return nil
+}
+
+func (p *TSparkArrowResultLink) Write(ctx context.Context, oprot thrift.TProtocol) error {
+	if err := oprot.WriteStructBegin(ctx, "TSparkArrowResultLink"); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write struct begin error: ", p), err)
+	}
+	if p != nil {
+		if err := p.writeField1(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField2(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField3(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField4(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField5(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField6(ctx, oprot); err != nil {
+			return err
+		}
+	}
+	if err := oprot.WriteFieldStop(ctx); err != nil {
+		return thrift.PrependError("write field stop error: ", err)
+	}
+	if err := oprot.WriteStructEnd(ctx); err != nil {
+		return thrift.PrependError("write struct stop error: ", err)
+	}
+	return nil
+}
+
+func (p *TSparkArrowResultLink) writeField1(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if err := oprot.WriteFieldBegin(ctx, "fileLink", thrift.STRING, 1); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field begin error 1:fileLink: ", p), err)
+	}
+	if err := oprot.WriteString(ctx, string(p.FileLink)); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T.fileLink (1) field write error: ", p), err)
+	}
+	if err := oprot.WriteFieldEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field end error 1:fileLink: ", p), err)
+	}
+	return err
+}
+
+func (p *TSparkArrowResultLink) writeField2(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if err := oprot.WriteFieldBegin(ctx, "expiryTime", thrift.I64, 2); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field begin error 2:expiryTime: ", p), err)
+	}
+	if err := oprot.WriteI64(ctx, int64(p.ExpiryTime)); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T.expiryTime (2) field write error: ", p), err)
+	}
+	if err := oprot.WriteFieldEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field end error 2:expiryTime: ", p), err)
+	}
+	return err
+}
+
+func (p *TSparkArrowResultLink) writeField3(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if err := oprot.WriteFieldBegin(ctx, "startRowOffset", thrift.I64, 3); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field begin error 3:startRowOffset: ", p), err)
+	}
+	if err := oprot.WriteI64(ctx, int64(p.StartRowOffset)); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T.startRowOffset (3) field write error: ", p), err)
+	}
+	if err := oprot.WriteFieldEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field end error 3:startRowOffset: ", p), err)
+	}
+	return err
+}
+
+func (p *TSparkArrowResultLink) writeField4(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if err := oprot.WriteFieldBegin(ctx, "rowCount", thrift.I64, 4); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field begin error 4:rowCount: ", p), err)
+	}
+	if err := oprot.WriteI64(ctx, int64(p.RowCount)); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T.rowCount (4) field write error: ", p), err)
+	}
+	if err := oprot.WriteFieldEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field end error 4:rowCount: ", p), err)
+	}
+	return err
+}
+
+func (p *TSparkArrowResultLink) writeField5(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if err := oprot.WriteFieldBegin(ctx, "bytesNum", thrift.I64, 5); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field begin error 5:bytesNum: ", p), err)
+	}
+	if err := oprot.WriteI64(ctx, int64(p.BytesNum)); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T.bytesNum (5) field write error: ", p), err)
+	}
+	if err := oprot.WriteFieldEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write field end error 5:bytesNum: ", p), err)
+	}
+	return err
+}
+
+func (p *TSparkArrowResultLink) writeField6(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if p.IsSetHttpHeaders() {
+		if err := oprot.WriteFieldBegin(ctx, "httpHeaders", thrift.MAP, 6); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field begin error 6:httpHeaders: ", p), err)
+		}
+		if err := oprot.WriteMapBegin(ctx, thrift.STRING, thrift.STRING, len(p.HttpHeaders)); err != nil {
+			return thrift.PrependError("error writing map begin: ", err)
+		}
+		for k, v := range p.HttpHeaders {
+			if err := oprot.WriteString(ctx, string(k)); err != nil {
+				return thrift.PrependError(fmt.Sprintf("%T. (0) field write error: ", p), err)
+			}
+			if err := oprot.WriteString(ctx, string(v)); err != nil {
+				return thrift.PrependError(fmt.Sprintf("%T. (0) field write error: ", p), err)
+			}
+		}
+		if err := oprot.WriteMapEnd(ctx); err != nil {
+			return thrift.PrependError("error writing map end: ", err)
+		}
+		if err := oprot.WriteFieldEnd(ctx); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field end error 6:httpHeaders: ", p), err)
+		}
+	}
+	return err
+}
+
+func (p *TSparkArrowResultLink) Equals(other *TSparkArrowResultLink) bool {
+	if p == other {
+		return true
+	} else if p == nil || other == nil {
+		return false
+	}
+	if p.FileLink != other.FileLink {
+		return false
+	}
+	if p.ExpiryTime != other.ExpiryTime {
+		return false
+	}
+	if p.StartRowOffset != other.StartRowOffset {
+		return false
+	}
+	if p.RowCount != other.RowCount {
+		return false
+	}
+	if p.BytesNum != other.BytesNum {
+		return false
+	}
+	if len(p.HttpHeaders) != len(other.HttpHeaders) {
+		return false
+	}
+	for k, _tgt := range p.HttpHeaders {
+		_src30 := other.HttpHeaders[k]
+		if _tgt != _src30 {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *TSparkArrowResultLink) String() string {
+	if p == nil {
+		return "<nil>"
+	}
+	return fmt.Sprintf("TSparkArrowResultLink(%+v)", *p)
+}
+
+// Attributes:
 //   - StartRowOffset
 //   - Rows
 //   - Columns
 //   - BinaryColumns
 //   - ColumnCount
+//   - ArrowBatches
+//   - ResultLinks
 type TRowSet struct {
 	StartRowOffset int64      `thrift:"startRowOffset,1,required" db:"startRowOffset" json:"startRowOffset"`
 	Rows           []*TRow    `thrift:"rows,2,required" db:"rows" json:"rows"`
 	Columns        []*TColumn `thrift:"columns,3" db:"columns" json:"columns,omitempty"`
 	BinaryColumns  []byte     `thrift:"binaryColumns,4" db:"binaryColumns" json:"binaryColumns,omitempty"`
 	ColumnCount    *int32     `thrift:"columnCount,5" db:"columnCount" json:"columnCount,omitempty"`
+	// unused fields # 6 to 1280
+	ArrowBatches []*TSparkArrowBatch      `thrift:"arrowBatches,1281" db:"arrowBatches" json:"arrowBatches,omitempty"`
+	ResultLinks  []*TSparkArrowResultLink `thrift:"resultLinks,1282" db:"resultLinks" json:"resultLinks,omitempty"`
 }
 
 func NewTRowSet() *TRowSet {
@@ -5585,6 +6772,18 @@ func (p *TRowSet) GetColumnCount() int32 {
 	}
 	return *p.ColumnCount
 }
+
+var TRowSet_ArrowBatches_DEFAULT []*TSparkArrowBatch
+
+func (p *TRowSet) GetArrowBatches() []*TSparkArrowBatch {
+	return p.ArrowBatches
+}
+
+var TRowSet_ResultLinks_DEFAULT []*TSparkArrowResultLink
+
+func (p *TRowSet) GetResultLinks() []*TSparkArrowResultLink {
+	return p.ResultLinks
+}
 func (p *TRowSet) IsSetColumns() bool {
 	return p.Columns != nil
 }
@@ -5595,6 +6794,14 @@ func (p *TRowSet) IsSetBinaryColumns() bool {
 
 func (p *TRowSet) IsSetColumnCount() bool {
 	return p.ColumnCount != nil
+}
+
+func (p *TRowSet) IsSetArrowBatches() bool {
+	return p.ArrowBatches != nil
+}
+
+func (p *TRowSet) IsSetResultLinks() bool {
+	return p.ResultLinks != nil
 }
 
 func (p *TRowSet) Read(ctx context.Context, iprot thrift.TProtocol) error {
@@ -5666,6 +6873,26 @@ func (p *TRowSet) Read(ctx context.Context, iprot thrift.TProtocol) error {
 					return err
 				}
 			}
+		case 1281:
+			if fieldTypeId == thrift.LIST {
+				if err := p.ReadField1281(ctx, iprot); err != nil {
+					return err
+				}
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		case 1282:
+			if fieldTypeId == thrift.LIST {
+				if err := p.ReadField1282(ctx, iprot); err != nil {
+					return err
+				}
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
 		default:
 			if err := iprot.Skip(ctx, fieldTypeId); err != nil {
 				return err
@@ -5704,11 +6931,11 @@ func (p *TRowSet) ReadField2(ctx context.Context, iprot thrift.TProtocol) error 
 	tSlice := make([]*TRow, 0, size)
 	p.Rows = tSlice
 	for i := 0; i < size; i++ {
-		_elem25 := &TRow{}
-		if err := _elem25.Read(ctx, iprot); err != nil {
-			return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", _elem25), err)
+		_elem31 := &TRow{}
+		if err := _elem31.Read(ctx, iprot); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", _elem31), err)
 		}
-		p.Rows = append(p.Rows, _elem25)
+		p.Rows = append(p.Rows, _elem31)
 	}
 	if err := iprot.ReadListEnd(ctx); err != nil {
 		return thrift.PrependError("error reading list end: ", err)
@@ -5724,11 +6951,11 @@ func (p *TRowSet) ReadField3(ctx context.Context, iprot thrift.TProtocol) error 
 	tSlice := make([]*TColumn, 0, size)
 	p.Columns = tSlice
 	for i := 0; i < size; i++ {
-		_elem26 := &TColumn{}
-		if err := _elem26.Read(ctx, iprot); err != nil {
-			return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", _elem26), err)
+		_elem32 := &TColumn{}
+		if err := _elem32.Read(ctx, iprot); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", _elem32), err)
 		}
-		p.Columns = append(p.Columns, _elem26)
+		p.Columns = append(p.Columns, _elem32)
 	}
 	if err := iprot.ReadListEnd(ctx); err != nil {
 		return thrift.PrependError("error reading list end: ", err)
@@ -5754,6 +6981,46 @@ func (p *TRowSet) ReadField5(ctx context.Context, iprot thrift.TProtocol) error 
 	return nil
 }
 
+func (p *TRowSet) ReadField1281(ctx context.Context, iprot thrift.TProtocol) error {
+	_, size, err := iprot.ReadListBegin(ctx)
+	if err != nil {
+		return thrift.PrependError("error reading list begin: ", err)
+	}
+	tSlice := make([]*TSparkArrowBatch, 0, size)
+	p.ArrowBatches = tSlice
+	for i := 0; i < size; i++ {
+		_elem33 := &TSparkArrowBatch{}
+		if err := _elem33.Read(ctx, iprot); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", _elem33), err)
+		}
+		p.ArrowBatches = append(p.ArrowBatches, _elem33)
+	}
+	if err := iprot.ReadListEnd(ctx); err != nil {
+		return thrift.PrependError("error reading list end: ", err)
+	}
+	return nil
+}
+
+func (p *TRowSet) ReadField1282(ctx context.Context, iprot thrift.TProtocol) error {
+	_, size, err := iprot.ReadListBegin(ctx)
+	if err != nil {
+		return thrift.PrependError("error reading list begin: ", err)
+	}
+	tSlice := make([]*TSparkArrowResultLink, 0, size)
+	p.ResultLinks = tSlice
+	for i := 0; i < size; i++ {
+		_elem34 := &TSparkArrowResultLink{}
+		if err := _elem34.Read(ctx, iprot); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", _elem34), err)
+		}
+		p.ResultLinks = append(p.ResultLinks, _elem34)
+	}
+	if err := iprot.ReadListEnd(ctx); err != nil {
+		return thrift.PrependError("error reading list end: ", err)
+	}
+	return nil
+}
+
 func (p *TRowSet) Write(ctx context.Context, oprot thrift.TProtocol) error {
 	if err := oprot.WriteStructBegin(ctx, "TRowSet"); err != nil {
 		return thrift.PrependError(fmt.Sprintf("%T write struct begin error: ", p), err)
@@ -5772,6 +7039,12 @@ func (p *TRowSet) Write(ctx context.Context, oprot thrift.TProtocol) error {
 			return err
 		}
 		if err := p.writeField5(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField1281(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField1282(ctx, oprot); err != nil {
 			return err
 		}
 	}
@@ -5871,6 +7144,52 @@ func (p *TRowSet) writeField5(ctx context.Context, oprot thrift.TProtocol) (err 
 	return err
 }
 
+func (p *TRowSet) writeField1281(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if p.IsSetArrowBatches() {
+		if err := oprot.WriteFieldBegin(ctx, "arrowBatches", thrift.LIST, 1281); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field begin error 1281:arrowBatches: ", p), err)
+		}
+		if err := oprot.WriteListBegin(ctx, thrift.STRUCT, len(p.ArrowBatches)); err != nil {
+			return thrift.PrependError("error writing list begin: ", err)
+		}
+		for _, v := range p.ArrowBatches {
+			if err := v.Write(ctx, oprot); err != nil {
+				return thrift.PrependError(fmt.Sprintf("%T error writing struct: ", v), err)
+			}
+		}
+		if err := oprot.WriteListEnd(ctx); err != nil {
+			return thrift.PrependError("error writing list end: ", err)
+		}
+		if err := oprot.WriteFieldEnd(ctx); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field end error 1281:arrowBatches: ", p), err)
+		}
+	}
+	return err
+}
+
+func (p *TRowSet) writeField1282(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if p.IsSetResultLinks() {
+		if err := oprot.WriteFieldBegin(ctx, "resultLinks", thrift.LIST, 1282); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field begin error 1282:resultLinks: ", p), err)
+		}
+		if err := oprot.WriteListBegin(ctx, thrift.STRUCT, len(p.ResultLinks)); err != nil {
+			return thrift.PrependError("error writing list begin: ", err)
+		}
+		for _, v := range p.ResultLinks {
+			if err := v.Write(ctx, oprot); err != nil {
+				return thrift.PrependError(fmt.Sprintf("%T error writing struct: ", v), err)
+			}
+		}
+		if err := oprot.WriteListEnd(ctx); err != nil {
+			return thrift.PrependError("error writing list end: ", err)
+		}
+		if err := oprot.WriteFieldEnd(ctx); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field end error 1282:resultLinks: ", p), err)
+		}
+	}
+	return err
+}
+
 func (p *TRowSet) Equals(other *TRowSet) bool {
 	if p == other {
 		return true
@@ -5884,8 +7203,8 @@ func (p *TRowSet) Equals(other *TRowSet) bool {
 		return false
 	}
 	for i, _tgt := range p.Rows {
-		_src27 := other.Rows[i]
-		if !_tgt.Equals(_src27) {
+		_src35 := other.Rows[i]
+		if !_tgt.Equals(_src35) {
 			return false
 		}
 	}
@@ -5893,8 +7212,8 @@ func (p *TRowSet) Equals(other *TRowSet) bool {
 		return false
 	}
 	for i, _tgt := range p.Columns {
-		_src28 := other.Columns[i]
-		if !_tgt.Equals(_src28) {
+		_src36 := other.Columns[i]
+		if !_tgt.Equals(_src36) {
 			return false
 		}
 	}
@@ -5906,6 +7225,24 @@ func (p *TRowSet) Equals(other *TRowSet) bool {
 			return false
 		}
 		if (*p.ColumnCount) != (*other.ColumnCount) {
+			return false
+		}
+	}
+	if len(p.ArrowBatches) != len(other.ArrowBatches) {
+		return false
+	}
+	for i, _tgt := range p.ArrowBatches {
+		_src37 := other.ArrowBatches[i]
+		if !_tgt.Equals(_src37) {
+			return false
+		}
+	}
+	if len(p.ResultLinks) != len(other.ResultLinks) {
+		return false
+	}
+	for i, _tgt := range p.ResultLinks {
+		_src38 := other.ResultLinks[i]
+		if !_tgt.Equals(_src38) {
 			return false
 		}
 	}
@@ -6143,13 +7480,13 @@ func (p *TStatus) ReadField2(ctx context.Context, iprot thrift.TProtocol) error 
 	tSlice := make([]string, 0, size)
 	p.InfoMessages = tSlice
 	for i := 0; i < size; i++ {
-		var _elem29 string
+		var _elem39 string
 		if v, err := iprot.ReadString(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_elem29 = v
+			_elem39 = v
 		}
-		p.InfoMessages = append(p.InfoMessages, _elem29)
+		p.InfoMessages = append(p.InfoMessages, _elem39)
 	}
 	if err := iprot.ReadListEnd(ctx); err != nil {
 		return thrift.PrependError("error reading list end: ", err)
@@ -6362,8 +7699,8 @@ func (p *TStatus) Equals(other *TStatus) bool {
 		return false
 	}
 	for i, _tgt := range p.InfoMessages {
-		_src30 := other.InfoMessages[i]
-		if _tgt != _src30 {
+		_src40 := other.InfoMessages[i]
+		if _tgt != _src40 {
 			return false
 		}
 	}
@@ -7448,19 +8785,19 @@ func (p *TOpenSessionReq) ReadField4(ctx context.Context, iprot thrift.TProtocol
 	tMap := make(map[string]string, size)
 	p.Configuration = tMap
 	for i := 0; i < size; i++ {
-		var _key31 string
+		var _key41 string
 		if v, err := iprot.ReadString(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_key31 = v
+			_key41 = v
 		}
-		var _val32 string
+		var _val42 string
 		if v, err := iprot.ReadString(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_val32 = v
+			_val42 = v
 		}
-		p.Configuration[_key31] = _val32
+		p.Configuration[_key41] = _val42
 	}
 	if err := iprot.ReadMapEnd(ctx); err != nil {
 		return thrift.PrependError("error reading map end: ", err)
@@ -7485,19 +8822,19 @@ func (p *TOpenSessionReq) ReadField1283(ctx context.Context, iprot thrift.TProto
 	tMap := make(map[string]string, size)
 	p.ConnectionProperties = tMap
 	for i := 0; i < size; i++ {
-		var _key33 string
+		var _key43 string
 		if v, err := iprot.ReadString(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_key33 = v
+			_key43 = v
 		}
-		var _val34 string
+		var _val44 string
 		if v, err := iprot.ReadString(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_val34 = v
+			_val44 = v
 		}
-		p.ConnectionProperties[_key33] = _val34
+		p.ConnectionProperties[_key43] = _val44
 	}
 	if err := iprot.ReadMapEnd(ctx); err != nil {
 		return thrift.PrependError("error reading map end: ", err)
@@ -7737,8 +9074,8 @@ func (p *TOpenSessionReq) Equals(other *TOpenSessionReq) bool {
 		return false
 	}
 	for k, _tgt := range p.Configuration {
-		_src35 := other.Configuration[k]
-		if _tgt != _src35 {
+		_src45 := other.Configuration[k]
+		if _tgt != _src45 {
 			return false
 		}
 	}
@@ -7754,8 +9091,8 @@ func (p *TOpenSessionReq) Equals(other *TOpenSessionReq) bool {
 		return false
 	}
 	for k, _tgt := range p.ConnectionProperties {
-		_src36 := other.ConnectionProperties[k]
-		if _tgt != _src36 {
+		_src46 := other.ConnectionProperties[k]
+		if _tgt != _src46 {
 			return false
 		}
 	}
@@ -8000,19 +9337,19 @@ func (p *TOpenSessionResp) ReadField4(ctx context.Context, iprot thrift.TProtoco
 	tMap := make(map[string]string, size)
 	p.Configuration = tMap
 	for i := 0; i < size; i++ {
-		var _key37 string
+		var _key47 string
 		if v, err := iprot.ReadString(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_key37 = v
+			_key47 = v
 		}
-		var _val38 string
+		var _val48 string
 		if v, err := iprot.ReadString(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_val38 = v
+			_val48 = v
 		}
-		p.Configuration[_key37] = _val38
+		p.Configuration[_key47] = _val48
 	}
 	if err := iprot.ReadMapEnd(ctx); err != nil {
 		return thrift.PrependError("error reading map end: ", err)
@@ -8186,8 +9523,8 @@ func (p *TOpenSessionResp) Equals(other *TOpenSessionResp) bool {
 		return false
 	}
 	for k, _tgt := range p.Configuration {
-		_src39 := other.Configuration[k]
-		if _tgt != _src39 {
+		_src49 := other.Configuration[k]
+		if _tgt != _src49 {
 			return false
 		}
 	}
@@ -9489,6 +10826,373 @@ func (p *TSparkParameter) String() string {
 }
 
 // Attributes:
+//   - TimestampAsArrow
+//   - DecimalAsArrow
+//   - ComplexTypesAsArrow
+//   - IntervalTypesAsArrow
+//   - NullTypeAsArrow
+type TSparkArrowTypes struct {
+	TimestampAsArrow     *bool `thrift:"timestampAsArrow,1" db:"timestampAsArrow" json:"timestampAsArrow,omitempty"`
+	DecimalAsArrow       *bool `thrift:"decimalAsArrow,2" db:"decimalAsArrow" json:"decimalAsArrow,omitempty"`
+	ComplexTypesAsArrow  *bool `thrift:"complexTypesAsArrow,3" db:"complexTypesAsArrow" json:"complexTypesAsArrow,omitempty"`
+	IntervalTypesAsArrow *bool `thrift:"intervalTypesAsArrow,4" db:"intervalTypesAsArrow" json:"intervalTypesAsArrow,omitempty"`
+	NullTypeAsArrow      *bool `thrift:"nullTypeAsArrow,5" db:"nullTypeAsArrow" json:"nullTypeAsArrow,omitempty"`
+}
+
+func NewTSparkArrowTypes() *TSparkArrowTypes {
+	return &TSparkArrowTypes{}
+}
+
+var TSparkArrowTypes_TimestampAsArrow_DEFAULT bool
+
+func (p *TSparkArrowTypes) GetTimestampAsArrow() bool {
+	if !p.IsSetTimestampAsArrow() {
+		return TSparkArrowTypes_TimestampAsArrow_DEFAULT
+	}
+	return *p.TimestampAsArrow
+}
+
+var TSparkArrowTypes_DecimalAsArrow_DEFAULT bool
+
+func (p *TSparkArrowTypes) GetDecimalAsArrow() bool {
+	if !p.IsSetDecimalAsArrow() {
+		return TSparkArrowTypes_DecimalAsArrow_DEFAULT
+	}
+	return *p.DecimalAsArrow
+}
+
+var TSparkArrowTypes_ComplexTypesAsArrow_DEFAULT bool
+
+func (p *TSparkArrowTypes) GetComplexTypesAsArrow() bool {
+	if !p.IsSetComplexTypesAsArrow() {
+		return TSparkArrowTypes_ComplexTypesAsArrow_DEFAULT
+	}
+	return *p.ComplexTypesAsArrow
+}
+
+var TSparkArrowTypes_IntervalTypesAsArrow_DEFAULT bool
+
+func (p *TSparkArrowTypes) GetIntervalTypesAsArrow() bool {
+	if !p.IsSetIntervalTypesAsArrow() {
+		return TSparkArrowTypes_IntervalTypesAsArrow_DEFAULT
+	}
+	return *p.IntervalTypesAsArrow
+}
+
+var TSparkArrowTypes_NullTypeAsArrow_DEFAULT bool
+
+func (p *TSparkArrowTypes) GetNullTypeAsArrow() bool {
+	if !p.IsSetNullTypeAsArrow() {
+		return TSparkArrowTypes_NullTypeAsArrow_DEFAULT
+	}
+	return *p.NullTypeAsArrow
+}
+func (p *TSparkArrowTypes) IsSetTimestampAsArrow() bool {
+	return p.TimestampAsArrow != nil
+}
+
+func (p *TSparkArrowTypes) IsSetDecimalAsArrow() bool {
+	return p.DecimalAsArrow != nil
+}
+
+func (p *TSparkArrowTypes) IsSetComplexTypesAsArrow() bool {
+	return p.ComplexTypesAsArrow != nil
+}
+
+func (p *TSparkArrowTypes) IsSetIntervalTypesAsArrow() bool {
+	return p.IntervalTypesAsArrow != nil
+}
+
+func (p *TSparkArrowTypes) IsSetNullTypeAsArrow() bool {
+	return p.NullTypeAsArrow != nil
+}
+
+func (p *TSparkArrowTypes) Read(ctx context.Context, iprot thrift.TProtocol) error {
+	if _, err := iprot.ReadStructBegin(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T read error: ", p), err)
+	}
+
+	for {
+		_, fieldTypeId, fieldId, err := iprot.ReadFieldBegin(ctx)
+		if err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T field %d read error: ", p, fieldId), err)
+		}
+		if fieldTypeId == thrift.STOP {
+			break
+		}
+		switch fieldId {
+		case 1:
+			if fieldTypeId == thrift.BOOL {
+				if err := p.ReadField1(ctx, iprot); err != nil {
+					return err
+				}
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		case 2:
+			if fieldTypeId == thrift.BOOL {
+				if err := p.ReadField2(ctx, iprot); err != nil {
+					return err
+				}
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		case 3:
+			if fieldTypeId == thrift.BOOL {
+				if err := p.ReadField3(ctx, iprot); err != nil {
+					return err
+				}
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		case 4:
+			if fieldTypeId == thrift.BOOL {
+				if err := p.ReadField4(ctx, iprot); err != nil {
+					return err
+				}
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		case 5:
+			if fieldTypeId == thrift.BOOL {
+				if err := p.ReadField5(ctx, iprot); err != nil {
+					return err
+				}
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
+		default:
+			if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+				return err
+			}
+		}
+		if err := iprot.ReadFieldEnd(ctx); err != nil {
+			return err
+		}
+	}
+	if err := iprot.ReadStructEnd(ctx); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T read struct end error: ", p), err)
+	}
+	return nil
+}
+
+func (p *TSparkArrowTypes) ReadField1(ctx context.Context, iprot thrift.TProtocol) error {
+	if v, err := iprot.ReadBool(ctx); err != nil {
+		return thrift.PrependError("error reading field 1: ", err)
+	} else {
+		p.TimestampAsArrow = &v
+	}
+	return nil
+}
+
+func (p *TSparkArrowTypes) ReadField2(ctx context.Context, iprot thrift.TProtocol) error {
+	if v, err := iprot.ReadBool(ctx); err != nil {
+		return thrift.PrependError("error reading field 2: ", err)
+	} else {
+		p.DecimalAsArrow = &v
+	}
+	return nil
+}
+
+func (p *TSparkArrowTypes) ReadField3(ctx context.Context, iprot thrift.TProtocol) error {
+	if v, err := iprot.ReadBool(ctx); err != nil {
+		return thrift.PrependError("error reading field 3: ", err)
+	} else {
+		p.ComplexTypesAsArrow = &v
+	}
+	return nil
+}
+
+func (p *TSparkArrowTypes) ReadField4(ctx context.Context, iprot thrift.TProtocol) error {
+	if v, err := iprot.ReadBool(ctx); err != nil {
+		return thrift.PrependError("error reading field 4: ", err)
+	} else {
+		p.IntervalTypesAsArrow = &v
+	}
+	return nil
+}
+
+func (p *TSparkArrowTypes) ReadField5(ctx context.Context, iprot thrift.TProtocol) error {
+	if v, err := iprot.ReadBool(ctx); err != nil {
+		return thrift.PrependError("error reading field 5: ", err)
+	} else {
+		p.NullTypeAsArrow = &v
+	}
+	return nil
+}
+
+func (p *TSparkArrowTypes) Write(ctx context.Context, oprot thrift.TProtocol) error {
+	if err := oprot.WriteStructBegin(ctx, "TSparkArrowTypes"); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T write struct begin error: ", p), err)
+	}
+	if p != nil {
+		if err := p.writeField1(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField2(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField3(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField4(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField5(ctx, oprot); err != nil {
+			return err
+		}
+	}
+	if err := oprot.WriteFieldStop(ctx); err != nil {
+		return thrift.PrependError("write field stop error: ", err)
+	}
+	if err := oprot.WriteStructEnd(ctx); err != nil {
+		return thrift.PrependError("write struct stop error: ", err)
+	}
+	return nil
+}
+
+func (p *TSparkArrowTypes) writeField1(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if p.IsSetTimestampAsArrow() {
+		if err := oprot.WriteFieldBegin(ctx, "timestampAsArrow", thrift.BOOL, 1); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field begin error 1:timestampAsArrow: ", p), err)
+		}
+		if err := oprot.WriteBool(ctx, bool(*p.TimestampAsArrow)); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T.timestampAsArrow (1) field write error: ", p), err)
+		}
+		if err := oprot.WriteFieldEnd(ctx); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field end error 1:timestampAsArrow: ", p), err)
+		}
+	}
+	return err
+}
+
+func (p *TSparkArrowTypes) writeField2(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if p.IsSetDecimalAsArrow() {
+		if err := oprot.WriteFieldBegin(ctx, "decimalAsArrow", thrift.BOOL, 2); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field begin error 2:decimalAsArrow: ", p), err)
+		}
+		if err := oprot.WriteBool(ctx, bool(*p.DecimalAsArrow)); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T.decimalAsArrow (2) field write error: ", p), err)
+		}
+		if err := oprot.WriteFieldEnd(ctx); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field end error 2:decimalAsArrow: ", p), err)
+		}
+	}
+	return err
+}
+
+func (p *TSparkArrowTypes) writeField3(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if p.IsSetComplexTypesAsArrow() {
+		if err := oprot.WriteFieldBegin(ctx, "complexTypesAsArrow", thrift.BOOL, 3); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field begin error 3:complexTypesAsArrow: ", p), err)
+		}
+		if err := oprot.WriteBool(ctx, bool(*p.ComplexTypesAsArrow)); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T.complexTypesAsArrow (3) field write error: ", p), err)
+		}
+		if err := oprot.WriteFieldEnd(ctx); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field end error 3:complexTypesAsArrow: ", p), err)
+		}
+	}
+	return err
+}
+
+func (p *TSparkArrowTypes) writeField4(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if p.IsSetIntervalTypesAsArrow() {
+		if err := oprot.WriteFieldBegin(ctx, "intervalTypesAsArrow", thrift.BOOL, 4); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field begin error 4:intervalTypesAsArrow: ", p), err)
+		}
+		if err := oprot.WriteBool(ctx, bool(*p.IntervalTypesAsArrow)); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T.intervalTypesAsArrow (4) field write error: ", p), err)
+		}
+		if err := oprot.WriteFieldEnd(ctx); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field end error 4:intervalTypesAsArrow: ", p), err)
+		}
+	}
+	return err
+}
+
+func (p *TSparkArrowTypes) writeField5(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if p.IsSetNullTypeAsArrow() {
+		if err := oprot.WriteFieldBegin(ctx, "nullTypeAsArrow", thrift.BOOL, 5); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field begin error 5:nullTypeAsArrow: ", p), err)
+		}
+		if err := oprot.WriteBool(ctx, bool(*p.NullTypeAsArrow)); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T.nullTypeAsArrow (5) field write error: ", p), err)
+		}
+		if err := oprot.WriteFieldEnd(ctx); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field end error 5:nullTypeAsArrow: ", p), err)
+		}
+	}
+	return err
+}
+
+func (p *TSparkArrowTypes) Equals(other *TSparkArrowTypes) bool {
+	if p == other {
+		return true
+	} else if p == nil || other == nil {
+		return false
+	}
+	if p.TimestampAsArrow != other.TimestampAsArrow {
+		if p.TimestampAsArrow == nil || other.TimestampAsArrow == nil {
+			return false
+		}
+		if (*p.TimestampAsArrow) != (*other.TimestampAsArrow) {
+			return false
+		}
+	}
+	if p.DecimalAsArrow != other.DecimalAsArrow {
+		if p.DecimalAsArrow == nil || other.DecimalAsArrow == nil {
+			return false
+		}
+		if (*p.DecimalAsArrow) != (*other.DecimalAsArrow) {
+			return false
+		}
+	}
+	if p.ComplexTypesAsArrow != other.ComplexTypesAsArrow {
+		if p.ComplexTypesAsArrow == nil || other.ComplexTypesAsArrow == nil {
+			return false
+		}
+		if (*p.ComplexTypesAsArrow) != (*other.ComplexTypesAsArrow) {
+			return false
+		}
+	}
+	if p.IntervalTypesAsArrow != other.IntervalTypesAsArrow {
+		if p.IntervalTypesAsArrow == nil || other.IntervalTypesAsArrow == nil {
+			return false
+		}
+		if (*p.IntervalTypesAsArrow) != (*other.IntervalTypesAsArrow) {
+			return false
+		}
+	}
+	if p.NullTypeAsArrow != other.NullTypeAsArrow {
+		if p.NullTypeAsArrow == nil || other.NullTypeAsArrow == nil {
+			return false
+		}
+		if (*p.NullTypeAsArrow) != (*other.NullTypeAsArrow) {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *TSparkArrowTypes) String() string {
+	if p == nil {
+		return "<nil>"
+	}
+	return fmt.Sprintf("TSparkArrowTypes(%+v)", *p)
+}
+
+// Attributes:
 //   - SessionHandle
 //   - Statement
 //   - ConfOverlay
@@ -9499,6 +11203,7 @@ func (p *TSparkParameter) String() string {
 //   - CanDownloadResult_
 //   - CanDecompressLZ4Result_
 //   - MaxBytesPerFile
+//   - UseArrowNativeTypes
 //   - ResultRowLimit
 //   - Parameters
 //   - MaxBytesPerBatch
@@ -9514,10 +11219,10 @@ type TExecuteStatementReq struct {
 	CanDownloadResult_      *bool                   `thrift:"canDownloadResult,1283" db:"canDownloadResult" json:"canDownloadResult,omitempty"`
 	CanDecompressLZ4Result_ *bool                   `thrift:"canDecompressLZ4Result,1284" db:"canDecompressLZ4Result" json:"canDecompressLZ4Result,omitempty"`
 	MaxBytesPerFile         *int64                  `thrift:"maxBytesPerFile,1285" db:"maxBytesPerFile" json:"maxBytesPerFile,omitempty"`
-	// unused field # 1286
-	ResultRowLimit   *int64             `thrift:"resultRowLimit,1287" db:"resultRowLimit" json:"resultRowLimit,omitempty"`
-	Parameters       []*TSparkParameter `thrift:"parameters,1288" db:"parameters" json:"parameters,omitempty"`
-	MaxBytesPerBatch *int64             `thrift:"maxBytesPerBatch,1289" db:"maxBytesPerBatch" json:"maxBytesPerBatch,omitempty"`
+	UseArrowNativeTypes     *TSparkArrowTypes       `thrift:"useArrowNativeTypes,1286" db:"useArrowNativeTypes" json:"useArrowNativeTypes,omitempty"`
+	ResultRowLimit          *int64                  `thrift:"resultRowLimit,1287" db:"resultRowLimit" json:"resultRowLimit,omitempty"`
+	Parameters              []*TSparkParameter      `thrift:"parameters,1288" db:"parameters" json:"parameters,omitempty"`
+	MaxBytesPerBatch        *int64                  `thrift:"maxBytesPerBatch,1289" db:"maxBytesPerBatch" json:"maxBytesPerBatch,omitempty"`
 }
 
 func NewTExecuteStatementReq() *TExecuteStatementReq {
@@ -9600,6 +11305,15 @@ func (p *TExecuteStatementReq) GetMaxBytesPerFile() int64 {
 	return *p.MaxBytesPerFile
 }
 
+var TExecuteStatementReq_UseArrowNativeTypes_DEFAULT *TSparkArrowTypes
+
+func (p *TExecuteStatementReq) GetUseArrowNativeTypes() *TSparkArrowTypes {
+	if !p.IsSetUseArrowNativeTypes() {
+		return TExecuteStatementReq_UseArrowNativeTypes_DEFAULT
+	}
+	return p.UseArrowNativeTypes
+}
+
 var TExecuteStatementReq_ResultRowLimit_DEFAULT int64
 
 func (p *TExecuteStatementReq) GetResultRowLimit() int64 {
@@ -9657,6 +11371,10 @@ func (p *TExecuteStatementReq) IsSetCanDecompressLZ4Result_() bool {
 
 func (p *TExecuteStatementReq) IsSetMaxBytesPerFile() bool {
 	return p.MaxBytesPerFile != nil
+}
+
+func (p *TExecuteStatementReq) IsSetUseArrowNativeTypes() bool {
+	return p.UseArrowNativeTypes != nil
 }
 
 func (p *TExecuteStatementReq) IsSetResultRowLimit() bool {
@@ -9790,6 +11508,16 @@ func (p *TExecuteStatementReq) Read(ctx context.Context, iprot thrift.TProtocol)
 					return err
 				}
 			}
+		case 1286:
+			if fieldTypeId == thrift.STRUCT {
+				if err := p.ReadField1286(ctx, iprot); err != nil {
+					return err
+				}
+			} else {
+				if err := iprot.Skip(ctx, fieldTypeId); err != nil {
+					return err
+				}
+			}
 		case 1287:
 			if fieldTypeId == thrift.I64 {
 				if err := p.ReadField1287(ctx, iprot); err != nil {
@@ -9866,19 +11594,19 @@ func (p *TExecuteStatementReq) ReadField3(ctx context.Context, iprot thrift.TPro
 	tMap := make(map[string]string, size)
 	p.ConfOverlay = tMap
 	for i := 0; i < size; i++ {
-		var _key40 string
+		var _key50 string
 		if v, err := iprot.ReadString(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_key40 = v
+			_key50 = v
 		}
-		var _val41 string
+		var _val51 string
 		if v, err := iprot.ReadString(ctx); err != nil {
 			return thrift.PrependError("error reading field 0: ", err)
 		} else {
-			_val41 = v
+			_val51 = v
 		}
-		p.ConfOverlay[_key40] = _val41
+		p.ConfOverlay[_key50] = _val51
 	}
 	if err := iprot.ReadMapEnd(ctx); err != nil {
 		return thrift.PrependError("error reading map end: ", err)
@@ -9948,6 +11676,14 @@ func (p *TExecuteStatementReq) ReadField1285(ctx context.Context, iprot thrift.T
 	return nil
 }
 
+func (p *TExecuteStatementReq) ReadField1286(ctx context.Context, iprot thrift.TProtocol) error {
+	p.UseArrowNativeTypes = &TSparkArrowTypes{}
+	if err := p.UseArrowNativeTypes.Read(ctx, iprot); err != nil {
+		return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", p.UseArrowNativeTypes), err)
+	}
+	return nil
+}
+
 func (p *TExecuteStatementReq) ReadField1287(ctx context.Context, iprot thrift.TProtocol) error {
 	if v, err := iprot.ReadI64(ctx); err != nil {
 		return thrift.PrependError("error reading field 1287: ", err)
@@ -9965,11 +11701,11 @@ func (p *TExecuteStatementReq) ReadField1288(ctx context.Context, iprot thrift.T
 	tSlice := make([]*TSparkParameter, 0, size)
 	p.Parameters = tSlice
 	for i := 0; i < size; i++ {
-		_elem42 := &TSparkParameter{}
-		if err := _elem42.Read(ctx, iprot); err != nil {
-			return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", _elem42), err)
+		_elem52 := &TSparkParameter{}
+		if err := _elem52.Read(ctx, iprot); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T error reading struct: ", _elem52), err)
 		}
-		p.Parameters = append(p.Parameters, _elem42)
+		p.Parameters = append(p.Parameters, _elem52)
 	}
 	if err := iprot.ReadListEnd(ctx); err != nil {
 		return thrift.PrependError("error reading list end: ", err)
@@ -10019,6 +11755,9 @@ func (p *TExecuteStatementReq) Write(ctx context.Context, oprot thrift.TProtocol
 			return err
 		}
 		if err := p.writeField1285(ctx, oprot); err != nil {
+			return err
+		}
+		if err := p.writeField1286(ctx, oprot); err != nil {
 			return err
 		}
 		if err := p.writeField1287(ctx, oprot); err != nil {
@@ -10197,6 +11936,21 @@ func (p *TExecuteStatementReq) writeField1285(ctx context.Context, oprot thrift.
 	return err
 }
 
+func (p *TExecuteStatementReq) writeField1286(ctx context.Context, oprot thrift.TProtocol) (err error) {
+	if p.IsSetUseArrowNativeTypes() {
+		if err := oprot.WriteFieldBegin(ctx, "useArrowNativeTypes", thrift.STRUCT, 1286); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field begin error 1286:useArrowNativeTypes: ", p), err)
+		}
+		if err := p.UseArrowNativeTypes.Write(ctx, oprot); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T error writing struct: ", p.UseArrowNativeTypes), err)
+		}
+		if err := oprot.WriteFieldEnd(ctx); err != nil {
+			return thrift.PrependError(fmt.Sprintf("%T write field end error 1286:useArrowNativeTypes: ", p), err)
+		}
+	}
+	return err
+}
+
 func (p *TExecuteStatementReq) writeField1287(ctx context.Context, oprot thrift.TProtocol) (err error) {
 	if p.IsSetResultRowLimit() {
 		if err := oprot.WriteFieldBegin(ctx, "resultRowLimit", thrift.I64, 1287); err != nil {
@@ -10266,8 +12020,8 @@ func (p *TExecuteStatementReq) Equals(other *TExecuteStatementReq) bool {
 		return false
 	}
 	for k, _tgt := range p.ConfOverlay {
-		_src43 := other.ConfOverlay[k]
-		if _tgt != _src43 {
+		_src53 := other.ConfOverlay[k]
+		if _tgt != _src53 {
 			return false
 		}
 	}
@@ -10312,6 +12066,9 @@ func (p *TExecuteStatementReq) Equals(other *TExecuteStatementReq) bool {
 			return false
 		}
 	}
+	if !p.UseArrowNativeTypes.Equals(other.UseArrowNativeTypes) {
+		return false
+	}
 	if p.ResultRowLimit != other.ResultRowLimit {
 		if p.ResultRowLimit == nil || other.ResultRowLimit == nil {
 			return false
@@ -10324,8 +12081,8 @@ func (p *TExecuteStatementReq) Equals(other *TExecuteStatementReq) bool {
 		return false
 	}
 	for i, _tgt := range p.Parameters {
-		_src44 := other.Parameters[i]
-		if !_tgt.Equals(_src44) {
+		_src54 := other.Parameters[i]
+		if !_tgt.Equals(_src54) {
 			return false
 		}
 	}
@@ -13471,17 +15228,17 @@ func (p *TCLIServiceClient) SetLastResponseMeta_(meta thrift.ResponseMeta) {
 // Parameters:
 //   - Req
 func (p *TCLIServiceClient) OpenSession(ctx context.Context, req *TOpenSessionReq) (_r *TOpenSessionResp, _err error) {
-	var _args45 TCLIServiceOpenSessionArgs
-	_args45.Req = req
-	var _result47 TCLIServiceOpenSessionResult
-	var _meta46 thrift.ResponseMeta
-	_meta46, _err = p.Client_().Call(ctx, "OpenSession", &_args45, &_result47)
-	p.SetLastResponseMeta_(_meta46)
+	var _args55 TCLIServiceOpenSessionArgs
+	_args55.Req = req
+	var _result57 TCLIServiceOpenSessionResult
+	var _meta56 thrift.ResponseMeta
+	_meta56, _err = p.Client_().Call(ctx, "OpenSession", &_args55, &_result57)
+	p.SetLastResponseMeta_(_meta56)
 	if _err != nil {
 		return
 	}
-	if _ret48 := _result47.GetSuccess(); _ret48 != nil {
-		return _ret48, nil
+	if _ret58 := _result57.GetSuccess(); _ret58 != nil {
+		return _ret58, nil
 	}
 	return nil, thrift.NewTApplicationException(thrift.MISSING_RESULT, "OpenSession failed: unknown result")
 }
@@ -13489,17 +15246,17 @@ func (p *TCLIServiceClient) OpenSession(ctx context.Context, req *TOpenSessionRe
 // Parameters:
 //   - Req
 func (p *TCLIServiceClient) CloseSession(ctx context.Context, req *TCloseSessionReq) (_r *TCloseSessionResp, _err error) {
-	var _args49 TCLIServiceCloseSessionArgs
-	_args49.Req = req
-	var _result51 TCLIServiceCloseSessionResult
-	var _meta50 thrift.ResponseMeta
-	_meta50, _err = p.Client_().Call(ctx, "CloseSession", &_args49, &_result51)
-	p.SetLastResponseMeta_(_meta50)
+	var _args59 TCLIServiceCloseSessionArgs
+	_args59.Req = req
+	var _result61 TCLIServiceCloseSessionResult
+	var _meta60 thrift.ResponseMeta
+	_meta60, _err = p.Client_().Call(ctx, "CloseSession", &_args59, &_result61)
+	p.SetLastResponseMeta_(_meta60)
 	if _err != nil {
 		return
 	}
-	if _ret52 := _result51.GetSuccess(); _ret52 != nil {
-		return _ret52, nil
+	if _ret62 := _result61.GetSuccess(); _ret62 != nil {
+		return _ret62, nil
 	}
 	return nil, thrift.NewTApplicationException(thrift.MISSING_RESULT, "CloseSession failed: unknown result")
 }
@@ -13507,17 +15264,17 @@ func (p *TCLIServiceClient) CloseSession(ctx context.Context, req *TCloseSession
 // Parameters:
 //   - Req
 func (p *TCLIServiceClient) ExecuteStatement(ctx context.Context, req *TExecuteStatementReq) (_r *TExecuteStatementResp, _err error) {
-	var _args53 TCLIServiceExecuteStatementArgs
-	_args53.Req = req
-	var _result55 TCLIServiceExecuteStatementResult
-	var _meta54 thrift.ResponseMeta
-	_meta54, _err = p.Client_().Call(ctx, "ExecuteStatement", &_args53, &_result55)
-	p.SetLastResponseMeta_(_meta54)
+	var _args63 TCLIServiceExecuteStatementArgs
+	_args63.Req = req
+	var _result65 TCLIServiceExecuteStatementResult
+	var _meta64 thrift.ResponseMeta
+	_meta64, _err = p.Client_().Call(ctx, "ExecuteStatement", &_args63, &_result65)
+	p.SetLastResponseMeta_(_meta64)
 	if _err != nil {
 		return
 	}
-	if _ret56 := _result55.GetSuccess(); _ret56 != nil {
-		return _ret56, nil
+	if _ret66 := _result65.GetSuccess(); _ret66 != nil {
+		return _ret66, nil
 	}
 	return nil, thrift.NewTApplicationException(thrift.MISSING_RESULT, "ExecuteStatement failed: unknown result")
 }
@@ -13525,17 +15282,17 @@ func (p *TCLIServiceClient) ExecuteStatement(ctx context.Context, req *TExecuteS
 // Parameters:
 //   - Req
 func (p *TCLIServiceClient) GetOperationStatus(ctx context.Context, req *TGetOperationStatusReq) (_r *TGetOperationStatusResp, _err error) {
-	var _args57 TCLIServiceGetOperationStatusArgs
-	_args57.Req = req
-	var _result59 TCLIServiceGetOperationStatusResult
-	var _meta58 thrift.ResponseMeta
-	_meta58, _err = p.Client_().Call(ctx, "GetOperationStatus", &_args57, &_result59)
-	p.SetLastResponseMeta_(_meta58)
+	var _args67 TCLIServiceGetOperationStatusArgs
+	_args67.Req = req
+	var _result69 TCLIServiceGetOperationStatusResult
+	var _meta68 thrift.ResponseMeta
+	_meta68, _err = p.Client_().Call(ctx, "GetOperationStatus", &_args67, &_result69)
+	p.SetLastResponseMeta_(_meta68)
 	if _err != nil {
 		return
 	}
-	if _ret60 := _result59.GetSuccess(); _ret60 != nil {
-		return _ret60, nil
+	if _ret70 := _result69.GetSuccess(); _ret70 != nil {
+		return _ret70, nil
 	}
 	return nil, thrift.NewTApplicationException(thrift.MISSING_RESULT, "GetOperationStatus failed: unknown result")
 }
@@ -13543,17 +15300,17 @@ func (p *TCLIServiceClient) GetOperationStatus(ctx context.Context, req *TGetOpe
 // Parameters:
 //   - Req
 func (p *TCLIServiceClient) CancelOperation(ctx context.Context, req *TCancelOperationReq) (_r *TCancelOperationResp, _err error) {
-	var _args61 TCLIServiceCancelOperationArgs
-	_args61.Req = req
-	var _result63 TCLIServiceCancelOperationResult
-	var _meta62 thrift.ResponseMeta
-	_meta62, _err = p.Client_().Call(ctx, "CancelOperation", &_args61, &_result63)
-	p.SetLastResponseMeta_(_meta62)
+	var _args71 TCLIServiceCancelOperationArgs
+	_args71.Req = req
+	var _result73 TCLIServiceCancelOperationResult
+	var _meta72 thrift.ResponseMeta
+	_meta72, _err = p.Client_().Call(ctx, "CancelOperation", &_args71, &_result73)
+	p.SetLastResponseMeta_(_meta72)
 	if _err != nil {
 		return
 	}
-	if _ret64 := _result63.GetSuccess(); _ret64 != nil {
-		return _ret64, nil
+	if _ret74 := _result73.GetSuccess(); _ret74 != nil {
+		return _ret74, nil
 	}
 	return nil, thrift.NewTApplicationException(thrift.MISSING_RESULT, "CancelOperation failed: unknown result")
 }
@@ -13561,17 +15318,17 @@ func (p *TCLIServiceClient) CancelOperation(ctx context.Context, req *TCancelOpe
 // Parameters:
 //   - Req
 func (p *TCLIServiceClient) CloseOperation(ctx context.Context, req *TCloseOperationReq) (_r *TCloseOperationResp, _err error) {
-	var _args65 TCLIServiceCloseOperationArgs
-	_args65.Req = req
-	var _result67 TCLIServiceCloseOperationResult
-	var _meta66 thrift.ResponseMeta
-	_meta66, _err = p.Client_().Call(ctx, "CloseOperation", &_args65, &_result67)
-	p.SetLastResponseMeta_(_meta66)
+	var _args75 TCLIServiceCloseOperationArgs
+	_args75.Req = req
+	var _result77 TCLIServiceCloseOperationResult
+	var _meta76 thrift.ResponseMeta
+	_meta76, _err = p.Client_().Call(ctx, "CloseOperation", &_args75, &_result77)
+	p.SetLastResponseMeta_(_meta76)
 	if _err != nil {
 		return
 	}
-	if _ret68 := _result67.GetSuccess(); _ret68 != nil {
-		return _ret68, nil
+	if _ret78 := _result77.GetSuccess(); _ret78 != nil {
+		return _ret78, nil
 	}
 	return nil, thrift.NewTApplicationException(thrift.MISSING_RESULT, "CloseOperation failed: unknown result")
 }
@@ -13579,17 +15336,17 @@ func (p *TCLIServiceClient) CloseOperation(ctx context.Context, req *TCloseOpera
 // Parameters:
 //   - Req
 func (p *TCLIServiceClient) GetResultSetMetadata(ctx context.Context, req *TGetResultSetMetadataReq) (_r *TGetResultSetMetadataResp, _err error) {
-	var _args69 TCLIServiceGetResultSetMetadataArgs
-	_args69.Req = req
-	var _result71 TCLIServiceGetResultSetMetadataResult
-	var _meta70 thrift.ResponseMeta
-	_meta70, _err = p.Client_().Call(ctx, "GetResultSetMetadata", &_args69, &_result71)
-	p.SetLastResponseMeta_(_meta70)
+	var _args79 TCLIServiceGetResultSetMetadataArgs
+	_args79.Req = req
+	var _result81 TCLIServiceGetResultSetMetadataResult
+	var _meta80 thrift.ResponseMeta
+	_meta80, _err = p.Client_().Call(ctx, "GetResultSetMetadata", &_args79, &_result81)
+	p.SetLastResponseMeta_(_meta80)
 	if _err != nil {
 		return
 	}
-	if _ret72 := _result71.GetSuccess(); _ret72 != nil {
-		return _ret72, nil
+	if _ret82 := _result81.GetSuccess(); _ret82 != nil {
+		return _ret82, nil
 	}
 	return nil, thrift.NewTApplicationException(thrift.MISSING_RESULT, "GetResultSetMetadata failed: unknown result")
 }
@@ -13597,17 +15354,17 @@ func (p *TCLIServiceClient) GetResultSetMetadata(ctx context.Context, req *TGetR
 // Parameters:
 //   - Req
 func (p *TCLIServiceClient) FetchResults(ctx context.Context, req *TFetchResultsReq) (_r *TFetchResultsResp, _err error) {
-	var _args73 TCLIServiceFetchResultsArgs
-	_args73.Req = req
-	var _result75 TCLIServiceFetchResultsResult
-	var _meta74 thrift.ResponseMeta
-	_meta74, _err = p.Client_().Call(ctx, "FetchResults", &_args73, &_result75)
-	p.SetLastResponseMeta_(_meta74)
+	var _args83 TCLIServiceFetchResultsArgs
+	_args83.Req = req
+	var _result85 TCLIServiceFetchResultsResult
+	var _meta84 thrift.ResponseMeta
+	_meta84, _err = p.Client_().Call(ctx, "FetchResults", &_args83, &_result85)
+	p.SetLastResponseMeta_(_meta84)
 	if _err != nil {
 		return
 	}
-	if _ret76 := _result75.GetSuccess(); _ret76 != nil {
-		return _ret76, nil
+	if _ret86 := _result85.GetSuccess(); _ret86 != nil {
+		return _ret86, nil
 	}
 	return nil, thrift.NewTApplicationException(thrift.MISSING_RESULT, "FetchResults failed: unknown result")
 }
@@ -13632,16 +15389,16 @@ func (p *TCLIServiceProcessor) ProcessorMap() map[string]thrift.TProcessorFuncti
 
 func NewTCLIServiceProcessor(handler TCLIService) *TCLIServiceProcessor {
 
-	self77 := &TCLIServiceProcessor{handler: handler, processorMap: make(map[string]thrift.TProcessorFunction)}
-	self77.processorMap["OpenSession"] = &tCLIServiceProcessorOpenSession{handler: handler}
-	self77.processorMap["CloseSession"] = &tCLIServiceProcessorCloseSession{handler: handler}
-	self77.processorMap["ExecuteStatement"] = &tCLIServiceProcessorExecuteStatement{handler: handler}
-	self77.processorMap["GetOperationStatus"] = &tCLIServiceProcessorGetOperationStatus{handler: handler}
-	self77.processorMap["CancelOperation"] = &tCLIServiceProcessorCancelOperation{handler: handler}
-	self77.processorMap["CloseOperation"] = &tCLIServiceProcessorCloseOperation{handler: handler}
-	self77.processorMap["GetResultSetMetadata"] = &tCLIServiceProcessorGetResultSetMetadata{handler: handler}
-	self77.processorMap["FetchResults"] = &tCLIServiceProcessorFetchResults{handler: handler}
-	return self77
+	self87 := &TCLIServiceProcessor{handler: handler, processorMap: make(map[string]thrift.TProcessorFunction)}
+	self87.processorMap["OpenSession"] = &tCLIServiceProcessorOpenSession{handler: handler}
+	self87.processorMap["CloseSession"] = &tCLIServiceProcessorCloseSession{handler: handler}
+	self87.processorMap["ExecuteStatement"] = &tCLIServiceProcessorExecuteStatement{handler: handler}
+	self87.processorMap["GetOperationStatus"] = &tCLIServiceProcessorGetOperationStatus{handler: handler}
+	self87.processorMap["CancelOperation"] = &tCLIServiceProcessorCancelOperation{handler: handler}
+	self87.processorMap["CloseOperation"] = &tCLIServiceProcessorCloseOperation{handler: handler}
+	self87.processorMap["GetResultSetMetadata"] = &tCLIServiceProcessorGetResultSetMetadata{handler: handler}
+	self87.processorMap["FetchResults"] = &tCLIServiceProcessorFetchResults{handler: handler}
+	return self87
 }
 
 func (p *TCLIServiceProcessor) Process(ctx context.Context, iprot, oprot thrift.TProtocol) (success bool, err thrift.TException) {
@@ -13654,12 +15411,12 @@ func (p *TCLIServiceProcessor) Process(ctx context.Context, iprot, oprot thrift.
 	}
 	iprot.Skip(ctx, thrift.STRUCT)
 	iprot.ReadMessageEnd(ctx)
-	x78 := thrift.NewTApplicationException(thrift.UNKNOWN_METHOD, "Unknown function "+name)
+	x88 := thrift.NewTApplicationException(thrift.UNKNOWN_METHOD, "Unknown function "+name)
 	oprot.WriteMessageBegin(ctx, name, thrift.EXCEPTION, seqId)
-	x78.Write(ctx, oprot)
+	x88.Write(ctx, oprot)
 	oprot.WriteMessageEnd(ctx)
 	oprot.Flush(ctx)
-	return false, x78
+	return false, x88
 
 }
 
@@ -13668,7 +15425,7 @@ type tCLIServiceProcessorOpenSession struct {
 }
 
 func (p *tCLIServiceProcessorOpenSession) Process(ctx context.Context, seqId int32, iprot, oprot thrift.TProtocol) (success bool, err thrift.TException) {
-	var _write_err79 error
+	var _write_err89 error
 	args := TCLIServiceOpenSessionArgs{}
 	if err2 := args.Read(ctx, iprot); err2 != nil {
 		iprot.ReadMessageEnd(ctx)
@@ -13714,21 +15471,21 @@ func (p *tCLIServiceProcessorOpenSession) Process(ctx context.Context, seqId int
 		if errors.Is(err2, thrift.ErrAbandonRequest) {
 			return false, thrift.WrapTException(err2)
 		}
-		_exc80 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing OpenSession: "+err2.Error())
+		_exc90 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing OpenSession: "+err2.Error())
 		if err2 := oprot.WriteMessageBegin(ctx, "OpenSession", thrift.EXCEPTION, seqId); err2 != nil {
-			_write_err79 = thrift.WrapTException(err2)
+			_write_err89 = thrift.WrapTException(err2)
 		}
-		if err2 := _exc80.Write(ctx, oprot); _write_err79 == nil && err2 != nil {
-			_write_err79 = thrift.WrapTException(err2)
+		if err2 := _exc90.Write(ctx, oprot); _write_err89 == nil && err2 != nil {
+			_write_err89 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.WriteMessageEnd(ctx); _write_err79 == nil && err2 != nil {
-			_write_err79 = thrift.WrapTException(err2)
+		if err2 := oprot.WriteMessageEnd(ctx); _write_err89 == nil && err2 != nil {
+			_write_err89 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.Flush(ctx); _write_err79 == nil && err2 != nil {
-			_write_err79 = thrift.WrapTException(err2)
+		if err2 := oprot.Flush(ctx); _write_err89 == nil && err2 != nil {
+			_write_err89 = thrift.WrapTException(err2)
 		}
-		if _write_err79 != nil {
-			return false, thrift.WrapTException(_write_err79)
+		if _write_err89 != nil {
+			return false, thrift.WrapTException(_write_err89)
 		}
 		return true, err
 	} else {
@@ -13736,19 +15493,19 @@ func (p *tCLIServiceProcessorOpenSession) Process(ctx context.Context, seqId int
 	}
 	tickerCancel()
 	if err2 := oprot.WriteMessageBegin(ctx, "OpenSession", thrift.REPLY, seqId); err2 != nil {
-		_write_err79 = thrift.WrapTException(err2)
+		_write_err89 = thrift.WrapTException(err2)
 	}
-	if err2 := result.Write(ctx, oprot); _write_err79 == nil && err2 != nil {
-		_write_err79 = thrift.WrapTException(err2)
+	if err2 := result.Write(ctx, oprot); _write_err89 == nil && err2 != nil {
+		_write_err89 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.WriteMessageEnd(ctx); _write_err79 == nil && err2 != nil {
-		_write_err79 = thrift.WrapTException(err2)
+	if err2 := oprot.WriteMessageEnd(ctx); _write_err89 == nil && err2 != nil {
+		_write_err89 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.Flush(ctx); _write_err79 == nil && err2 != nil {
-		_write_err79 = thrift.WrapTException(err2)
+	if err2 := oprot.Flush(ctx); _write_err89 == nil && err2 != nil {
+		_write_err89 = thrift.WrapTException(err2)
 	}
-	if _write_err79 != nil {
-		return false, thrift.WrapTException(_write_err79)
+	if _write_err89 != nil {
+		return false, thrift.WrapTException(_write_err89)
 	}
 	return true, err
 }
@@ -13758,7 +15515,7 @@ type tCLIServiceProcessorCloseSession struct {
 }
 
 func (p *tCLIServiceProcessorCloseSession) Process(ctx context.Context, seqId int32, iprot, oprot thrift.TProtocol) (success bool, err thrift.TException) {
-	var _write_err81 error
+	var _write_err91 error
 	args := TCLIServiceCloseSessionArgs{}
 	if err2 := args.Read(ctx, iprot); err2 != nil {
 		iprot.ReadMessageEnd(ctx)
@@ -13804,21 +15561,21 @@ func (p *tCLIServiceProcessorCloseSession) Process(ctx context.Context, seqId in
 		if errors.Is(err2, thrift.ErrAbandonRequest) {
 			return false, thrift.WrapTException(err2)
 		}
-		_exc82 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing CloseSession: "+err2.Error())
+		_exc92 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing CloseSession: "+err2.Error())
 		if err2 := oprot.WriteMessageBegin(ctx, "CloseSession", thrift.EXCEPTION, seqId); err2 != nil {
-			_write_err81 = thrift.WrapTException(err2)
+			_write_err91 = thrift.WrapTException(err2)
 		}
-		if err2 := _exc82.Write(ctx, oprot); _write_err81 == nil && err2 != nil {
-			_write_err81 = thrift.WrapTException(err2)
+		if err2 := _exc92.Write(ctx, oprot); _write_err91 == nil && err2 != nil {
+			_write_err91 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.WriteMessageEnd(ctx); _write_err81 == nil && err2 != nil {
-			_write_err81 = thrift.WrapTException(err2)
+		if err2 := oprot.WriteMessageEnd(ctx); _write_err91 == nil && err2 != nil {
+			_write_err91 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.Flush(ctx); _write_err81 == nil && err2 != nil {
-			_write_err81 = thrift.WrapTException(err2)
+		if err2 := oprot.Flush(ctx); _write_err91 == nil && err2 != nil {
+			_write_err91 = thrift.WrapTException(err2)
 		}
-		if _write_err81 != nil {
-			return false, thrift.WrapTException(_write_err81)
+		if _write_err91 != nil {
+			return false, thrift.WrapTException(_write_err91)
 		}
 		return true, err
 	} else {
@@ -13826,19 +15583,19 @@ func (p *tCLIServiceProcessorCloseSession) Process(ctx context.Context, seqId in
 	}
 	tickerCancel()
 	if err2 := oprot.WriteMessageBegin(ctx, "CloseSession", thrift.REPLY, seqId); err2 != nil {
-		_write_err81 = thrift.WrapTException(err2)
+		_write_err91 = thrift.WrapTException(err2)
 	}
-	if err2 := result.Write(ctx, oprot); _write_err81 == nil && err2 != nil {
-		_write_err81 = thrift.WrapTException(err2)
+	if err2 := result.Write(ctx, oprot); _write_err91 == nil && err2 != nil {
+		_write_err91 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.WriteMessageEnd(ctx); _write_err81 == nil && err2 != nil {
-		_write_err81 = thrift.WrapTException(err2)
+	if err2 := oprot.WriteMessageEnd(ctx); _write_err91 == nil && err2 != nil {
+		_write_err91 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.Flush(ctx); _write_err81 == nil && err2 != nil {
-		_write_err81 = thrift.WrapTException(err2)
+	if err2 := oprot.Flush(ctx); _write_err91 == nil && err2 != nil {
+		_write_err91 = thrift.WrapTException(err2)
 	}
-	if _write_err81 != nil {
-		return false, thrift.WrapTException(_write_err81)
+	if _write_err91 != nil {
+		return false, thrift.WrapTException(_write_err91)
 	}
 	return true, err
 }
@@ -13848,7 +15605,7 @@ type tCLIServiceProcessorExecuteStatement struct {
 }
 
 func (p *tCLIServiceProcessorExecuteStatement) Process(ctx context.Context, seqId int32, iprot, oprot thrift.TProtocol) (success bool, err thrift.TException) {
-	var _write_err83 error
+	var _write_err93 error
 	args := TCLIServiceExecuteStatementArgs{}
 	if err2 := args.Read(ctx, iprot); err2 != nil {
 		iprot.ReadMessageEnd(ctx)
@@ -13894,21 +15651,21 @@ func (p *tCLIServiceProcessorExecuteStatement) Process(ctx context.Context, seqI
 		if errors.Is(err2, thrift.ErrAbandonRequest) {
 			return false, thrift.WrapTException(err2)
 		}
-		_exc84 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing ExecuteStatement: "+err2.Error())
+		_exc94 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing ExecuteStatement: "+err2.Error())
 		if err2 := oprot.WriteMessageBegin(ctx, "ExecuteStatement", thrift.EXCEPTION, seqId); err2 != nil {
-			_write_err83 = thrift.WrapTException(err2)
+			_write_err93 = thrift.WrapTException(err2)
 		}
-		if err2 := _exc84.Write(ctx, oprot); _write_err83 == nil && err2 != nil {
-			_write_err83 = thrift.WrapTException(err2)
+		if err2 := _exc94.Write(ctx, oprot); _write_err93 == nil && err2 != nil {
+			_write_err93 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.WriteMessageEnd(ctx); _write_err83 == nil && err2 != nil {
-			_write_err83 = thrift.WrapTException(err2)
+		if err2 := oprot.WriteMessageEnd(ctx); _write_err93 == nil && err2 != nil {
+			_write_err93 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.Flush(ctx); _write_err83 == nil && err2 != nil {
-			_write_err83 = thrift.WrapTException(err2)
+		if err2 := oprot.Flush(ctx); _write_err93 == nil && err2 != nil {
+			_write_err93 = thrift.WrapTException(err2)
 		}
-		if _write_err83 != nil {
-			return false, thrift.WrapTException(_write_err83)
+		if _write_err93 != nil {
+			return false, thrift.WrapTException(_write_err93)
 		}
 		return true, err
 	} else {
@@ -13916,19 +15673,19 @@ func (p *tCLIServiceProcessorExecuteStatement) Process(ctx context.Context, seqI
 	}
 	tickerCancel()
 	if err2 := oprot.WriteMessageBegin(ctx, "ExecuteStatement", thrift.REPLY, seqId); err2 != nil {
-		_write_err83 = thrift.WrapTException(err2)
+		_write_err93 = thrift.WrapTException(err2)
 	}
-	if err2 := result.Write(ctx, oprot); _write_err83 == nil && err2 != nil {
-		_write_err83 = thrift.WrapTException(err2)
+	if err2 := result.Write(ctx, oprot); _write_err93 == nil && err2 != nil {
+		_write_err93 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.WriteMessageEnd(ctx); _write_err83 == nil && err2 != nil {
-		_write_err83 = thrift.WrapTException(err2)
+	if err2 := oprot.WriteMessageEnd(ctx); _write_err93 == nil && err2 != nil {
+		_write_err93 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.Flush(ctx); _write_err83 == nil && err2 != nil {
-		_write_err83 = thrift.WrapTException(err2)
+	if err2 := oprot.Flush(ctx); _write_err93 == nil && err2 != nil {
+		_write_err93 = thrift.WrapTException(err2)
 	}
-	if _write_err83 != nil {
-		return false, thrift.WrapTException(_write_err83)
+	if _write_err93 != nil {
+		return false, thrift.WrapTException(_write_err93)
 	}
 	return true, err
 }
@@ -13938,7 +15695,7 @@ type tCLIServiceProcessorGetOperationStatus struct {
 }
 
 func (p *tCLIServiceProcessorGetOperationStatus) Process(ctx context.Context, seqId int32, iprot, oprot thrift.TProtocol) (success bool, err thrift.TException) {
-	var _write_err85 error
+	var _write_err95 error
 	args := TCLIServiceGetOperationStatusArgs{}
 	if err2 := args.Read(ctx, iprot); err2 != nil {
 		iprot.ReadMessageEnd(ctx)
@@ -13984,21 +15741,21 @@ func (p *tCLIServiceProcessorGetOperationStatus) Process(ctx context.Context, se
 		if errors.Is(err2, thrift.ErrAbandonRequest) {
 			return false, thrift.WrapTException(err2)
 		}
-		_exc86 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing GetOperationStatus: "+err2.Error())
+		_exc96 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing GetOperationStatus: "+err2.Error())
 		if err2 := oprot.WriteMessageBegin(ctx, "GetOperationStatus", thrift.EXCEPTION, seqId); err2 != nil {
-			_write_err85 = thrift.WrapTException(err2)
+			_write_err95 = thrift.WrapTException(err2)
 		}
-		if err2 := _exc86.Write(ctx, oprot); _write_err85 == nil && err2 != nil {
-			_write_err85 = thrift.WrapTException(err2)
+		if err2 := _exc96.Write(ctx, oprot); _write_err95 == nil && err2 != nil {
+			_write_err95 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.WriteMessageEnd(ctx); _write_err85 == nil && err2 != nil {
-			_write_err85 = thrift.WrapTException(err2)
+		if err2 := oprot.WriteMessageEnd(ctx); _write_err95 == nil && err2 != nil {
+			_write_err95 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.Flush(ctx); _write_err85 == nil && err2 != nil {
-			_write_err85 = thrift.WrapTException(err2)
+		if err2 := oprot.Flush(ctx); _write_err95 == nil && err2 != nil {
+			_write_err95 = thrift.WrapTException(err2)
 		}
-		if _write_err85 != nil {
-			return false, thrift.WrapTException(_write_err85)
+		if _write_err95 != nil {
+			return false, thrift.WrapTException(_write_err95)
 		}
 		return true, err
 	} else {
@@ -14006,19 +15763,19 @@ func (p *tCLIServiceProcessorGetOperationStatus) Process(ctx context.Context, se
 	}
 	tickerCancel()
 	if err2 := oprot.WriteMessageBegin(ctx, "GetOperationStatus", thrift.REPLY, seqId); err2 != nil {
-		_write_err85 = thrift.WrapTException(err2)
+		_write_err95 = thrift.WrapTException(err2)
 	}
-	if err2 := result.Write(ctx, oprot); _write_err85 == nil && err2 != nil {
-		_write_err85 = thrift.WrapTException(err2)
+	if err2 := result.Write(ctx, oprot); _write_err95 == nil && err2 != nil {
+		_write_err95 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.WriteMessageEnd(ctx); _write_err85 == nil && err2 != nil {
-		_write_err85 = thrift.WrapTException(err2)
+	if err2 := oprot.WriteMessageEnd(ctx); _write_err95 == nil && err2 != nil {
+		_write_err95 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.Flush(ctx); _write_err85 == nil && err2 != nil {
-		_write_err85 = thrift.WrapTException(err2)
+	if err2 := oprot.Flush(ctx); _write_err95 == nil && err2 != nil {
+		_write_err95 = thrift.WrapTException(err2)
 	}
-	if _write_err85 != nil {
-		return false, thrift.WrapTException(_write_err85)
+	if _write_err95 != nil {
+		return false, thrift.WrapTException(_write_err95)
 	}
 	return true, err
 }
@@ -14028,7 +15785,7 @@ type tCLIServiceProcessorCancelOperation struct {
 }
 
 func (p *tCLIServiceProcessorCancelOperation) Process(ctx context.Context, seqId int32, iprot, oprot thrift.TProtocol) (success bool, err thrift.TException) {
-	var _write_err87 error
+	var _write_err97 error
 	args := TCLIServiceCancelOperationArgs{}
 	if err2 := args.Read(ctx, iprot); err2 != nil {
 		iprot.ReadMessageEnd(ctx)
@@ -14074,21 +15831,21 @@ func (p *tCLIServiceProcessorCancelOperation) Process(ctx context.Context, seqId
 		if errors.Is(err2, thrift.ErrAbandonRequest) {
 			return false, thrift.WrapTException(err2)
 		}
-		_exc88 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing CancelOperation: "+err2.Error())
+		_exc98 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing CancelOperation: "+err2.Error())
 		if err2 := oprot.WriteMessageBegin(ctx, "CancelOperation", thrift.EXCEPTION, seqId); err2 != nil {
-			_write_err87 = thrift.WrapTException(err2)
+			_write_err97 = thrift.WrapTException(err2)
 		}
-		if err2 := _exc88.Write(ctx, oprot); _write_err87 == nil && err2 != nil {
-			_write_err87 = thrift.WrapTException(err2)
+		if err2 := _exc98.Write(ctx, oprot); _write_err97 == nil && err2 != nil {
+			_write_err97 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.WriteMessageEnd(ctx); _write_err87 == nil && err2 != nil {
-			_write_err87 = thrift.WrapTException(err2)
+		if err2 := oprot.WriteMessageEnd(ctx); _write_err97 == nil && err2 != nil {
+			_write_err97 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.Flush(ctx); _write_err87 == nil && err2 != nil {
-			_write_err87 = thrift.WrapTException(err2)
+		if err2 := oprot.Flush(ctx); _write_err97 == nil && err2 != nil {
+			_write_err97 = thrift.WrapTException(err2)
 		}
-		if _write_err87 != nil {
-			return false, thrift.WrapTException(_write_err87)
+		if _write_err97 != nil {
+			return false, thrift.WrapTException(_write_err97)
 		}
 		return true, err
 	} else {
@@ -14096,19 +15853,19 @@ func (p *tCLIServiceProcessorCancelOperation) Process(ctx context.Context, seqId
 	}
 	tickerCancel()
 	if err2 := oprot.WriteMessageBegin(ctx, "CancelOperation", thrift.REPLY, seqId); err2 != nil {
-		_write_err87 = thrift.WrapTException(err2)
+		_write_err97 = thrift.WrapTException(err2)
 	}
-	if err2 := result.Write(ctx, oprot); _write_err87 == nil && err2 != nil {
-		_write_err87 = thrift.WrapTException(err2)
+	if err2 := result.Write(ctx, oprot); _write_err97 == nil && err2 != nil {
+		_write_err97 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.WriteMessageEnd(ctx); _write_err87 == nil && err2 != nil {
-		_write_err87 = thrift.WrapTException(err2)
+	if err2 := oprot.WriteMessageEnd(ctx); _write_err97 == nil && err2 != nil {
+		_write_err97 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.Flush(ctx); _write_err87 == nil && err2 != nil {
-		_write_err87 = thrift.WrapTException(err2)
+	if err2 := oprot.Flush(ctx); _write_err97 == nil && err2 != nil {
+		_write_err97 = thrift.WrapTException(err2)
 	}
-	if _write_err87 != nil {
-		return false, thrift.WrapTException(_write_err87)
+	if _write_err97 != nil {
+		return false, thrift.WrapTException(_write_err97)
 	}
 	return true, err
 }
@@ -14118,7 +15875,7 @@ type tCLIServiceProcessorCloseOperation struct {
 }
 
 func (p *tCLIServiceProcessorCloseOperation) Process(ctx context.Context, seqId int32, iprot, oprot thrift.TProtocol) (success bool, err thrift.TException) {
-	var _write_err89 error
+	var _write_err99 error
 	args := TCLIServiceCloseOperationArgs{}
 	if err2 := args.Read(ctx, iprot); err2 != nil {
 		iprot.ReadMessageEnd(ctx)
@@ -14164,21 +15921,21 @@ func (p *tCLIServiceProcessorCloseOperation) Process(ctx context.Context, seqId 
 		if errors.Is(err2, thrift.ErrAbandonRequest) {
 			return false, thrift.WrapTException(err2)
 		}
-		_exc90 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing CloseOperation: "+err2.Error())
+		_exc100 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing CloseOperation: "+err2.Error())
 		if err2 := oprot.WriteMessageBegin(ctx, "CloseOperation", thrift.EXCEPTION, seqId); err2 != nil {
-			_write_err89 = thrift.WrapTException(err2)
+			_write_err99 = thrift.WrapTException(err2)
 		}
-		if err2 := _exc90.Write(ctx, oprot); _write_err89 == nil && err2 != nil {
-			_write_err89 = thrift.WrapTException(err2)
+		if err2 := _exc100.Write(ctx, oprot); _write_err99 == nil && err2 != nil {
+			_write_err99 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.WriteMessageEnd(ctx); _write_err89 == nil && err2 != nil {
-			_write_err89 = thrift.WrapTException(err2)
+		if err2 := oprot.WriteMessageEnd(ctx); _write_err99 == nil && err2 != nil {
+			_write_err99 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.Flush(ctx); _write_err89 == nil && err2 != nil {
-			_write_err89 = thrift.WrapTException(err2)
+		if err2 := oprot.Flush(ctx); _write_err99 == nil && err2 != nil {
+			_write_err99 = thrift.WrapTException(err2)
 		}
-		if _write_err89 != nil {
-			return false, thrift.WrapTException(_write_err89)
+		if _write_err99 != nil {
+			return false, thrift.WrapTException(_write_err99)
 		}
 		return true, err
 	} else {
@@ -14186,19 +15943,19 @@ func (p *tCLIServiceProcessorCloseOperation) Process(ctx context.Context, seqId 
 	}
 	tickerCancel()
 	if err2 := oprot.WriteMessageBegin(ctx, "CloseOperation", thrift.REPLY, seqId); err2 != nil {
-		_write_err89 = thrift.WrapTException(err2)
+		_write_err99 = thrift.WrapTException(err2)
 	}
-	if err2 := result.Write(ctx, oprot); _write_err89 == nil && err2 != nil {
-		_write_err89 = thrift.WrapTException(err2)
+	if err2 := result.Write(ctx, oprot); _write_err99 == nil && err2 != nil {
+		_write_err99 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.WriteMessageEnd(ctx); _write_err89 == nil && err2 != nil {
-		_write_err89 = thrift.WrapTException(err2)
+	if err2 := oprot.WriteMessageEnd(ctx); _write_err99 == nil && err2 != nil {
+		_write_err99 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.Flush(ctx); _write_err89 == nil && err2 != nil {
-		_write_err89 = thrift.WrapTException(err2)
+	if err2 := oprot.Flush(ctx); _write_err99 == nil && err2 != nil {
+		_write_err99 = thrift.WrapTException(err2)
 	}
-	if _write_err89 != nil {
-		return false, thrift.WrapTException(_write_err89)
+	if _write_err99 != nil {
+		return false, thrift.WrapTException(_write_err99)
 	}
 	return true, err
 }
@@ -14208,7 +15965,7 @@ type tCLIServiceProcessorGetResultSetMetadata struct {
 }
 
 func (p *tCLIServiceProcessorGetResultSetMetadata) Process(ctx context.Context, seqId int32, iprot, oprot thrift.TProtocol) (success bool, err thrift.TException) {
-	var _write_err91 error
+	var _write_err101 error
 	args := TCLIServiceGetResultSetMetadataArgs{}
 	if err2 := args.Read(ctx, iprot); err2 != nil {
 		iprot.ReadMessageEnd(ctx)
@@ -14254,21 +16011,21 @@ func (p *tCLIServiceProcessorGetResultSetMetadata) Process(ctx context.Context, 
 		if errors.Is(err2, thrift.ErrAbandonRequest) {
 			return false, thrift.WrapTException(err2)
 		}
-		_exc92 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing GetResultSetMetadata: "+err2.Error())
+		_exc102 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing GetResultSetMetadata: "+err2.Error())
 		if err2 := oprot.WriteMessageBegin(ctx, "GetResultSetMetadata", thrift.EXCEPTION, seqId); err2 != nil {
-			_write_err91 = thrift.WrapTException(err2)
+			_write_err101 = thrift.WrapTException(err2)
 		}
-		if err2 := _exc92.Write(ctx, oprot); _write_err91 == nil && err2 != nil {
-			_write_err91 = thrift.WrapTException(err2)
+		if err2 := _exc102.Write(ctx, oprot); _write_err101 == nil && err2 != nil {
+			_write_err101 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.WriteMessageEnd(ctx); _write_err91 == nil && err2 != nil {
-			_write_err91 = thrift.WrapTException(err2)
+		if err2 := oprot.WriteMessageEnd(ctx); _write_err101 == nil && err2 != nil {
+			_write_err101 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.Flush(ctx); _write_err91 == nil && err2 != nil {
-			_write_err91 = thrift.WrapTException(err2)
+		if err2 := oprot.Flush(ctx); _write_err101 == nil && err2 != nil {
+			_write_err101 = thrift.WrapTException(err2)
 		}
-		if _write_err91 != nil {
-			return false, thrift.WrapTException(_write_err91)
+		if _write_err101 != nil {
+			return false, thrift.WrapTException(_write_err101)
 		}
 		return true, err
 	} else {
@@ -14276,19 +16033,19 @@ func (p *tCLIServiceProcessorGetResultSetMetadata) Process(ctx context.Context, 
 	}
 	tickerCancel()
 	if err2 := oprot.WriteMessageBegin(ctx, "GetResultSetMetadata", thrift.REPLY, seqId); err2 != nil {
-		_write_err91 = thrift.WrapTException(err2)
+		_write_err101 = thrift.WrapTException(err2)
 	}
-	if err2 := result.Write(ctx, oprot); _write_err91 == nil && err2 != nil {
-		_write_err91 = thrift.WrapTException(err2)
+	if err2 := result.Write(ctx, oprot); _write_err101 == nil && err2 != nil {
+		_write_err101 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.WriteMessageEnd(ctx); _write_err91 == nil && err2 != nil {
-		_write_err91 = thrift.WrapTException(err2)
+	if err2 := oprot.WriteMessageEnd(ctx); _write_err101 == nil && err2 != nil {
+		_write_err101 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.Flush(ctx); _write_err91 == nil && err2 != nil {
-		_write_err91 = thrift.WrapTException(err2)
+	if err2 := oprot.Flush(ctx); _write_err101 == nil && err2 != nil {
+		_write_err101 = thrift.WrapTException(err2)
 	}
-	if _write_err91 != nil {
-		return false, thrift.WrapTException(_write_err91)
+	if _write_err101 != nil {
+		return false, thrift.WrapTException(_write_err101)
 	}
 	return true, err
 }
@@ -14298,7 +16055,7 @@ type tCLIServiceProcessorFetchResults struct {
 }
 
 func (p *tCLIServiceProcessorFetchResults) Process(ctx context.Context, seqId int32, iprot, oprot thrift.TProtocol) (success bool, err thrift.TException) {
-	var _write_err93 error
+	var _write_err103 error
 	args := TCLIServiceFetchResultsArgs{}
 	if err2 := args.Read(ctx, iprot); err2 != nil {
 		iprot.ReadMessageEnd(ctx)
@@ -14344,21 +16101,21 @@ func (p *tCLIServiceProcessorFetchResults) Process(ctx context.Context, seqId in
 		if errors.Is(err2, thrift.ErrAbandonRequest) {
 			return false, thrift.WrapTException(err2)
 		}
-		_exc94 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing FetchResults: "+err2.Error())
+		_exc104 := thrift.NewTApplicationException(thrift.INTERNAL_ERROR, "Internal error processing FetchResults: "+err2.Error())
 		if err2 := oprot.WriteMessageBegin(ctx, "FetchResults", thrift.EXCEPTION, seqId); err2 != nil {
-			_write_err93 = thrift.WrapTException(err2)
+			_write_err103 = thrift.WrapTException(err2)
 		}
-		if err2 := _exc94.Write(ctx, oprot); _write_err93 == nil && err2 != nil {
-			_write_err93 = thrift.WrapTException(err2)
+		if err2 := _exc104.Write(ctx, oprot); _write_err103 == nil && err2 != nil {
+			_write_err103 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.WriteMessageEnd(ctx); _write_err93 == nil && err2 != nil {
-			_write_err93 = thrift.WrapTException(err2)
+		if err2 := oprot.WriteMessageEnd(ctx); _write_err103 == nil && err2 != nil {
+			_write_err103 = thrift.WrapTException(err2)
 		}
-		if err2 := oprot.Flush(ctx); _write_err93 == nil && err2 != nil {
-			_write_err93 = thrift.WrapTException(err2)
+		if err2 := oprot.Flush(ctx); _write_err103 == nil && err2 != nil {
+			_write_err103 = thrift.WrapTException(err2)
 		}
-		if _write_err93 != nil {
-			return false, thrift.WrapTException(_write_err93)
+		if _write_err103 != nil {
+			return false, thrift.WrapTException(_write_err103)
 		}
 		return true, err
 	} else {
@@ -14366,19 +16123,19 @@ func (p *tCLIServiceProcessorFetchResults) Process(ctx context.Context, seqId in
 	}
 	tickerCancel()
 	if err2 := oprot.WriteMessageBegin(ctx, "FetchResults", thrift.REPLY, seqId); err2 != nil {
-		_write_err93 = thrift.WrapTException(err2)
+		_write_err103 = thrift.WrapTException(err2)
 	}
-	if err2 := result.Write(ctx, oprot); _write_err93 == nil && err2 != nil {
-		_write_err93 = thrift.WrapTException(err2)
+	if err2 := result.Write(ctx, oprot); _write_err103 == nil && err2 != nil {
+		_write_err103 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.WriteMessageEnd(ctx); _write_err93 == nil && err2 != nil {
-		_write_err93 = thrift.WrapTException(err2)
+	if err2 := oprot.WriteMessageEnd(ctx); _write_err103 == nil && err2 != nil {
+		_write_err103 = thrift.WrapTException(err2)
 	}
-	if err2 := oprot.Flush(ctx); _write_err93 == nil && err2 != nil {
-		_write_err93 = thrift.WrapTException(err2)
+	if err2 := oprot.Flush(ctx); _write_err103 == nil && err2 != nil {
+		_write_err103 = thrift.WrapTException(err2)
 	}
-	if _write_err93 != nil {
-		return false, thrift.WrapTException(_write_err93)
+	if _write_err103 != nil {
+		return false, thrift.WrapTException(_write_err103)
 	}
 	return true, err
 }

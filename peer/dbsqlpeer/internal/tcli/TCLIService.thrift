@@ -1,6 +1,6 @@
 // A subset of HiveServer2's TCLIService protocol (Apache Hive,
 // service-rpc/if/TCLIService.thrift, Apache License 2.0) with the Databricks
-// SQL extensions (field ids 1281 and up) that databricks-sql-go v1.11.0
+// SQL extensions (field ids 1281 and up) that databricks-sql-go v1.14.0
 // sends and reads. Written for the dbsqlpeer test warehouse: only the calls
 // and fields the peer serves are declared. A Thrift reader skips fields it
 // does not know, so requests carrying more fields (Arrow options, statement
@@ -85,8 +85,17 @@ struct TPrimitiveTypeEntry {
 }
 
 // Only primitive entries: the peer serves no ARRAY, MAP or STRUCT columns.
+typedef i32 TTypeEntryPtr
+
+struct TArrayTypeEntry { 1: required TTypeEntryPtr objectTypePtr }
+struct TMapTypeEntry { 1: required TTypeEntryPtr keyTypePtr, 2: required TTypeEntryPtr valueTypePtr }
+struct TStructTypeEntry { 1: required map<string, TTypeEntryPtr> nameToTypePtr }
+
 union TTypeEntry {
   1: TPrimitiveTypeEntry primitiveEntry
+  2: TArrayTypeEntry arrayEntry
+  3: TMapTypeEntry mapEntry
+  4: TStructTypeEntry structEntry
 }
 
 struct TTypeDesc {
@@ -150,14 +159,30 @@ union TColumn {
   8: TBinaryColumn binaryVal
 }
 
-// Arrow batches (1281) and CloudFetch links (1282) are not declared: the
-// peer answers column-based row sets only.
+// One inline Arrow IPC record-batch message and its row count.
+struct TSparkArrowBatch {
+  1: required binary batch
+  2: required i64 rowCount
+}
+
+// A CloudFetch link: a presigned URL of an Arrow IPC stream file.
+struct TSparkArrowResultLink {
+  1: required string fileLink
+  2: required i64 expiryTime
+  3: required i64 startRowOffset
+  4: required i64 rowCount
+  5: required i64 bytesNum
+  6: optional map<string, string> httpHeaders
+}
+
 struct TRowSet {
   1: required i64 startRowOffset
   2: required list<TRow> rows
   3: optional list<TColumn> columns
   4: optional binary binaryColumns
   5: optional i32 columnCount
+  1281: optional list<TSparkArrowBatch> arrowBatches
+  1282: optional list<TSparkArrowResultLink> resultLinks
 }
 
 enum TStatusCode {
@@ -281,8 +306,16 @@ struct TSparkParameter {
   4: optional TSparkParameterValue value
 }
 
-// Arrow native types (1286) and statement configuration (1296) are not
-// declared; the peer ignores them.
+// Which Spark types the client reads as native Arrow types.
+struct TSparkArrowTypes {
+  1: optional bool timestampAsArrow
+  2: optional bool decimalAsArrow
+  3: optional bool complexTypesAsArrow
+  4: optional bool intervalTypesAsArrow
+  5: optional bool nullTypeAsArrow
+}
+
+// Statement configuration (1296) is not declared; the peer ignores it.
 struct TExecuteStatementReq {
   1: required TSessionHandle sessionHandle
   2: required string statement
@@ -294,6 +327,7 @@ struct TExecuteStatementReq {
   1283: optional bool canDownloadResult
   1284: optional bool canDecompressLZ4Result
   1285: optional i64 maxBytesPerFile
+  1286: optional TSparkArrowTypes useArrowNativeTypes
   1287: optional i64 resultRowLimit
   1288: optional list<TSparkParameter> parameters
   1289: optional i64 maxBytesPerBatch
