@@ -27,6 +27,7 @@ type Store struct {
 	mu      sync.Mutex
 	closed  bool
 	backend backend.Backend
+	opening *openCall // the backend open in progress, outside mu
 	handle  *tinkkeyset.Handle
 	sealer  *sealer
 
@@ -81,36 +82,86 @@ func Open(opts ...Option) *Store {
 }
 
 // init opens the backend and the keyset once; a failure is retried on the
-// next call.
+// next call. The backend is opened outside s.mu (it is network I/O on a
+// shared store): one caller opens, under its own context, while the others
+// wait for it or for their own context, whichever ends first.
 func (s *Store) init(ctx context.Context) (backend.Backend, *sealer, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil, nil, ErrClosed
-	}
-	if s.sealer == nil {
-		h, err := s.loadKeyset()
-		if err != nil {
-			return nil, nil, err
+	for {
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return nil, nil, ErrClosed
 		}
-		sl, err := newSealer(h)
-		if err != nil {
-			return nil, nil, err
+		if s.sealer == nil {
+			h, err := s.loadKeyset()
+			if err != nil {
+				s.mu.Unlock()
+				return nil, nil, err
+			}
+			sl, err := newSealer(h)
+			if err != nil {
+				s.mu.Unlock()
+				return nil, nil, err
+			}
+			s.handle, s.sealer = h, sl
 		}
-		s.handle, s.sealer = h, sl
-	}
-	if s.backend == nil {
+		if s.backend != nil {
+			b, sl := s.backend, s.sealer
+			s.mu.Unlock()
+			return b, sl, nil
+		}
+		if op := s.opening; op != nil {
+			s.mu.Unlock()
+			select {
+			case <-op.done:
+			case <-ctx.Done():
+				return nil, nil, ctx.Err()
+			}
+			if op.err != nil && ctx.Err() == nil && isContextErr(op.err) {
+				continue // the opener gave up on its own deadline; try with ours
+			}
+			if op.err != nil {
+				return nil, nil, op.err
+			}
+			continue
+		}
 		u, err := s.storeURL()
 		if err != nil {
+			s.mu.Unlock()
 			return nil, nil, err
 		}
+		op := &openCall{done: make(chan struct{})}
+		s.opening = op
+		s.mu.Unlock()
+
 		b, err := backend.Open(ctx, u)
-		if err != nil {
-			return nil, nil, err
+		s.mu.Lock()
+		s.opening = nil
+		switch {
+		case err != nil:
+			op.err = err
+		case s.closed:
+			b.Close()
+			op.err = ErrClosed
+		default:
+			s.backend = b
 		}
-		s.backend = b
+		s.mu.Unlock()
+		close(op.done)
+		if op.err != nil {
+			return nil, nil, op.err
+		}
 	}
-	return s.backend, s.sealer, nil
+}
+
+// openCall is a backend open in progress.
+type openCall struct {
+	done chan struct{}
+	err  error // set before done is closed
+}
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 func (s *Store) home() (string, error) {
