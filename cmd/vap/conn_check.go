@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vapsql/vap/conformance"
+	"github.com/vapsql/vap/stdlib"
 )
 
 func init() { connCommands = append(connCommands, newConnTest) }
@@ -41,14 +42,16 @@ func newConnTest(a *app) *cobra.Command {
 				}
 				return nil
 			}
-			conn, err := a.connector(name)
+			// --timeout bounds everything: resolving the name in the store
+			// (which may have stopped answering) and the ping.
+			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
+			defer cancel()
+			conn, err := stdlib.NewConnectorContext(ctx, name, stdlib.WithStore(a.store()))
 			if err != nil {
 				return err
 			}
 			db := sql.OpenDB(conn)
 			defer db.Close()
-			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
-			defer cancel()
 			start := time.Now()
 			if err := db.PingContext(ctx); err != nil {
 				return err
