@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"math/rand/v2"
 	"strings"
 	"sync"
+	"time"
 
 	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
 
@@ -78,7 +80,9 @@ func Open(opts ...Option) *Store {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return &Store{cfg: cfg, backend: cfg.backend}
+	s := &Store{cfg: cfg, backend: cfg.backend}
+	s.versions.delay = watchDelay
+	return s
 }
 
 // init opens the backend and the keyset once; a failure is retried on the
@@ -254,6 +258,11 @@ func (s *Store) fromEnv(name string) (*Connection, bool, error) {
 
 // Resolve returns connection name with its secrets decrypted: from
 // VAP_CONN_<NAME> when set, else from the store.
+//
+// A store that cannot be reached or turns the connection away (down, too
+// many clients, starting up) is asked again, with growing jittered pauses,
+// until ctx's deadline (ResolveRetry when ctx has none); then Resolve fails
+// with an error matching ErrUnavailable that says how long it tried.
 func (s *Store) Resolve(ctx context.Context, name string) (*Connection, error) {
 	if err := s.checkOpen(); err != nil {
 		return nil, err
@@ -261,8 +270,37 @@ func (s *Store) Resolve(ctx context.Context, name string) (*Connection, error) {
 	if c, ok, err := s.fromEnv(name); ok {
 		return c, err
 	}
-	return s.Get(ctx, name)
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, ResolveRetry)
+		defer cancel()
+	}
+	start := time.Now()
+	pause := 50 * time.Millisecond
+	for tries := 1; ; tries++ {
+		c, err := s.Get(ctx, name)
+		if err == nil || !errors.Is(err, ErrUnavailable) {
+			return c, err
+		}
+		d := pause/2 + rand.N(pause/2+1)
+		dl, _ := ctx.Deadline()
+		if time.Until(dl) < d {
+			return nil, fmt.Errorf("connection %q: %w (tried %d times in %s)", name, err, tries, time.Since(start).Round(time.Millisecond))
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("connection %q: %w (tried %d times in %s)", name, err, tries, time.Since(start).Round(time.Millisecond))
+		case <-t.C:
+		}
+		pause = min(pause*2, time.Second)
+	}
 }
+
+// ResolveRetry bounds how long Resolve retries an unavailable store for a
+// caller whose context has no deadline.
+var ResolveRetry = 15 * time.Second
 
 // Version returns the version a new Resolve would see: 0 for an environment
 // override, else the stored version. It is cheap: no decryption, and when the
