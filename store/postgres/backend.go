@@ -38,8 +38,9 @@ type Backend struct {
 	table   string // quoted schema.vap_connections
 	tombs   string // quoted schema.vap_tombstones
 	listen  *pgx.ConnConfig
-	secrets []string // the URL's passwords (userinfo, password, sslpassword), scrubbed from errors
-	watch   string   // WatchListen, WatchPoll or WatchNone
+	secrets []string      // the URL's passwords (userinfo, password, sslpassword), scrubbed from errors
+	watch   string        // WatchListen, WatchPoll or WatchNone
+	every   time.Duration // the poll_interval of WatchPoll
 }
 
 // idleTimeout is how long the store's pool keeps an idle connection.
@@ -82,6 +83,15 @@ func Open(ctx context.Context, rawURL string) (*Backend, error) {
 	default:
 		return nil, fmt.Errorf("store/postgres: watch=%q in the store URL: want %s, %s or %s", mode, WatchListen, WatchPoll, WatchNone)
 	}
+	every := PollInterval
+	if p := q.Get("poll_interval"); p != "" {
+		d, err := time.ParseDuration(p)
+		if err != nil || d < 100*time.Millisecond || d > time.Hour {
+			return nil, fmt.Errorf("store/postgres: poll_interval=%q in the store URL: want a duration from 100ms to 1h, such as 1s", p)
+		}
+		every = d
+	}
+	q.Del("poll_interval")
 	u.RawQuery = q.Encode()
 	cfg, err := pgxpool.ParseConfig(u.String())
 	if err != nil {
@@ -107,6 +117,7 @@ func Open(ctx context.Context, rawURL string) (*Backend, error) {
 		listen:  cfg.ConnConfig.Copy(),
 		secrets: secrets,
 		watch:   mode,
+		every:   every,
 	}
 	// Name the listening session so operators (and tests) can find it in
 	// pg_stat_activity.

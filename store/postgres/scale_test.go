@@ -143,6 +143,11 @@ func TestPollWatch(t *testing.T) {
 	if _, watch := sessions(t, "-", schema); watch != 0 {
 		t.Errorf("a watch=poll store opened %d LISTEN session(s)", watch)
 	}
+	for _, bad := range []string{"0s", "10ms", "forever"} {
+		if _, err := postgres.Open(ctx, withParams(t, storeURL(t, schema), "watch", "poll", "poll_interval", bad)); err == nil || !strings.Contains(err.Error(), "poll_interval") {
+			t.Errorf("poll_interval=%s: %v", bad, err)
+		}
+	}
 	if _, err := postgres.Open(ctx, withParams(t, storeURL(t, schema), "watch", "sometimes")); err == nil || !strings.Contains(err.Error(), `watch="sometimes"`) {
 		t.Errorf("watch=sometimes: %v", err)
 	}

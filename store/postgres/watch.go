@@ -29,16 +29,18 @@ const (
 	// (LISTEN/NOTIFY): changes are seen right after their commit.
 	WatchListen = "listen"
 	// WatchPoll asks the store for a fingerprint of every name's version
-	// every PollInterval/2 to PollInterval (random jitter, so that many
-	// processes do not ask in step), through the ordinary pool: no session
-	// state, so it works behind PgBouncer in transaction pooling mode. A
-	// change is seen within PollInterval and one round trip.
+	// every poll_interval/2 to poll_interval (URL parameter, default
+	// PollInterval; random jitter, so that many processes do not ask in
+	// step), through the ordinary pool: no session state, so it works
+	// behind PgBouncer in transaction pooling mode. A change is seen within
+	// poll_interval and one round trip.
 	WatchPoll = "poll"
 	// WatchNone does not watch: every version check is a round trip.
 	WatchNone = "none"
 )
 
-// PollInterval bounds how late a WatchPoll store sees a change.
+// PollInterval is the default poll_interval: it bounds how late a
+// WatchPoll store sees a change.
 var PollInterval = time.Second
 
 // WatchApplicationName is the application_name of the session Watch
@@ -156,7 +158,7 @@ func (b *Backend) poll(ctx context.Context) (<-chan string, error) {
 	go func() {
 		defer close(ch)
 		for {
-			wait := PollInterval/2 + rand.N(PollInterval/2+1)
+			wait := b.every/2 + rand.N(b.every/2+1)
 			select {
 			case <-ctx.Done():
 				return
