@@ -222,14 +222,19 @@ func run(t *testing.T, pg *testenv.PrivatePostgres, admin *store.Store, storeURL
 			defer wg.Done()
 			sc := bufio.NewScanner(stdout)
 			var last string
+			wasReady := false
 			for sc.Scan() {
 				if sc.Text() == "ready" {
+					wasReady = true
 					ready <- struct{}{}
 					continue
 				}
 				last = sc.Text()
 			}
 			err := cmd.Wait()
+			if long && !wasReady {
+				ready <- struct{}{} // it failed before getting ready: do not wait for it
+			}
 			var r report
 			jerr := json.Unmarshal([]byte(last), &r)
 			mu.Lock()
