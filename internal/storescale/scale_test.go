@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -344,12 +345,22 @@ logfile = %s/pgbouncer.log
 	} else {
 		cmd = exec.Command(bin, cfg)
 	}
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
+	// Its own process group, killed as a whole: runuser's child would
+	// outlive runuser. Output goes to a file, so Wait waits for no pipe.
+	outf, err := os.Create(filepath.Join(bdir, "stdout"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer outf.Close()
+	cmd.Stdout, cmd.Stderr = outf, outf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		cmd.Wait()
+	})
 	for i := 0; ; i++ {
 		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 		if err == nil {
@@ -358,7 +369,8 @@ logfile = %s/pgbouncer.log
 		}
 		if i > 100 {
 			log, _ := os.ReadFile(filepath.Join(bdir, "pgbouncer.log"))
-			t.Fatalf("pgbouncer did not listen: %s %s", out.String(), log)
+			out, _ := os.ReadFile(filepath.Join(bdir, "stdout"))
+			t.Fatalf("pgbouncer did not listen: %s %s", out, log)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
