@@ -223,7 +223,8 @@ func (s *Server) test(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setName(r, name)
-	conn, err := stdlib.NewConnector(name, stdlib.WithStore(s.st))
+	ctx := r.Context() // bounded by Config.TestTimeout, resolving included
+	conn, err := stdlib.NewConnectorContext(ctx, name, stdlib.WithStore(s.st))
 	if err != nil {
 		if status(err) == http.StatusInternalServerError {
 			err = errorf(http.StatusBadGateway, err.Error())
@@ -233,8 +234,6 @@ func (s *Server) test(w http.ResponseWriter, r *http.Request) {
 	}
 	db := sql.OpenDB(conn)
 	defer db.Close()
-	ctx, cancel := context.WithTimeout(r.Context(), s.timeout)
-	defer cancel()
 	start := time.Now()
 	if err := db.PingContext(ctx); err != nil {
 		writeError(w, errorf(http.StatusBadGateway, err.Error()))

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"io"
@@ -30,9 +31,13 @@ type Config struct {
 	// duration, connection name. Never a body, a header or a secret. Nil
 	// logs nothing.
 	Logger *slog.Logger
-	// TestTimeout bounds the test endpoint's connection attempt (default
-	// 15 s).
+	// TestTimeout bounds the test endpoint's connection attempt, resolving
+	// the name included (default 15 s).
 	TestTimeout time.Duration
+	// StoreTimeout bounds every other request's work on the store (default
+	// 15 s): a store that stops answering makes a request fail with 504,
+	// never hang.
+	StoreTimeout time.Duration
 }
 
 // Server is the REST endpoint. It is an http.Handler.
@@ -41,6 +46,7 @@ type Server struct {
 	token   [sha256.Size]byte
 	log     *slog.Logger
 	timeout time.Duration
+	storeTO time.Duration
 	routes  map[string]map[string]http.HandlerFunc // path after Prefix → method → handler
 }
 
@@ -58,6 +64,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.timeout <= 0 {
 		s.timeout = 15 * time.Second
+	}
+	s.storeTO = cfg.StoreTimeout
+	if s.storeTO <= 0 {
+		s.storeTO = 15 * time.Second
 	}
 	s.routes = map[string]map[string]http.HandlerFunc{
 		"create/": {"POST": s.create},
@@ -104,7 +114,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, errorf(http.StatusMethodNotAllowed, "method "+r.Method+" not allowed here"))
 		return
 	}
-	h.ServeHTTP(rec, r.WithContext(withRequest(r.Context(), info)))
+	limit := s.storeTO
+	if strings.TrimPrefix(r.URL.Path, Prefix) == "test/" {
+		limit = s.timeout
+	}
+	ctx, cancel := context.WithTimeout(withRequest(r.Context(), info), limit)
+	defer cancel()
+	h.ServeHTTP(rec, r.WithContext(ctx))
 }
 
 // statusWriter remembers the status written.

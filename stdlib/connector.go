@@ -6,6 +6,9 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/vapsql/vap/internal/redact"
 	"github.com/vapsql/vap/registry"
@@ -20,8 +23,11 @@ type Connector struct {
 	reg   *registry.Registry
 	drv   *Driver
 
-	mu  sync.Mutex
-	cur *resolved
+	checks singleflight.Group // the version check in flight, shared by callers
+
+	mu     sync.Mutex
+	cur    *resolved
+	closed bool
 }
 
 // resolved is one version of the connection, turned into a real connector.
@@ -99,31 +105,111 @@ func (c *Connector) resolve(ctx context.Context) (*resolved, error) {
 	return &resolved{version: conn.Version, typ: t, real: real, secrets: secrets}, nil
 }
 
+// The version check before each new physical connection asks the store
+// whether the connection changed. It must never hold a healthy database up:
+//
+//   - one check is in flight at a time, shared by every caller (the
+//     connector's lock is not held while it runs);
+//   - the check has a budget of its own, checkTimeout, whatever the callers'
+//     deadlines;
+//   - a caller waits for it checkWait at most, and never more than a
+//     checkShare of its remaining deadline; then it proceeds with the
+//     version it already has (the last known version), and the check goes on
+//     in the background for the next caller.
+//
+// Tests lower them.
+var (
+	checkTimeout = 5 * time.Second
+	checkWait    = 200 * time.Millisecond
+	checkShare   = 4 // at most a quarter of the caller's remaining deadline
+)
+
+// checkResult is what one version check found: a new resolution (nil when
+// the version did not move or the store did not answer) or the name's
+// absence.
+type checkResult struct {
+	r   *resolved
+	err error // store.ErrNotFound: the name was deleted
+}
+
 // current returns the resolved connection, resolving again when the store's
-// version moved since the last look.
+// version moved since the last look. See checkTimeout.
 func (c *Connector) current(ctx context.Context) (*resolved, error) {
 	c.mu.Lock()
+	cur := c.cur
+	c.mu.Unlock()
+
+	ch := c.checks.DoChan("", func() (any, error) { return c.check(cur), nil })
+	wait := checkWait
+	if dl, ok := ctx.Deadline(); ok {
+		if share := time.Until(dl) / time.Duration(checkShare); share < wait {
+			wait = share
+		}
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case res := <-ch:
+		cr := res.Val.(checkResult)
+		if cr.err != nil {
+			return nil, cr.err
+		}
+	case <-t.C:
+		// The store is slow or silent: serve the version we have.
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.cur, nil
+}
+
+// check asks the store for the connection's version within checkTimeout and
+// resolves it again when it moved. It runs once for all waiting callers,
+// outside c.mu, under a context of its own: a caller that stops waiting does
+// not cancel it.
+func (c *Connector) check(cur *resolved) checkResult {
+	ctx, cancel := context.WithTimeout(context.Background(), checkTimeout)
+	defer cancel()
 	v, err := c.store.Version(ctx, c.name)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return nil, err
+		return checkResult{err: err}
 	case err != nil:
 		// The store is unreachable: keep serving the version we have.
-		return c.cur, nil
-	case v == c.cur.version:
-		return c.cur, nil
+		return checkResult{}
+	case v == cur.version:
+		return checkResult{}
 	}
 	r, err := c.resolve(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return checkResult{err: err}
+	}
 	if err != nil {
-		return nil, err
+		// The new version does not resolve (or the store stopped answering
+		// meanwhile): keep serving the one we have, ask again next time.
+		return checkResult{}
 	}
+	c.mu.Lock()
 	old := c.cur
-	c.cur = r
-	if cl, ok := old.real.(io.Closer); ok {
-		cl.Close()
+	if c.closed {
+		c.mu.Unlock()
+		closeReal(r.real)
+		return checkResult{}
 	}
-	return r, nil
+	c.cur = r
+	c.mu.Unlock()
+	if old != r {
+		closeReal(old.real)
+	}
+	return checkResult{r: r}
+}
+
+func closeReal(real driver.Connector) error {
+	if cl, ok := real.(io.Closer); ok {
+		return cl.Close()
+	}
+	return nil
 }
 
 // Connect opens a physical connection with the real driver and returns it
@@ -159,8 +245,9 @@ func (c *Connector) Type() *registry.Type {
 func (c *Connector) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cl, ok := c.cur.real.(io.Closer); ok {
-		return cl.Close()
+	if c.closed {
+		return nil
 	}
-	return nil
+	c.closed = true
+	return closeReal(c.cur.real)
 }

@@ -20,6 +20,10 @@ var (
 	// one the caller read: another writer got there first. It is
 	// backend.ErrConflict.
 	ErrConflict = backend.ErrConflict
+	// ErrUnavailable is matched by the error of a store that could not be
+	// reached or refused the connection, after Resolve retried it within
+	// its deadline. It is backend.ErrUnavailable.
+	ErrUnavailable = backend.ErrUnavailable
 	// ErrInvalid is matched by every validation error.
 	ErrInvalid = errors.New("store: invalid connection")
 	// ErrKeyset is matched by errors loading or using the keyset. It is

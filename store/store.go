@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
 
@@ -27,6 +29,7 @@ type Store struct {
 	mu      sync.Mutex
 	closed  bool
 	backend backend.Backend
+	opening *openCall // the backend open in progress, outside mu
 	handle  *tinkkeyset.Handle
 	sealer  *sealer
 
@@ -77,40 +80,92 @@ func Open(opts ...Option) *Store {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return &Store{cfg: cfg, backend: cfg.backend}
+	s := &Store{cfg: cfg, backend: cfg.backend}
+	s.versions.delay = watchDelay
+	return s
 }
 
 // init opens the backend and the keyset once; a failure is retried on the
-// next call.
+// next call. The backend is opened outside s.mu (it is network I/O on a
+// shared store): one caller opens, under its own context, while the others
+// wait for it or for their own context, whichever ends first.
 func (s *Store) init(ctx context.Context) (backend.Backend, *sealer, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil, nil, ErrClosed
-	}
-	if s.sealer == nil {
-		h, err := s.loadKeyset()
-		if err != nil {
-			return nil, nil, err
+	for {
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return nil, nil, ErrClosed
 		}
-		sl, err := newSealer(h)
-		if err != nil {
-			return nil, nil, err
+		if s.sealer == nil {
+			h, err := s.loadKeyset()
+			if err != nil {
+				s.mu.Unlock()
+				return nil, nil, err
+			}
+			sl, err := newSealer(h)
+			if err != nil {
+				s.mu.Unlock()
+				return nil, nil, err
+			}
+			s.handle, s.sealer = h, sl
 		}
-		s.handle, s.sealer = h, sl
-	}
-	if s.backend == nil {
+		if s.backend != nil {
+			b, sl := s.backend, s.sealer
+			s.mu.Unlock()
+			return b, sl, nil
+		}
+		if op := s.opening; op != nil {
+			s.mu.Unlock()
+			select {
+			case <-op.done:
+			case <-ctx.Done():
+				return nil, nil, ctx.Err()
+			}
+			if op.err != nil && ctx.Err() == nil && isContextErr(op.err) {
+				continue // the opener gave up on its own deadline; try with ours
+			}
+			if op.err != nil {
+				return nil, nil, op.err
+			}
+			continue
+		}
 		u, err := s.storeURL()
 		if err != nil {
+			s.mu.Unlock()
 			return nil, nil, err
 		}
+		op := &openCall{done: make(chan struct{})}
+		s.opening = op
+		s.mu.Unlock()
+
 		b, err := backend.Open(ctx, u)
-		if err != nil {
-			return nil, nil, err
+		s.mu.Lock()
+		s.opening = nil
+		switch {
+		case err != nil:
+			op.err = err
+		case s.closed:
+			b.Close()
+			op.err = ErrClosed
+		default:
+			s.backend = b
 		}
-		s.backend = b
+		s.mu.Unlock()
+		close(op.done)
+		if op.err != nil {
+			return nil, nil, op.err
+		}
 	}
-	return s.backend, s.sealer, nil
+}
+
+// openCall is a backend open in progress.
+type openCall struct {
+	done chan struct{}
+	err  error // set before done is closed
+}
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 func (s *Store) home() (string, error) {
@@ -203,6 +258,11 @@ func (s *Store) fromEnv(name string) (*Connection, bool, error) {
 
 // Resolve returns connection name with its secrets decrypted: from
 // VAP_CONN_<NAME> when set, else from the store.
+//
+// A store that cannot be reached or turns the connection away (down, too
+// many clients, starting up) is asked again, with growing jittered pauses,
+// until ctx's deadline (ResolveRetry when ctx has none); then Resolve fails
+// with an error matching ErrUnavailable that says how long it tried.
 func (s *Store) Resolve(ctx context.Context, name string) (*Connection, error) {
 	if err := s.checkOpen(); err != nil {
 		return nil, err
@@ -210,8 +270,37 @@ func (s *Store) Resolve(ctx context.Context, name string) (*Connection, error) {
 	if c, ok, err := s.fromEnv(name); ok {
 		return c, err
 	}
-	return s.Get(ctx, name)
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, ResolveRetry)
+		defer cancel()
+	}
+	start := time.Now()
+	pause := 50 * time.Millisecond
+	for tries := 1; ; tries++ {
+		c, err := s.Get(ctx, name)
+		if err == nil || !errors.Is(err, ErrUnavailable) {
+			return c, err
+		}
+		d := pause/2 + rand.N(pause/2+1)
+		dl, _ := ctx.Deadline()
+		if time.Until(dl) < d {
+			return nil, fmt.Errorf("connection %q: %w (tried %d times in %s)", name, err, tries, time.Since(start).Round(time.Millisecond))
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("connection %q: %w (tried %d times in %s)", name, err, tries, time.Since(start).Round(time.Millisecond))
+		case <-t.C:
+		}
+		pause = min(pause*2, time.Second)
+	}
 }
+
+// ResolveRetry bounds how long Resolve retries an unavailable store for a
+// caller whose context has no deadline.
+var ResolveRetry = 15 * time.Second
 
 // Version returns the version a new Resolve would see: 0 for an environment
 // override, else the stored version. It is cheap: no decryption, and when the

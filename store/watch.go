@@ -20,6 +20,12 @@ const watchRetry = time.Second
 // this much. Tests lower it.
 var versionMaxAge = 30 * time.Second
 
+// watchDelay defers the watch until the process proves long-lived: it
+// starts on the first version check at least watchDelay after the first
+// one. A short-lived process (resolve, query, exit) never opens the
+// watch's session; until the watch is live, every check is a round trip.
+var watchDelay = 2 * time.Second
+
 // cachedVersion is a version and when the backend reported it.
 type cachedVersion struct {
 	v  int64
@@ -38,6 +44,8 @@ type versionCache struct {
 	gen         uint64 // moves on every report; a lookup caches only if it did not move
 	retryAt     time.Time
 	versions    map[string]cachedVersion
+	delay       time.Duration // watchDelay for a Store's cache
+	first       time.Time     // the first version check
 	cancel      context.CancelFunc
 	done        chan struct{}
 	now         func() time.Time // time.Now unless a test sets it
@@ -58,7 +66,12 @@ func (vc *versionCache) version(ctx context.Context, b backend.Backend, name str
 		vc.mu.Unlock()
 		return e.v, nil
 	}
-	vc.startLocked(b)
+	if vc.first.IsZero() {
+		vc.first = vc.clock()
+	}
+	if vc.clock().Sub(vc.first) >= vc.delay {
+		vc.startLocked(b)
+	}
 	live, gen := vc.live, vc.gen
 	vc.mu.Unlock()
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vapsql/vap/conformance"
 	"github.com/vapsql/vap/internal/redact"
+	"github.com/vapsql/vap/stdlib"
 )
 
 func init() { connCommands = append(connCommands, newConnTest) }
@@ -70,14 +71,16 @@ func newConnTest(a *app) *cobra.Command {
 
 // ping opens connection name and pings it.
 func (a *app) ping(ctx context.Context, name string, timeout time.Duration) (typ string, took time.Duration, err error) {
-	conn, err := a.connector(name)
+	// timeout bounds everything: resolving the name in the store (which
+	// may have stopped answering) and the ping.
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	conn, err := stdlib.NewConnectorContext(ctx, name, stdlib.WithStore(a.store()))
 	if err != nil {
 		return "", 0, err
 	}
 	db := sql.OpenDB(conn)
 	defer db.Close()
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	start := time.Now()
 	if err := db.PingContext(ctx); err != nil {
 		return conn.Type().Name, 0, err

@@ -22,7 +22,25 @@ var (
 	// the backend for every version, as it does for a backend that is no
 	// Watcher.
 	ErrWatchUnsupported = errors.New("store: this backend cannot watch for changes")
+	// ErrUnavailable is wrapped by errors of a store that could not be
+	// reached or refused the connection (down, too many clients, starting
+	// up, the connection broke): errors worth retrying, unlike a refused
+	// password or a missing table.
+	ErrUnavailable = errors.New("store unavailable")
 )
+
+// Unavailable wraps err so that it matches ErrUnavailable as well as err.
+func Unavailable(err error) error {
+	if err == nil || errors.Is(err, ErrUnavailable) {
+		return err
+	}
+	return &unavailableError{err}
+}
+
+type unavailableError struct{ err error }
+
+func (e *unavailableError) Error() string   { return e.err.Error() }
+func (e *unavailableError) Unwrap() []error { return []error{e.err, ErrUnavailable} }
 
 // NotFound returns an error matching ErrNotFound that names the missing
 // connection.

@@ -5,10 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vapsql/vap/internal/redact"
@@ -33,8 +38,13 @@ type Backend struct {
 	table   string // quoted schema.vap_connections
 	tombs   string // quoted schema.vap_tombstones
 	listen  *pgx.ConnConfig
-	secrets []string // the URL's passwords (userinfo, password, sslpassword), scrubbed from errors
+	secrets []string      // the URL's passwords (userinfo, password, sslpassword), scrubbed from errors
+	watch   string        // WatchListen, WatchPoll or WatchNone
+	every   time.Duration // the poll_interval of WatchPoll
 }
+
+// idleTimeout is how long the store's pool keeps an idle connection.
+var idleTimeout = time.Second
 
 var (
 	_ backend.Backend = (*Backend)(nil)
@@ -64,6 +74,24 @@ func Open(ctx context.Context, rawURL string) (*Backend, error) {
 		schema = DefaultSchema
 	}
 	q.Del("schema")
+	mode := q.Get("watch")
+	q.Del("watch")
+	switch mode {
+	case "":
+		mode = WatchListen
+	case WatchListen, WatchPoll, WatchNone:
+	default:
+		return nil, fmt.Errorf("store/postgres: watch=%q in the store URL: want %s, %s or %s", mode, WatchListen, WatchPoll, WatchNone)
+	}
+	every := PollInterval
+	if p := q.Get("poll_interval"); p != "" {
+		d, err := time.ParseDuration(p)
+		if err != nil || d < 100*time.Millisecond || d > time.Hour {
+			return nil, fmt.Errorf("store/postgres: poll_interval=%q in the store URL: want a duration from 100ms to 1h, such as 1s", p)
+		}
+		every = d
+	}
+	q.Del("poll_interval")
 	u.RawQuery = q.Encode()
 	cfg, err := pgxpool.ParseConfig(u.String())
 	if err != nil {
@@ -71,6 +99,12 @@ func Open(ctx context.Context, rawURL string) (*Backend, error) {
 		return nil, errors.New("store/postgres: the store URL is not a valid PostgreSQL connection URL")
 	}
 	cfg.MaxConns = 4
+	// Hold no idle connection: a process that resolved its names gives its
+	// store connection back within a second or two, so the number of store
+	// connections follows the work in flight, not the number of processes.
+	cfg.MinConns = 0
+	cfg.MaxConnIdleTime = idleTimeout
+	cfg.HealthCheckPeriod = idleTimeout / 2
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, redact.Error(fmt.Errorf("store/postgres: %w", err), secrets...)
@@ -82,13 +116,15 @@ func Open(ctx context.Context, rawURL string) (*Backend, error) {
 		tombs:   pgx.Identifier{schema, "vap_tombstones"}.Sanitize(),
 		listen:  cfg.ConnConfig.Copy(),
 		secrets: secrets,
+		watch:   mode,
+		every:   every,
 	}
 	// Name the listening session so operators (and tests) can find it in
 	// pg_stat_activity.
 	b.listen.RuntimeParams["application_name"] = WatchApplicationName(schema)
 	if err := migrate(ctx, pool, schema); err != nil {
 		pool.Close()
-		return nil, b.scrub(err)
+		return nil, b.scrub(classify(err))
 	}
 	return b, nil
 }
@@ -104,7 +140,27 @@ func (b *Backend) scrub(err error) error {
 }
 
 func (b *Backend) fail(op string, err error) error {
-	return b.scrub(fmt.Errorf("store/postgres: %s: %w", op, err))
+	return b.scrub(classify(fmt.Errorf("store/postgres: %s: %w", op, err)))
+}
+
+// classify marks the errors of a store that could not be reached or turned
+// the connection away as backend.ErrUnavailable: the connection failed or
+// broke, too many clients (53300), the server is starting or shutting down
+// (57P01-57P03), a connection exception (class 08).
+func classify(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		if pe.Code == "53300" || strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" {
+			return backend.Unavailable(err)
+		}
+		return err
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	if errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) {
+		return backend.Unavailable(err)
+	}
+	return err
 }
 
 const selectCols = `SELECT name, type, fields, version, created_at, updated_at FROM `

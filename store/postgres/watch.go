@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"math/rand/v2"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/vapsql/vap/store/backend"
 )
 
 // The listening session is checked with a round trip after every
@@ -18,6 +21,27 @@ var (
 	watchHeartbeat   = 10 * time.Second
 	watchPingTimeout = 5 * time.Second
 )
+
+// How the store learns of other processes' changes: the watch URL
+// parameter (postgres://…?watch=poll).
+const (
+	// WatchListen (the default) listens on one dedicated session
+	// (LISTEN/NOTIFY): changes are seen right after their commit.
+	WatchListen = "listen"
+	// WatchPoll asks the store for a fingerprint of every name's version
+	// every poll_interval/2 to poll_interval (URL parameter, default
+	// PollInterval; random jitter, so that many processes do not ask in
+	// step), through the ordinary pool: no session state, so it works
+	// behind PgBouncer in transaction pooling mode. A change is seen within
+	// poll_interval and one round trip.
+	WatchPoll = "poll"
+	// WatchNone does not watch: every version check is a round trip.
+	WatchNone = "none"
+)
+
+// PollInterval is the default poll_interval: it bounds how late a
+// WatchPoll store sees a change.
+var PollInterval = time.Second
 
 // WatchApplicationName is the application_name of the session Watch
 // listens on, as pg_stat_activity shows it (PostgreSQL keeps 63 bytes).
@@ -35,6 +59,12 @@ func WatchApplicationName(schema string) string {
 // pinged after watchHeartbeat of silence. The channel closes when ctx is
 // done, the connection fails or a ping gets no answer in watchPingTimeout.
 func (b *Backend) Watch(ctx context.Context) (<-chan string, error) {
+	switch b.watch {
+	case WatchNone:
+		return nil, backend.ErrWatchUnsupported
+	case WatchPoll:
+		return b.poll(ctx)
+	}
 	conn, err := pgx.ConnectConfig(ctx, b.listen)
 	if err != nil {
 		return nil, b.fail("watch", err)
@@ -100,4 +130,54 @@ func (b *Backend) decode(payload string) (string, bool) {
 		return "", true
 	}
 	return string(name), true
+}
+
+// fingerprint is one round trip that changes whenever any record is
+// inserted, updated or deleted (a name's versions never repeat).
+func (b *Backend) fingerprint(ctx context.Context) (string, error) {
+	var fp *string
+	err := b.pool.QueryRow(ctx, `SELECT md5(string_agg(encode(name, 'hex') || ':' || version, ',' ORDER BY name)) FROM `+b.table).Scan(&fp)
+	if err != nil {
+		return "", b.fail("poll", err)
+	}
+	if fp == nil {
+		return "", nil
+	}
+	return *fp, nil
+}
+
+// poll implements WatchPoll: it reports "" (anything may have changed)
+// whenever the fingerprint moves. It ends on the first failed round trip (the
+// Store then asks the backend directly and watches again later).
+func (b *Backend) poll(ctx context.Context) (<-chan string, error) {
+	last, err := b.fingerprint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ch := make(chan string, 1)
+	go func() {
+		defer close(ch)
+		for {
+			wait := b.every/2 + rand.N(b.every/2+1)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+			fp, err := b.fingerprint(ctx)
+			if err != nil {
+				return
+			}
+			if fp == last {
+				continue
+			}
+			last = fp
+			select {
+			case ch <- "":
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return ch, nil
 }

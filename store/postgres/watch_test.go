@@ -52,10 +52,14 @@ func TestWatchLostIsNotStale(t *testing.T) {
 	}
 	waitVersion(t, st, "w", 1)
 
-	// Wait for the watch session, then kill it.
+	// Wait for the watch session, then kill it. The watch starts only once
+	// the process proves long-lived: keep checking versions meanwhile.
 	app := postgres.WatchApplicationName(schema)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
+		if _, err := st.Version(ctx, "w"); err != nil {
+			t.Fatal(err)
+		}
 		var n int
 		if err := admin.QueryRowContext(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, app).Scan(&n); err != nil {
 			t.Fatal(err)
