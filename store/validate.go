@@ -26,8 +26,10 @@ func ValidateName(name string) error {
 }
 
 // Validate checks c's name, type and fields against reg (registry.Default
-// when nil), and marks the type's secret fields as secret. It never changes
-// anything else.
+// when nil), and puts c in the form it is stored in: the type's canonical
+// name (" PostgreSQL " and "pg" become "postgresql"), the type's secret
+// fields marked secret, and the values the type's Normalize rewrites (a
+// relative SQLite path made absolute). It changes nothing else.
 func Validate(c *Connection, reg *registry.Registry) error {
 	if reg == nil {
 		reg = registry.Default
@@ -48,8 +50,23 @@ func Validate(c *Connection, reg *registry.Registry) error {
 			c.Fields[k] = f
 		}
 	}
+	c.Type = t.Name
 	if err := t.Validate(c.Params()); err != nil {
 		return &InvalidError{Name: c.Name, Err: err}
+	}
+	if t.Normalize != nil {
+		nf, err := t.Normalize(c.Params())
+		if err != nil {
+			return &InvalidError{Name: c.Name, Err: err}
+		}
+		for k, v := range nf {
+			f, ok := c.Fields[k]
+			if !ok {
+				continue
+			}
+			f.Value = v
+			c.Fields[k] = f
+		}
 	}
 	return nil
 }
