@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/vapsql/vap/internal/termsafe"
 	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/keyset"
 )
@@ -33,11 +34,12 @@ var (
 )
 
 // NotFoundError is the missing-name error. Its text is the platform's, word
-// for word.
+// for word; a name that would act on a terminal is printed quoted and
+// escaped.
 type NotFoundError struct{ Name string }
 
 func (e *NotFoundError) Error() string {
-	return "No connection found with name: " + e.Name + ". Please check your connection name and verify that a connection with that name exists in the connection store."
+	return "No connection found with name: " + termsafe.String(e.Name) + ". Please check your connection name and verify that a connection with that name exists in the connection store."
 }
 
 // Is makes errors.Is(err, ErrNotFound) true.

@@ -247,10 +247,16 @@ func (s *Store) Get(ctx context.Context, name string) (*Connection, error) {
 	if errors.Is(err, ErrDecrypt) {
 		// Another process may have rotated the keyset file (keys.go).
 		if sl, ok := s.reloadKeyset(); ok {
-			return s.unseal(sl, r, true)
+			c, err = s.unseal(sl, r, true)
 		}
 	}
-	return c, err
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkStored(r, c); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // List returns the stored connections sorted by name. Secret fields are
@@ -283,6 +289,9 @@ func (s *Store) List(ctx context.Context) ([]*Connection, error) {
 func (s *Store) Create(ctx context.Context, c *Connection) error {
 	b, r, err := s.prepareWrite(ctx, c)
 	if err != nil {
+		return err
+	}
+	if err := checkEnvCollision(ctx, b, r.Name); err != nil {
 		return err
 	}
 	defer s.versions.invalidate(c.Name)

@@ -3,7 +3,10 @@ package store
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
+
+	"github.com/vapsql/vap/internal/termsafe"
 
 	"github.com/vapsql/vap/registry"
 )
@@ -11,14 +14,18 @@ import (
 // MaxNameLen is the longest connection name, in bytes.
 const MaxNameLen = 1024
 
-// ValidateName accepts any non-empty valid UTF-8 string of at most MaxNameLen
-// bytes, as the platform does.
+// ValidateName accepts a non-empty valid UTF-8 string of at most MaxNameLen
+// bytes, as the platform does, without characters that act on a terminal
+// (control characters, escape sequences, line separators, bidirectional
+// overrides): a name is printed by the CLI and in errors.
 func ValidateName(name string) error {
 	switch {
 	case name == "":
 		return &InvalidError{Err: errors.New("name is empty")}
 	case !utf8.ValidString(name):
 		return &InvalidError{Err: errors.New("name is not valid UTF-8")}
+	case strings.ContainsFunc(name, termsafe.Unsafe):
+		return &InvalidError{Err: errors.New("name holds a control character or a bidirectional override; names must print as themselves")}
 	case len(name) > MaxNameLen:
 		return &InvalidError{Err: fmt.Errorf("name is %d bytes long; the limit is %d", len(name), MaxNameLen)}
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vapsql/vap/internal/termsafe"
 )
 
 func init() { connCommands = append(connCommands, newConnList) }
@@ -23,7 +25,7 @@ func newConnList(a *app) *cobra.Command {
 			w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, "NAME\tTYPE\tVERSION\tUPDATED")
 			for _, c := range conns {
-				fmt.Fprintf(w, "%s\t%s\t%d\t%s\n", c.Name, c.Type, c.Version, c.UpdatedAt.Local().Format(time.DateTime))
+				fmt.Fprintf(w, "%s\t%s\t%d\t%s\n", termsafe.String(c.Name), termsafe.String(c.Type), c.Version, c.UpdatedAt.Local().Format(time.DateTime))
 			}
 			return w.Flush()
 		},

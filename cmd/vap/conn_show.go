@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vapsql/vap/internal/termsafe"
 	"github.com/vapsql/vap/store"
 )
 
@@ -34,10 +35,11 @@ func newConnShow(a *app) *cobra.Command {
 				return nil
 			}
 			w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintf(w, "name\t%s\n", conn.Name)
-			fmt.Fprintf(w, "connection_type\t%s\n", conn.Type)
+			fmt.Fprintf(w, "name\t%s\n", termsafe.String(conn.Name))
+			fmt.Fprintf(w, "connection_type\t%s\n", termsafe.String(conn.Type))
 			for _, k := range slices.Sorted(maps.Keys(conn.Fields)) {
-				fmt.Fprintf(w, "%s\t%s\n", k, conn.Fields[k]) // Field prints secrets as ********
+				// Field prints secrets as ********; termsafe escapes what would act on the terminal.
+				fmt.Fprintf(w, "%s\t%s\n", termsafe.String(k), termsafe.String(conn.Fields[k].String()))
 			}
 			fmt.Fprintf(w, "version\t%d\n", conn.Version)
 			fmt.Fprintf(w, "updated\t%s\n", conn.UpdatedAt.Local().Format(time.DateTime))
