@@ -198,6 +198,9 @@ func (s *Store) fromEnv(name string) (*Connection, bool, error) {
 	if err := Validate(c, s.cfg.reg); err != nil {
 		return nil, true, fmt.Errorf("%s: %w", EnvName(name), err)
 	}
+	if err := refuseMask(c); err != nil {
+		return nil, true, fmt.Errorf("%s: %w", EnvName(name), err)
+	}
 	return c, true, nil
 }
 
@@ -287,7 +290,7 @@ func (s *Store) List(ctx context.Context) ([]*Connection, error) {
 // with ErrExists when the name is taken. On success c.Version is the stored
 // version.
 func (s *Store) Create(ctx context.Context, c *Connection) error {
-	b, r, err := s.prepareWrite(ctx, c)
+	b, r, err := s.prepareWrite(ctx, c, false)
 	if err != nil {
 		return err
 	}
@@ -307,10 +310,11 @@ func (s *Store) Create(ctx context.Context, c *Connection) error {
 
 // Update validates c and replaces the stored connection, provided its
 // version is still c.Version (the version c was read at). Otherwise it fails
-// with ErrConflict and changes nothing: no update is lost silently. On
-// success c.Version is incremented.
+// with ErrConflict and changes nothing: no update is lost silently. A secret
+// field sent as Redacted keeps the stored secret (see Replace for an update
+// whatever the stored version). On success c.Version is incremented.
 func (s *Store) Update(ctx context.Context, c *Connection) error {
-	b, r, err := s.prepareWrite(ctx, c)
+	b, r, err := s.prepareWrite(ctx, c, true)
 	if err != nil {
 		return err
 	}
@@ -326,8 +330,9 @@ func (s *Store) Update(ctx context.Context, c *Connection) error {
 }
 
 // prepareWrite validates a copy of c and seals it into a record for the
-// backend. Nothing is written.
-func (s *Store) prepareWrite(ctx context.Context, c *Connection) (backend.Backend, *backend.Record, error) {
+// backend. For an update, masked secrets take the stored values (mask.go);
+// otherwise they are refused. Nothing is written.
+func (s *Store) prepareWrite(ctx context.Context, c *Connection, update bool) (backend.Backend, *backend.Record, error) {
 	if err := s.checkOpen(); err != nil {
 		return nil, nil, err
 	}
@@ -335,9 +340,26 @@ func (s *Store) prepareWrite(ctx context.Context, c *Connection) (backend.Backen
 	if err := Validate(cc, s.cfg.reg); err != nil {
 		return nil, nil, err
 	}
+	if !update {
+		if err := refuseMask(cc); err != nil {
+			return nil, nil, err
+		}
+	}
 	b, sl, err := s.init(ctx)
 	if err != nil {
 		return nil, nil, err
+	}
+	if update && len(maskedFields(cc)) > 0 {
+		old, err := b.Get(ctx, cc.Name)
+		if err != nil {
+			return nil, nil, notFound(cc.Name, err)
+		}
+		if old.Version != cc.Version {
+			return nil, nil, fmt.Errorf("connection %q (version %d): %w", cc.Name, cc.Version, ErrConflict)
+		}
+		if err := s.keepMasked(sl, old, cc); err != nil {
+			return nil, nil, err
+		}
 	}
 	r, err := s.sealRecord(sl, cc)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vapsql/vap/store"
 	"github.com/vapsql/vap/store/backend"
+	"github.com/vapsql/vap/store/keyset"
 	"github.com/vapsql/vap/store/sqlite"
 )
 
@@ -40,5 +41,60 @@ func TestListPrintsNamesSafely(t *testing.T) {
 	_, errs, _ = cli(t, home, "", "conn", "show", "evil\x1b]0;owned\x07\x1b[2J")
 	if strings.ContainsAny(errs, "\x1b\x07") {
 		t.Fatalf("show error printed the raw name: %q", errs)
+	}
+}
+
+// TestShowJSONReplaceKeepsPassword: vap conn show --json | vap conn create
+// -f - --replace keeps the stored password instead of storing the mask.
+func TestShowJSONReplaceKeepsPassword(t *testing.T) {
+	home := t.TempDir()
+	if _, errs, code := cli(t, home, seedPayload, "conn", "create", "-f", "-"); code != 0 {
+		t.Fatal(errs)
+	}
+	shown, errs, code := cli(t, home, "", "conn", "show", "my-postgres-connection", "--json")
+	if code != 0 || !strings.Contains(shown, store.Redacted) {
+		t.Fatalf("show --json: %d %q %q", code, shown, errs)
+	}
+	edited := strings.Replace(shown, `"host":"localhost"`, `"host":"db2"`, 1)
+	if out, errs, code := cli(t, home, edited, "conn", "create", "-f", "-", "--replace"); code != 0 {
+		t.Fatalf("replace: %d %q %q", code, out, errs)
+	}
+	st := store.Open(store.WithHome(home), store.WithLookupEnv(func(string) (string, bool) { return "", false }))
+	defer st.Close()
+	c, err := st.Get(context.Background(), "my-postgres-connection")
+	if err != nil || c.Get("password") != "secret-password" || c.Get("host") != "db2" {
+		t.Fatalf("after show --json | create --replace: password kept=%v, host %q, %v", c != nil && c.Get("password") == "secret-password", c.Get("host"), err)
+	}
+	// A new connection from a shown payload is refused: the mask is no secret.
+	fresh := strings.Replace(shown, "my-postgres-connection", "copy", 1)
+	_, errs, code = cli(t, home, fresh, "conn", "create", "-f", "-")
+	if code != 1 || !strings.Contains(errs, "password") || !strings.Contains(errs, "mask") {
+		t.Fatalf("create from a shown payload: %d %q", code, errs)
+	}
+}
+
+// TestReplaceWhenStoredSecretDoesNotOpen: --replace works on a connection
+// whose stored secret the keyset can no longer open.
+func TestReplaceWhenStoredSecretDoesNotOpen(t *testing.T) {
+	home := t.TempDir()
+	if _, errs, code := cli(t, home, seedPayload, "conn", "create", "-f", "-"); code != 0 {
+		t.Fatal(errs)
+	}
+	h, err := keyset.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := keyset.Write(filepath.Join(home, store.KeysetFileName), h); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := cli(t, home, "", "conn", "show", "my-postgres-connection"); code != 1 || !strings.Contains(errs, "decrypt") {
+		t.Fatalf("show with another keyset: %d %q", code, errs)
+	}
+	newPayload := strings.Replace(seedPayload, "secret-password", "new-password", 1)
+	if out, errs, code := cli(t, home, newPayload, "conn", "create", "-f", "-", "--replace"); code != 0 {
+		t.Fatalf("replace: %d %q %q", code, out, errs)
+	}
+	if _, errs, code := cli(t, home, "", "conn", "show", "my-postgres-connection"); code != 0 {
+		t.Fatalf("show after replace: %d %q", code, errs)
 	}
 }
