@@ -68,7 +68,7 @@ func TestUpdateWhenStoredSecretDoesNotOpen(t *testing.T) {
 	if err := keyset.Write(filepath.Join(home, store.KeysetFileName), h); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Store: open(), Token: token, Logger: slog.Default()})
+	srv, err := server.New(server.Config{Store: open(), Token: token, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

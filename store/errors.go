@@ -29,6 +29,9 @@ var (
 	// ErrDecrypt is matched when a stored secret cannot be opened: wrong
 	// keyset, tampered ciphertext, or a ciphertext moved to another field.
 	ErrDecrypt = errors.New("store: cannot decrypt secret")
+	// ErrNoStore is matched when a read names a store that does not exist
+	// (a mistyped VAP_STORE path): reads never create one.
+	ErrNoStore = errors.New("store: no store at that location")
 	// ErrClosed is returned by every Store method called after Close.
 	ErrClosed = errors.New("store: the store is closed")
 )

@@ -24,15 +24,18 @@ type KeyInfo struct {
 // Keys lists the keyset's keys, sorted by id, with how many stored secrets
 // each one sealed. It decrypts nothing.
 func (s *Store) Keys(ctx context.Context) ([]KeyInfo, error) {
-	b, _, err := s.init(ctx)
+	b, sl, err := s.init(ctx, read)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := s.needSealer(ctx, sl, b); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	h := s.handle
 	s.mu.Unlock()
 	if path, err := s.keysetFile(); err == nil {
-		if h, err = keyset.Load(path); err != nil { // what rotation would start from
+		if h, err = loadChecked(path); err != nil { // what rotation would start from
 			return nil, err
 		}
 	}

@@ -75,7 +75,10 @@ const maxReplaceAttempts = 10
 // connection whose secrets no longer open can be replaced. On success
 // c.Version is the stored version.
 func (s *Store) Replace(ctx context.Context, c *Connection) error {
-	b, _, err := s.init(ctx)
+	b, _, err := s.init(ctx, read)
+	if emptyDefault(err) {
+		return &NotFoundError{Name: c.Name}
+	}
 	if err != nil {
 		return err
 	}

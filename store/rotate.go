@@ -33,7 +33,7 @@ var ErrKeyInUse = errors.New("store: key is still in use")
 // VAP_KEYSET cannot be written back: rotate it with AddPrimaryKey, publish
 // it, then call Reencrypt.
 func (s *Store) RotateKey(ctx context.Context) (KeyInfo, error) {
-	if _, _, err := s.init(ctx); err != nil {
+	if _, _, err := s.init(ctx, write); err != nil {
 		return KeyInfo{}, err
 	}
 	path, err := s.keysetFile()
@@ -70,7 +70,7 @@ func (s *Store) RotateKey(ctx context.Context) (KeyInfo, error) {
 // record moves to version+1, so connectors pick up the change. h must hold
 // every key a stored secret uses; if one fails to open, nothing changes.
 func (s *Store) Reencrypt(ctx context.Context, h *tinkkeyset.Handle) error {
-	b, _, err := s.init(ctx)
+	b, _, err := s.init(ctx, read)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (s *Store) Reencrypt(ctx context.Context, h *tinkkeyset.Handle) error {
 // a keyset whose primary is another key: a process still holding the old
 // keyset would seal new secrets with the retired key.
 func (s *Store) RetireKey(ctx context.Context, id uint32) error {
-	b, _, err := s.init(ctx)
+	b, _, err := s.init(ctx, read)
 	if err != nil {
 		return err
 	}

@@ -80,9 +80,20 @@ func Open(opts ...Option) *Store {
 	return &Store{cfg: cfg, backend: cfg.backend}
 }
 
+// access says what a Store method does with the store: reads never create
+// a store, a directory or a keyset.
+type access int
+
+const (
+	read  access = iota // List, Get, Version, Keys: create nothing
+	write               // Create, Update, Delete, rotation: may create the store and, for a local store without sealed secrets, the keyset
+)
+
 // init opens the backend and the keyset once; a failure is retried on the
-// next call.
-func (s *Store) init(ctx context.Context) (backend.Backend, *sealer, error) {
+// next call. For a read, a missing local store is ErrNoStore (errNoStore),
+// and a missing keyset file leaves the sealer nil: nothing that needs it
+// can proceed (needSealer), nothing else is hindered.
+func (s *Store) init(ctx context.Context, acc access) (backend.Backend, *sealer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -90,27 +101,86 @@ func (s *Store) init(ctx context.Context) (backend.Backend, *sealer, error) {
 	}
 	if s.sealer == nil {
 		h, err := s.loadKeyset()
-		if err != nil {
+		switch {
+		case err == nil:
+			sl, err := newSealer(h)
+			if err != nil {
+				return nil, nil, err
+			}
+			s.handle, s.sealer = h, sl
+		case !errors.Is(err, errKeysetMissing):
 			return nil, nil, err
 		}
-		sl, err := newSealer(h)
-		if err != nil {
-			return nil, nil, err
-		}
-		s.handle, s.sealer = h, sl
 	}
 	if s.backend == nil {
-		u, err := s.storeURL()
-		if err != nil {
-			return nil, nil, err
-		}
-		b, err := backend.Open(ctx, u)
+		b, err := s.openBackend(ctx, acc)
 		if err != nil {
 			return nil, nil, err
 		}
 		s.backend = b
 	}
+	if s.sealer == nil && acc == write {
+		if err := s.createKeyset(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
 	return s.backend, s.sealer, nil
+}
+
+// openBackend opens the configured backend. A read of a local store file
+// that does not exist creates nothing: it fails with ErrNoStore.
+func (s *Store) openBackend(ctx context.Context, acc access) (backend.Backend, error) {
+	u, def, err := s.storeURL()
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := localPath(u); ok && p != ":memory:" {
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			if acc == read {
+				return nil, &noStoreError{path: p, def: def}
+			}
+			if def {
+				if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+					return nil, fmt.Errorf("store: create home directory: %w", err)
+				}
+			}
+		}
+	}
+	return backend.Open(ctx, u)
+}
+
+// localPath returns the file a local store URL names.
+func localPath(u string) (string, bool) {
+	pu, err := backend.ParseURL(u)
+	if err != nil || (pu.Scheme != "sqlite" && pu.Scheme != "file") {
+		return "", false
+	}
+	if pu.Opaque != "" {
+		return pu.Opaque, true
+	}
+	return pu.Path, pu.Path != ""
+}
+
+// noStoreError is a read of a local store file that does not exist. At the
+// default location it only means nothing was stored yet: reads see an empty
+// store. Named explicitly (VAP_STORE, --store, WithURL), it is most likely
+// a typo, and an error.
+type noStoreError struct {
+	path string
+	def  bool
+}
+
+func (e *noStoreError) Error() string {
+	return fmt.Sprintf("store: no store at %s: check %s (or --store); reads never create a store", e.path, EnvStore)
+}
+
+func (e *noStoreError) Is(target error) bool { return target == ErrNoStore }
+
+// emptyDefault reports whether err is the default store's absence, which
+// reads treat as an empty store.
+func emptyDefault(err error) bool {
+	var ns *noStoreError
+	return errors.As(err, &ns) && ns.def
 }
 
 func (s *Store) home() (string, error) {
@@ -120,50 +190,133 @@ func (s *Store) home() (string, error) {
 	return Home(s.cfg.lookupEnv)
 }
 
-func (s *Store) storeURL() (string, error) {
+// storeURL returns the configured store URL, and whether it is the default
+// $VAP_HOME/store.db. It creates nothing.
+func (s *Store) storeURL() (string, bool, error) {
 	if s.cfg.url != "" {
-		return s.cfg.url, nil
+		return s.cfg.url, false, nil
 	}
 	if u, ok := s.cfg.lookupEnv(EnvStore); ok && u != "" {
-		return u, nil
+		return u, false, nil
 	}
 	h, err := s.home()
 	if err != nil {
-		return "", err
+		return "", true, err
 	}
-	if err := os.MkdirAll(h, 0o700); err != nil {
-		return "", fmt.Errorf("store: create home directory: %w", err)
-	}
-	return filepath.Join(h, StoreFileName), nil
+	return filepath.Join(h, StoreFileName), true, nil
 }
 
+// errKeysetMissing is loadKeyset's answer when the home keyset file does
+// not exist (and nothing else names a keyset).
+var errKeysetMissing = errors.New("keyset file missing")
+
+// loadKeyset returns the configured keyset: WithKeyset, VAP_KEYSET,
+// VAP_KEYSET_FILE, else $VAP_HOME/keyset.json. A missing home keyset file
+// is errKeysetMissing for a local store (createKeyset decides), and
+// errNoSharedKeyset for any other.
 func (s *Store) loadKeyset() (*tinkkeyset.Handle, error) {
 	if s.cfg.handle != nil {
-		return s.cfg.handle, nil
+		return s.cfg.handle, checkKeyTypes(s.cfg.handle)
 	}
 	if k, ok := s.cfg.lookupEnv(EnvKeyset); ok && k != "" {
 		h, err := keyset.Parse([]byte(k))
 		if err != nil {
 			return nil, fmt.Errorf("%w (from %s)", err, EnvKeyset)
 		}
-		return h, nil
+		return h, checkKeyTypes(h)
 	}
 	if f, ok := s.cfg.lookupEnv(EnvKeysetFile); ok && f != "" {
-		return keyset.Load(f)
+		return loadChecked(f)
 	}
 	h, err := s.home()
 	if err != nil {
 		return nil, err
 	}
 	path := filepath.Join(h, KeysetFileName)
-	hd, err := keyset.Load(path)
+	hd, err := loadChecked(path)
 	if err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return hd, err
 	}
 	if !s.localStore() {
 		return nil, errNoSharedKeyset
 	}
-	return keyset.LoadOrCreate(path)
+	return nil, errKeysetMissing
+}
+
+// loadChecked loads a keyset file and checks its key types.
+func loadChecked(path string) (*tinkkeyset.Handle, error) {
+	h, err := keyset.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return h, checkKeyTypes(h)
+}
+
+// createKeyset creates $VAP_HOME/keyset.json for a local store, unless the
+// store already holds sealed secrets: a fresh key would open none of them,
+// and would seal new ones with a key nobody else has. Called with s.mu held
+// and s.backend open.
+func (s *Store) createKeyset(ctx context.Context) error {
+	h, err := s.home()
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(h, KeysetFileName)
+	if n, err := sealedCount(ctx, s.backend); err != nil {
+		return err
+	} else if n > 0 {
+		return missingKeysetError(path, n)
+	}
+	hd, err := keyset.LoadOrCreate(path)
+	if err != nil {
+		return err
+	}
+	sl, err := newSealer(hd)
+	if err != nil {
+		return err
+	}
+	s.handle, s.sealer = hd, sl
+	return nil
+}
+
+// missingKeysetError is the refusal to go on without the keyset that
+// sealed n stored secrets.
+func missingKeysetError(path string, n int) error {
+	return fmt.Errorf("%w: the keyset file %s does not exist, but the store holds %d sealed secret(s): restore that file (or give it with %s or %s); vap will not create a new key that opens none of them", ErrKeyset, path, n, EnvKeysetFile, EnvKeyset)
+}
+
+// sealedCount counts the stored secret fields.
+func sealedCount(ctx context.Context, b backend.Backend) (int, error) {
+	rs, err := b.List(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range rs {
+		for _, f := range r.Fields {
+			if f.Secret {
+				n++
+			}
+		}
+	}
+	return n, nil
+}
+
+// needSealer returns sl, or the error for a read that needs the keyset
+// when the keyset file is missing.
+func (s *Store) needSealer(ctx context.Context, sl *sealer, b backend.Backend) (*sealer, error) {
+	if sl != nil {
+		return sl, nil
+	}
+	h, err := s.home()
+	if err != nil {
+		return nil, err
+	}
+	n, err := sealedCount(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	return nil, missingKeysetError(filepath.Join(h, KeysetFileName), n)
 }
 
 // errNoSharedKeyset refuses to mint a keyset for a shared store: secrets
@@ -178,7 +331,7 @@ func (s *Store) localStore() bool {
 		l, ok := s.cfg.backend.(backend.Local)
 		return ok && l.Local()
 	}
-	u, err := s.storeURL()
+	u, _, err := s.storeURL()
 	return err == nil && backend.IsLocalURL(u)
 }
 
@@ -227,7 +380,10 @@ func (s *Store) Version(ctx context.Context, name string) (int64, error) {
 	if _, ok, err := s.fromEnv(name); ok {
 		return 0, err
 	}
-	b, _, err := s.init(ctx)
+	b, _, err := s.init(ctx, read)
+	if emptyDefault(err) {
+		return 0, &NotFoundError{Name: name}
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -238,13 +394,21 @@ func (s *Store) Version(ctx context.Context, name string) (int64, error) {
 // Get returns the stored connection name with its secrets decrypted, ignoring
 // environment overrides.
 func (s *Store) Get(ctx context.Context, name string) (*Connection, error) {
-	b, sl, err := s.init(ctx)
+	b, sl, err := s.init(ctx, read)
+	if emptyDefault(err) {
+		return nil, &NotFoundError{Name: name}
+	}
 	if err != nil {
 		return nil, err
 	}
 	r, err := b.Get(ctx, name)
 	if err != nil {
 		return nil, notFound(name, err)
+	}
+	if hasSecret(r) {
+		if sl, err = s.needSealer(ctx, sl, b); err != nil {
+			return nil, err
+		}
 	}
 	c, err := s.unseal(sl, r, true)
 	if errors.Is(err, ErrDecrypt) {
@@ -265,7 +429,10 @@ func (s *Store) Get(ctx context.Context, name string) (*Connection, error) {
 // List returns the stored connections sorted by name. Secret fields are
 // listed with an empty Value: List decrypts nothing.
 func (s *Store) List(ctx context.Context) ([]*Connection, error) {
-	b, sl, err := s.init(ctx)
+	b, sl, err := s.init(ctx, read)
+	if emptyDefault(err) {
+		return []*Connection{}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -345,7 +512,7 @@ func (s *Store) prepareWrite(ctx context.Context, c *Connection, update bool) (b
 			return nil, nil, err
 		}
 	}
-	b, sl, err := s.init(ctx)
+	b, sl, err := s.init(ctx, write)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -370,7 +537,10 @@ func (s *Store) prepareWrite(ctx context.Context, c *Connection, update bool) (b
 
 // Delete removes connection name, or fails with the missing-name error.
 func (s *Store) Delete(ctx context.Context, name string) error {
-	b, _, err := s.init(ctx)
+	b, _, err := s.init(ctx, read) // deleting needs no keyset, and creates nothing
+	if emptyDefault(err) {
+		return &NotFoundError{Name: name}
+	}
 	if err != nil {
 		return err
 	}
@@ -449,6 +619,16 @@ func (s *Store) unseal(sl *sealer, r *backend.Record, decrypt bool) (*Connection
 		c.Fields[k] = Field{Value: pt, Secret: true}
 	}
 	return c, nil
+}
+
+// hasSecret reports whether r holds a sealed field.
+func hasSecret(r *backend.Record) bool {
+	for _, f := range r.Fields {
+		if f.Secret {
+			return true
+		}
+	}
+	return false
 }
 
 // notFound turns a backend's ErrNotFound into the platform's message.

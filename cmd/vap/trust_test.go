@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -96,5 +97,27 @@ func TestReplaceWhenStoredSecretDoesNotOpen(t *testing.T) {
 	}
 	if _, errs, code := cli(t, home, "", "conn", "show", "my-postgres-connection"); code != 0 {
 		t.Fatalf("show after replace: %d %q", code, errs)
+	}
+}
+
+// TestReadOnlyCommandsCreateNothing: conn list, conn show, query and keys
+// list on a mistyped store path fail naming it and create no store, no
+// directory and no keyset; on a fresh home they create nothing either.
+func TestReadOnlyCommandsCreateNothing(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "home")
+	typo := filepath.Join(t.TempDir(), "sub", "stroe.db")
+	for _, args := range [][]string{
+		{"conn", "list"}, {"conn", "show", "x"}, {"query", "x", "SELECT 1"}, {"keys", "list"},
+	} {
+		_, errs, code := cli(t, home, "", append([]string{"--store", typo}, args...)...)
+		if code == 0 || !strings.Contains(errs, typo) {
+			t.Errorf("%v on a mistyped store: %d %q, want a failure naming it", args, code, errs)
+		}
+		cli(t, home, "", args...)
+	}
+	for _, p := range []string{home, filepath.Dir(typo)} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("a read-only command created %s (%v)", p, err)
+		}
 	}
 }
