@@ -108,8 +108,10 @@ func (s *Store) Reencrypt(ctx context.Context, h *tinkkeyset.Handle) error {
 }
 
 // RetireKey deletes key id from the keyset file once nothing uses it. It
-// fails with ErrKeyInUse while id is the primary or any stored secret is
-// sealed with it (run RotateKey first), and changes nothing.
+// fails with ErrKeyInUse while id is the primary or any stored secret opens
+// only with it (re-encrypt first), and changes nothing. Whether a secret
+// needs the key is found by opening it without the key, not by reading its
+// key-id prefix: keys with no prefix (RAW) count too.
 //
 // Retire a key only when every process that writes to the store has loaded
 // a keyset whose primary is another key: a process still holding the old
@@ -138,18 +140,17 @@ func (s *Store) RetireKey(ctx context.Context, id uint32) error {
 	if cur.KeysetInfo().GetPrimaryKeyId() == id {
 		return fmt.Errorf("key %d: %w: it is the primary key; rotate first", id, ErrKeyInUse)
 	}
-	use, _, err := keyUse(ctx, b)
+	users, err := onlyOpenWith(ctx, b, cur, id)
 	if err != nil {
 		return err
 	}
-	if users := use[id]; len(users) > 0 {
-		slices.Sort(users)
+	if len(users) > 0 {
 		shown := users[:min(len(users), 5)]
 		more := ""
 		if len(users) > len(shown) {
 			more = fmt.Sprintf(" and %d more", len(users)-len(shown))
 		}
-		return fmt.Errorf("key %d: %w: %d secret(s) are sealed with it (%s%s); run vap keys rotate first",
+		return fmt.Errorf("key %d: %w: %d secret(s) open only with it (%s%s); re-encrypt first (vap keys reencrypt)",
 			id, ErrKeyInUse, len(users), strings.Join(shown, ", "), more)
 	}
 	m := tinkkeyset.NewManagerFromHandle(cur)
@@ -165,4 +166,38 @@ func (s *Store) RetireKey(ctx context.Context, id uint32) error {
 	}
 	_, err = s.useKeyset(nh)
 	return err
+}
+
+// onlyOpenWith returns the "connection/field" secrets that open with h but
+// not with h minus key id, sorted.
+func onlyOpenWith(ctx context.Context, b backend.Backend, h *tinkkeyset.Handle, id uint32) ([]string, error) {
+	full, err := newSealer(h)
+	if err != nil {
+		return nil, err
+	}
+	rest, err := withoutKey(h, id)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := b.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var users []string
+	for _, r := range rs {
+		bind := recordBinding(r)
+		for k, f := range r.Fields {
+			if !f.Secret {
+				continue
+			}
+			if _, err := rest.open(bind, k, f.Value); err == nil {
+				continue
+			}
+			if _, err := full.open(bind, k, f.Value); err == nil {
+				users = append(users, fmt.Sprintf("%q/%s", r.Name, k))
+			}
+		}
+	}
+	slices.Sort(users)
+	return users, nil
 }
