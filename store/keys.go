@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 
@@ -223,6 +224,40 @@ func (s *Store) useKeyset(h *tinkkeyset.Handle) (*sealer, error) {
 	s.handle, s.sealer = h, sl
 	s.mu.Unlock()
 	return sl, nil
+}
+
+// freshSealer returns the sealer of the keyset file as it is now: a
+// process that meets a keyset file changed since it loaded it (a new
+// primary distributed by a rotation) reloads it before sealing, so that it
+// never seals with a key the team is retiring. A keyset not read from a
+// file is returned as is.
+func (s *Store) freshSealer(sl *sealer) (*sealer, error) {
+	path, err := s.keysetFile()
+	if err != nil {
+		return sl, nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return sl, nil // a keyset given otherwise, or gone: Load reports it on the next init
+	}
+	s.mu.Lock()
+	seen := s.keysetSeen
+	s.mu.Unlock()
+	if seen != nil && os.SameFile(seen, fi) && seen.ModTime().Equal(fi.ModTime()) && seen.Size() == fi.Size() {
+		return sl, nil
+	}
+	h, err := loadChecked(path)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	old := s.handle
+	s.keysetSeen = fi
+	s.mu.Unlock()
+	if old != nil && sameKeys(old, h) {
+		return sl, nil
+	}
+	return s.useKeyset(h)
 }
 
 // reloadKeyset reads the keyset file again after a secret failed to open:

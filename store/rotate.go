@@ -65,6 +65,82 @@ func (s *Store) RotateKey(ctx context.Context) (KeyInfo, error) {
 	return KeyInfo{ID: id, Primary: true, Status: tinkkeyset.Enabled.String()}, nil
 }
 
+// AddKey adds a new AES-256-GCM key to the keyset file without making it
+// the primary: the first phase of a rotation for a team whose hosts each
+// hold a copy of the keyset. Nothing is sealed with the key yet, so hosts
+// that do not have it lose nothing. Distribute the file, then
+// ReencryptWith the key, distribute again, and RetireKey the old one.
+func (s *Store) AddKey(ctx context.Context) (KeyInfo, error) {
+	if _, _, err := s.init(ctx, write); err != nil {
+		return KeyInfo{}, err
+	}
+	path, err := s.keysetFile()
+	if err != nil {
+		return KeyInfo{}, fmt.Errorf("%w: add key: %w", ErrKeyset, err)
+	}
+	unlock, err := keyset.Lock(ctx, path)
+	if err != nil {
+		return KeyInfo{}, err
+	}
+	defer unlock()
+	cur, err := loadChecked(path)
+	if err != nil {
+		return KeyInfo{}, err
+	}
+	h, id, err := keyset.Add(cur)
+	if err != nil {
+		return KeyInfo{}, err
+	}
+	if err := keyset.Write(path, h); err != nil {
+		return KeyInfo{}, err
+	}
+	if _, err := s.useKeyset(h); err != nil {
+		return KeyInfo{}, err
+	}
+	return KeyInfo{ID: id, Status: tinkkeyset.Enabled.String()}, nil
+}
+
+// ReencryptWith makes key id the keyset file's primary (0: keep the
+// primary) and seals every stored secret again with it, in one
+// transaction. Run it once every host holds a keyset with key id (AddKey,
+// then distribute): from then on, secrets are sealed with a key every host
+// has. Hosts keep sealing with their file's primary until they get the new
+// file; a running process reloads a changed keyset file before it seals.
+func (s *Store) ReencryptWith(ctx context.Context, id uint32) error {
+	if _, _, err := s.init(ctx, write); err != nil {
+		return err
+	}
+	path, err := s.keysetFile()
+	if err != nil {
+		return fmt.Errorf("%w: re-encrypt: %w", ErrKeyset, err)
+	}
+	unlock, err := keyset.Lock(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	h, err := loadChecked(path)
+	if err != nil {
+		return err
+	}
+	if id != 0 && h.KeysetInfo().GetPrimaryKeyId() != id {
+		if !slices.Contains(keyIDs(h), id) {
+			return fmt.Errorf("%w: no key %d in the keyset (see vap keys list)", ErrKeyset, id)
+		}
+		m := tinkkeyset.NewManagerFromHandle(h)
+		if err := m.SetPrimary(id); err != nil {
+			return fmt.Errorf("%w: make key %d the primary: %v", ErrKeyset, id, err)
+		}
+		if h, err = m.Handle(); err != nil {
+			return fmt.Errorf("%w: %v", ErrKeyset, err)
+		}
+		if err := keyset.Write(path, h); err != nil {
+			return err
+		}
+	}
+	return s.Reencrypt(ctx, h)
+}
+
 // Reencrypt makes h the store's keyset and seals every stored secret again
 // with h's primary key, in one transaction (Backend.ReplaceAll): every
 // record moves to version+1, so connectors pick up the change. h must hold

@@ -31,6 +31,8 @@ type Store struct {
 	sealer  *sealer
 
 	versions versionCache // Version's answers while the backend watches
+
+	keysetSeen os.FileInfo // the keyset file as last loaded for sealing (freshSealer)
 }
 
 type config struct {
@@ -527,6 +529,9 @@ func (s *Store) prepareWrite(ctx context.Context, c *Connection, update bool) (b
 		if err := s.keepMasked(sl, old, cc); err != nil {
 			return nil, nil, err
 		}
+	}
+	if sl, err = s.freshSealer(sl); err != nil {
+		return nil, nil, err
 	}
 	r, err := s.sealRecord(sl, cc)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,5 +120,40 @@ func TestReadOnlyCommandsCreateNothing(t *testing.T) {
 		if _, err := os.Stat(p); !os.IsNotExist(err) {
 			t.Errorf("a read-only command created %s (%v)", p, err)
 		}
+	}
+}
+
+// TestKeysTwoPhaseCLI: keys add, keys reencrypt KEYID, keys retire OLD
+// leave every secret readable and the old key gone.
+func TestKeysTwoPhaseCLI(t *testing.T) {
+	home := t.TempDir()
+	if _, errs, code := cli(t, home, seedPayload, "conn", "create", "-f", "-"); code != 0 {
+		t.Fatal(errs)
+	}
+	before, _ := keyset.Load(filepath.Join(home, store.KeysetFileName))
+	old := before.KeysetInfo().GetPrimaryKeyId()
+	out, errs, code := cli(t, home, "", "keys", "add")
+	if code != 0 {
+		t.Fatalf("keys add: %d %q", code, errs)
+	}
+	var id uint32
+	if _, err := fmt.Sscanf(out, "added key %d", &id); err != nil || id == old {
+		t.Fatalf("keys add printed %q", out)
+	}
+	if _, errs, code := cli(t, home, "", "keys", "retire", fmt.Sprint(old)); code != 1 || !strings.Contains(errs, "primary") {
+		t.Fatalf("retire of the primary: %d %q", code, errs)
+	}
+	if _, errs, code := cli(t, home, "", "keys", "reencrypt", fmt.Sprint(id)); code != 0 {
+		t.Fatalf("keys reencrypt: %d %q", code, errs)
+	}
+	if _, errs, code := cli(t, home, "", "keys", "retire", fmt.Sprint(old)); code != 0 {
+		t.Fatalf("keys retire: %d %q", code, errs)
+	}
+	out, _, _ = cli(t, home, "", "keys", "list")
+	if strings.Contains(out, fmt.Sprint(old)) || !strings.Contains(out, fmt.Sprint(id)) {
+		t.Fatalf("keys list after the rotation: %q", out)
+	}
+	if _, errs, code := cli(t, home, "", "conn", "show", "my-postgres-connection"); code != 0 {
+		t.Fatalf("show after the rotation: %q", errs)
 	}
 }

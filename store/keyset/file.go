@@ -44,6 +44,23 @@ func AddPrimary(h *tinkkeyset.Handle) (*tinkkeyset.Handle, uint32, error) {
 	return nh, id, nil
 }
 
+// Add returns a copy of h with a new AES-256-GCM key that is not the
+// primary (the first phase of a rotation shared by several hosts: every
+// host gets the key before anything is sealed with it), and the new key's
+// id. h is not changed.
+func Add(h *tinkkeyset.Handle) (*tinkkeyset.Handle, uint32, error) {
+	m := tinkkeyset.NewManagerFromHandle(h)
+	id, err := m.Add(aead.AES256GCMKeyTemplate())
+	if err != nil {
+		return nil, 0, fmt.Errorf("%w: add key: %v", ErrKeyset, err)
+	}
+	nh, err := m.Handle()
+	if err != nil {
+		return nil, 0, fmt.Errorf("%w: %v", ErrKeyset, err)
+	}
+	return nh, id, nil
+}
+
 // Parse reads a cleartext Tink JSON keyset.
 func Parse(data []byte) (*tinkkeyset.Handle, error) {
 	h, err := insecurecleartextkeyset.Read(tinkkeyset.NewJSONReader(bytes.NewReader(data)))
