@@ -30,7 +30,7 @@ func FuzzStoreURL(f *testing.F) {
 			return
 		}
 		u, err := backend.ParseURL(raw)
-		if err == nil && !strings.Contains(raw, "://") && u.Scheme == "sqlite" && u.Path != raw {
+		if err == nil && !strings.Contains(raw, ":") && (u.Scheme != "sqlite" || u.Path != raw) {
 			t.Fatalf("bare path %q parsed as sqlite path %q", raw, u.Path)
 		}
 		backend.IsLocalURL(raw)
