@@ -41,7 +41,8 @@ func FuzzEnvOverride(f *testing.F) {
 		if tail != "" {
 			raw = raw[:len(raw)-1] + tail + "}"
 		}
-		st := store.Open(store.WithHome(t.TempDir()), store.WithLookupEnv(func(k string) (string, bool) {
+		// An override never touches the home: a directory that does not exist.
+		st := store.Open(store.WithHome("/nonexistent/vap-fuzz-home"), store.WithLookupEnv(func(k string) (string, bool) {
 			if k == env {
 				return raw, true
 			}
