@@ -136,7 +136,7 @@ func (s *Store) openBackend(ctx context.Context, acc access) (backend.Backend, e
 	if err != nil {
 		return nil, err
 	}
-	if p, ok := localPath(u); ok && p != ":memory:" {
+	if p, ok := localPath(u); ok && p != ":memory:" && linked(u) {
 		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 			if acc == read {
 				return nil, &noStoreError{path: p, def: def}
@@ -149,6 +149,13 @@ func (s *Store) openBackend(ctx context.Context, acc access) (backend.Backend, e
 		}
 	}
 	return backend.Open(ctx, u)
+}
+
+// linked reports whether a backend for u's scheme is registered; if not,
+// backend.Open's error (naming the package to import) comes first.
+func linked(u string) bool {
+	pu, err := backend.ParseURL(u)
+	return err == nil && backend.Default.Lookup(pu.Scheme) != nil
 }
 
 // localPath returns the file a local store URL names.
