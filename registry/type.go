@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/vapsql/vap/coltype"
@@ -39,6 +41,10 @@ type Type struct {
 	PingQuery string
 	// Check runs type-specific validation after the generic checks. Optional.
 	Check func(p Params) error
+	// Normalize returns the fields whose stored form differs from the form
+	// given (a relative SQLite path made absolute), with their stored
+	// values. The store applies it after Validate, before sealing. Optional.
+	Normalize func(p Params) (map[string]string, error)
 	// Connector builds the real driver's connector from a connection's fields.
 	// It must not concatenate DSN strings from field values.
 	Connector func(ctx context.Context, p Params) (driver.Connector, error)
@@ -119,14 +125,11 @@ func (t *Type) Validate(p Params) error {
 			return &FieldError{Type: t.Name, Field: k, Reason: "is not a field of this type (fields: " + list(append(slices.Clone(t.Required), t.Optional...)) + ")"}
 		}
 	}
-	if h, ok := p.Lookup("host"); ok && strings.ContainsAny(h, "/?#@ \t\r\n") {
-		return &FieldError{Type: t.Name, Field: "host", Reason: "must be a host name or IP address (no scheme, path, user or spaces)"}
+	if h, ok := p.Lookup("host"); ok && !validHost(h) {
+		return &FieldError{Type: t.Name, Field: "host", Reason: "must be one host name or IP address (no scheme, port, path, user, list or spaces; an IPv6 address may be in brackets)"}
 	}
-	if v, ok := p.Lookup("port"); ok && strings.TrimSpace(v) != "" {
-		n, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil || n < 1 || n > 65535 {
-			return &FieldError{Type: t.Name, Field: "port", Reason: "must be an integer from 1 to 65535"}
-		}
+	if v, ok := p.Lookup("port"); ok && v != "" && !validPort(v) {
+		return &FieldError{Type: t.Name, Field: "port", Reason: "must be an integer from 1 to 65535, written in decimal digits without sign or leading zero"}
 	}
 	if t.Check != nil {
 		return t.Check(p)
@@ -141,4 +144,45 @@ func list(s []string) string {
 	s = slices.Clone(s)
 	slices.Sort(s)
 	return strings.Join(s, ", ")
+}
+
+// validHost reports whether h is one host: a name of letters, digits, '-',
+// '_' and '.' that does not start with '-' or '.', or an IP address (an
+// IPv6 one with an optional zone, optionally in brackets). "a,b" (a list
+// some drivers expand) and "h:5432" (a port some drivers split off) are not.
+func validHost(h string) bool {
+	if h == "" {
+		return true // a required host is checked as required
+	}
+	if len(h) > 2 && h[0] == '[' && h[len(h)-1] == ']' {
+		a, err := netip.ParseAddr(h[1 : len(h)-1])
+		return err == nil && a.Is6()
+	}
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	if len(h) > 253 || h[0] == '-' || h[0] == '.' {
+		return false
+	}
+	for _, r := range h {
+		if r != '-' && r != '_' && r != '.' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// validPort reports whether v is a port written plainly: 1 to 65535 in
+// ASCII decimal digits, no sign, no leading zero, no spaces.
+func validPort(v string) bool {
+	if len(v) == 0 || len(v) > 5 || v[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	n, _ := strconv.Atoi(v)
+	return n >= 1 && n <= 65535
 }

@@ -170,7 +170,8 @@ func (s *Server) show(w http.ResponseWriter, r *http.Request) {
 
 // update replaces a connection with the body's. An If-Match header holding
 // the version read makes it a compare-and-swap (409 if another writer got
-// there first); without it the current version is replaced.
+// there first); without it the current version is replaced. A secret sent
+// as ******** (what show returns) keeps the stored secret.
 func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 	c, err := payload(r)
 	if err != nil {
@@ -178,22 +179,21 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setName(r, c.Name)
-	if m := r.Header.Get("If-Match"); m != "" {
-		v, err := strconv.ParseInt(strings.Trim(m, `"`), 10, 64)
-		if err != nil || v < 1 {
+	m := r.Header.Get("If-Match")
+	if m == "" {
+		// Replace reads no stored secret but those sent as ******** to
+		// keep: a connection whose secrets no longer open is replaceable.
+		err = s.st.Replace(r.Context(), c)
+	} else {
+		v, perr := strconv.ParseInt(strings.Trim(m, `"`), 10, 64)
+		if perr != nil || v < 1 {
 			writeError(w, errorf(http.StatusBadRequest, "If-Match must hold the version read, a positive integer"))
 			return
 		}
 		c.Version = v
-	} else {
-		cur, err := s.st.Get(r.Context(), c.Name)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		c.Version = cur.Version
+		err = s.st.Update(r.Context(), c)
 	}
-	if err := s.st.Update(r.Context(), c); err != nil {
+	if err != nil {
 		writeError(w, err)
 		return
 	}

@@ -33,6 +33,9 @@ func DecodePayload(r io.Reader) (*Connection, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkJSON(raw); err != nil {
+		return nil, &InvalidError{Err: err}
+	}
 	var top map[string]json.RawMessage
 	if err := strictUnmarshal(raw, &top); err != nil {
 		return nil, &InvalidError{Err: fmt.Errorf("payload is not a JSON object: %w", err)}
@@ -71,6 +74,9 @@ func DecodeConnectionData(name string, r io.Reader) (*Connection, error) {
 	raw, err := readLimited(r)
 	if err != nil {
 		return nil, err
+	}
+	if err := checkJSON(raw); err != nil {
+		return nil, &InvalidError{Name: name, Err: err}
 	}
 	var obj map[string]json.RawMessage
 	if err := strictUnmarshal(raw, &obj); err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/vapsql/vap/internal/termsafe"
 	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/keyset"
 )
@@ -32,16 +33,20 @@ var (
 	// ErrDecrypt is matched when a stored secret cannot be opened: wrong
 	// keyset, tampered ciphertext, or a ciphertext moved to another field.
 	ErrDecrypt = errors.New("store: cannot decrypt secret")
+	// ErrNoStore is matched when a read names a store that does not exist
+	// (a mistyped VAP_STORE path): reads never create one.
+	ErrNoStore = errors.New("store: no store at that location")
 	// ErrClosed is returned by every Store method called after Close.
 	ErrClosed = errors.New("store: the store is closed")
 )
 
 // NotFoundError is the missing-name error. Its text is the platform's, word
-// for word.
+// for word; a name that would act on a terminal is printed quoted and
+// escaped.
 type NotFoundError struct{ Name string }
 
 func (e *NotFoundError) Error() string {
-	return "No connection found with name: " + e.Name + ". Please check your connection name and verify that a connection with that name exists in the connection store."
+	return "No connection found with name: " + termsafe.String(e.Name) + ". Please check your connection name and verify that a connection with that name exists in the connection store."
 }
 
 // Is makes errors.Is(err, ErrNotFound) true.

@@ -1,88 +1,195 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 
 	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
+	tinkpb "github.com/tink-crypto/tink-go/v2/proto/tink_go_proto"
 
 	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/keyset"
 )
 
-// KeyInfo describes one key of the store's tinkkeyset.
+// KeyInfo describes one key of the store's keyset, or one the stored
+// secrets need that the keyset lacks.
 type KeyInfo struct {
-	ID      uint32 // Tink key id, the 4 bytes after the version byte of every ciphertext it made
+	ID      uint32 // Tink key id, the 4 bytes after the version byte of every ciphertext it made with a TINK or LEGACY prefix
 	Primary bool   // new secrets are sealed with this key
-	Status  string // Enabled, Disabled or Destroyed
+	Status  string // Enabled, Disabled or Destroyed; Missing for a key stored secrets need that the keyset does not hold; Unknown (ID 0) for secrets no key of the keyset opens and whose key id is not written in them
 	Secrets int    // stored secret fields sealed with this key
 }
 
+// Key statuses Keys reports beside Tink's.
+const (
+	StatusMissing = "Missing"
+	StatusUnknown = "Unknown"
+)
+
 // Keys lists the keyset's keys, sorted by id, with how many stored secrets
-// each one sealed. It decrypts nothing.
+// each one sealed, then the keys stored secrets were sealed with that the
+// keyset does not hold (status Missing), and the secrets whose key cannot be
+// told (ID 0, status Unknown). A secret's key is read from its ciphertext's
+// key-id prefix; a key whose ciphertexts carry none (RAW output prefix, as
+// in an imported keyset) is found by opening the secret with it.
 func (s *Store) Keys(ctx context.Context) ([]KeyInfo, error) {
-	b, _, err := s.init(ctx)
+	b, sl, err := s.init(ctx, read)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := s.needSealer(ctx, sl, b); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	h := s.handle
 	s.mu.Unlock()
 	if path, err := s.keysetFile(); err == nil {
-		if h, err = keyset.Load(path); err != nil { // what rotation would start from
+		if h, err = loadChecked(path); err != nil { // what rotation would start from
 			return nil, err
 		}
 	}
-	use, _, err := keyUse(ctx, b)
+	use, err := keyUse(ctx, b, h)
 	if err != nil {
 		return nil, err
 	}
 	var out []KeyInfo
+	in := map[uint32]bool{}
 	for i := range h.Len() {
 		e, err := h.Entry(i)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrKeyset, err)
 		}
+		in[e.KeyID()] = true
 		out = append(out, KeyInfo{ID: e.KeyID(), Primary: e.IsPrimary(), Status: e.KeyStatus().String(), Secrets: len(use[e.KeyID()])})
 	}
-	slices.SortFunc(out, func(a, b KeyInfo) int {
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
+	slices.SortFunc(out, func(a, b KeyInfo) int { return cmp.Compare(a.ID, b.ID) })
+	var missing []KeyInfo
+	for id, users := range use {
+		if !in[id] && id != unknownKey {
+			missing = append(missing, KeyInfo{ID: id, Status: StatusMissing, Secrets: len(users)})
 		}
-		return 0
-	})
+	}
+	slices.SortFunc(missing, func(a, b KeyInfo) int { return cmp.Compare(a.ID, b.ID) })
+	out = append(out, missing...)
+	if n := len(use[unknownKey]); n > 0 {
+		out = append(out, KeyInfo{ID: unknownKey, Status: StatusUnknown, Secrets: n})
+	}
 	return out, nil
 }
 
-// keyUse maps each key id to the "connection/field" secrets it sealed, and
-// counts the secrets whose key id cannot be read.
-func keyUse(ctx context.Context, b backend.Backend) (map[uint32][]string, int, error) {
+// unknownKey is keyUse's entry for secrets whose key cannot be told.
+const unknownKey = 0
+
+// keyUse maps each key id to the "connection/field" secrets it sealed: by
+// the ciphertext's TINK (0x01) or LEGACY (0x00) key-id prefix when the
+// keyset holds that key with that prefix, else by opening the secret with
+// each of h's unprefixed (RAW) keys, else by the id in a prefix h lacks
+// (a missing key), else under unknownKey.
+func keyUse(ctx context.Context, b backend.Backend, h *tinkkeyset.Handle) (map[uint32][]string, error) {
 	rs, err := b.List(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
+	}
+	prefixed := map[uint32]tinkpb.OutputPrefixType{}
+	var raw []uint32
+	for _, k := range h.KeysetInfo().GetKeyInfo() {
+		if k.GetOutputPrefixType() == tinkpb.OutputPrefixType_RAW {
+			raw = append(raw, k.GetKeyId())
+		} else {
+			prefixed[k.GetKeyId()] = k.GetOutputPrefixType()
+		}
+	}
+	rawSealers := map[uint32]*sealer{}
+	for _, id := range raw {
+		if sl, err := singleKeySealer(h, id); err == nil {
+			rawSealers[id] = sl
+		}
 	}
 	use := map[uint32][]string{}
-	unknown := 0
 	for _, r := range rs {
-		for k, f := range r.Fields {
+		bind := recordBinding(r)
+		for _, k := range slices.Sorted(maps.Keys(r.Fields)) {
+			f := r.Fields[k]
 			if !f.Secret {
 				continue
 			}
-			id, ok := keyID(f.Value)
-			if !ok {
-				unknown++
-				continue
+			who := fmt.Sprintf("%q/%s", r.Name, k)
+			id, pfx, ok := keyID(f.Value)
+			if ok {
+				if t, in := prefixed[id]; in && prefixByte(t) == pfx {
+					use[id] = append(use[id], who)
+					continue
+				}
 			}
-			use[id] = append(use[id], fmt.Sprintf("%q/%s", r.Name, k))
+			found := false
+			for _, rid := range raw {
+				if sl := rawSealers[rid]; sl != nil {
+					if _, err := sl.open(bind, k, f.Value); err == nil {
+						use[rid] = append(use[rid], who)
+						found = true
+						break
+					}
+				}
+			}
+			switch {
+			case found:
+			case ok && prefixed[id] == 0 && id != unknownKey:
+				use[id] = append(use[id], who) // a key the keyset lacks
+			default:
+				use[unknownKey] = append(use[unknownKey], who)
+			}
 		}
 	}
-	return use, unknown, nil
+	return use, nil
+}
+
+// prefixByte is the first byte of a ciphertext made by a key with output
+// prefix t.
+func prefixByte(t tinkpb.OutputPrefixType) byte {
+	if t == tinkpb.OutputPrefixType_TINK {
+		return 1
+	}
+	return 0 // LEGACY, CRUNCHY
+}
+
+// singleKeySealer returns a sealer that holds only key id of h.
+func singleKeySealer(h *tinkkeyset.Handle, id uint32) (*sealer, error) {
+	m := tinkkeyset.NewManagerFromHandle(h)
+	if err := m.SetPrimary(id); err != nil {
+		return nil, err
+	}
+	for _, k := range h.KeysetInfo().GetKeyInfo() {
+		if k.GetKeyId() != id {
+			if err := m.Delete(k.GetKeyId()); err != nil {
+				return nil, err
+			}
+		}
+	}
+	nh, err := m.Handle()
+	if err != nil {
+		return nil, err
+	}
+	return newSealer(nh)
+}
+
+// withoutKey returns a sealer over h minus key id (id is not h's primary),
+// to find the secrets that open only with id.
+func withoutKey(h *tinkkeyset.Handle, id uint32) (*sealer, error) {
+	m := tinkkeyset.NewManagerFromHandle(h)
+	if err := m.Delete(id); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrKeyset, err)
+	}
+	nh, err := m.Handle()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrKeyset, err)
+	}
+	return newSealer(nh)
 }
 
 // errKeysetNotFile is returned when the keyset cannot be written back.
@@ -117,6 +224,40 @@ func (s *Store) useKeyset(h *tinkkeyset.Handle) (*sealer, error) {
 	s.handle, s.sealer = h, sl
 	s.mu.Unlock()
 	return sl, nil
+}
+
+// freshSealer returns the sealer of the keyset file as it is now: a
+// process that meets a keyset file changed since it loaded it (a new
+// primary distributed by a rotation) reloads it before sealing, so that it
+// never seals with a key the team is retiring. A keyset not read from a
+// file is returned as is.
+func (s *Store) freshSealer(sl *sealer) (*sealer, error) {
+	path, err := s.keysetFile()
+	if err != nil {
+		return sl, nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return sl, nil // a keyset given otherwise, or gone: Load reports it on the next init
+	}
+	s.mu.Lock()
+	seen := s.keysetSeen
+	s.mu.Unlock()
+	if seen != nil && os.SameFile(seen, fi) && seen.ModTime().Equal(fi.ModTime()) && seen.Size() == fi.Size() {
+		return sl, nil
+	}
+	h, err := loadChecked(path)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	old := s.handle
+	s.keysetSeen = fi
+	s.mu.Unlock()
+	if old != nil && sameKeys(old, h) {
+		return sl, nil
+	}
+	return s.useKeyset(h)
 }
 
 // reloadKeyset reads the keyset file again after a secret failed to open:

@@ -17,7 +17,7 @@ import (
 type remoteBackend struct{ backend.Backend }
 
 // TestKeysetCreatedOnlyForLocalStore: a missing $VAP_HOME/keyset.json is
-// created for the embedded store (by default, or named by path or
+// created by a write for the embedded store (by default, or named by path or
 // sqlite:// URL) and refused for any other store.
 func TestKeysetCreatedOnlyForLocalStore(t *testing.T) {
 	ctx := context.Background()
@@ -54,16 +54,18 @@ func TestKeysetCreatedOnlyForLocalStore(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			st, home := newStoreIn(t, tc.opts)
-			_, err := st.List(ctx)
+			c := &store.Connection{Name: "c", Type: "sqlite"}
+			c.Set("path", "/tmp/x.db", false)
+			err := st.Create(ctx, c) // a write: reads never create a keyset
 			_, statErr := os.Stat(filepath.Join(home, store.KeysetFileName))
 			if tc.create {
 				if err != nil || statErr != nil {
-					t.Fatalf("List: %v; keyset file: %v", err, statErr)
+					t.Fatalf("Create: %v; keyset file: %v", err, statErr)
 				}
 				return
 			}
 			if !errors.Is(err, store.ErrKeyset) {
-				t.Fatalf("List on a shared store without a keyset: %v, want ErrKeyset", err)
+				t.Fatalf("Create on a shared store without a keyset: %v, want ErrKeyset", err)
 			}
 			if !errors.Is(statErr, os.ErrNotExist) {
 				t.Fatalf("a keyset file was created for a shared store: %v", statErr)

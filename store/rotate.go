@@ -33,7 +33,7 @@ var ErrKeyInUse = errors.New("store: key is still in use")
 // VAP_KEYSET cannot be written back: rotate it with AddPrimaryKey, publish
 // it, then call Reencrypt.
 func (s *Store) RotateKey(ctx context.Context) (KeyInfo, error) {
-	if _, _, err := s.init(ctx); err != nil {
+	if _, _, err := s.init(ctx, write); err != nil {
 		return KeyInfo{}, err
 	}
 	path, err := s.keysetFile()
@@ -65,12 +65,88 @@ func (s *Store) RotateKey(ctx context.Context) (KeyInfo, error) {
 	return KeyInfo{ID: id, Primary: true, Status: tinkkeyset.Enabled.String()}, nil
 }
 
+// AddKey adds a new AES-256-GCM key to the keyset file without making it
+// the primary: the first phase of a rotation for a team whose hosts each
+// hold a copy of the keyset. Nothing is sealed with the key yet, so hosts
+// that do not have it lose nothing. Distribute the file, then
+// ReencryptWith the key, distribute again, and RetireKey the old one.
+func (s *Store) AddKey(ctx context.Context) (KeyInfo, error) {
+	if _, _, err := s.init(ctx, write); err != nil {
+		return KeyInfo{}, err
+	}
+	path, err := s.keysetFile()
+	if err != nil {
+		return KeyInfo{}, fmt.Errorf("%w: add key: %w", ErrKeyset, err)
+	}
+	unlock, err := keyset.Lock(ctx, path)
+	if err != nil {
+		return KeyInfo{}, err
+	}
+	defer unlock()
+	cur, err := loadChecked(path)
+	if err != nil {
+		return KeyInfo{}, err
+	}
+	h, id, err := keyset.Add(cur)
+	if err != nil {
+		return KeyInfo{}, err
+	}
+	if err := keyset.Write(path, h); err != nil {
+		return KeyInfo{}, err
+	}
+	if _, err := s.useKeyset(h); err != nil {
+		return KeyInfo{}, err
+	}
+	return KeyInfo{ID: id, Status: tinkkeyset.Enabled.String()}, nil
+}
+
+// ReencryptWith makes key id the keyset file's primary (0: keep the
+// primary) and seals every stored secret again with it, in one
+// transaction. Run it once every host holds a keyset with key id (AddKey,
+// then distribute): from then on, secrets are sealed with a key every host
+// has. Hosts keep sealing with their file's primary until they get the new
+// file; a running process reloads a changed keyset file before it seals.
+func (s *Store) ReencryptWith(ctx context.Context, id uint32) error {
+	if _, _, err := s.init(ctx, write); err != nil {
+		return err
+	}
+	path, err := s.keysetFile()
+	if err != nil {
+		return fmt.Errorf("%w: re-encrypt: %w", ErrKeyset, err)
+	}
+	unlock, err := keyset.Lock(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	h, err := loadChecked(path)
+	if err != nil {
+		return err
+	}
+	if id != 0 && h.KeysetInfo().GetPrimaryKeyId() != id {
+		if !slices.Contains(keyIDs(h), id) {
+			return fmt.Errorf("%w: no key %d in the keyset (see vap keys list)", ErrKeyset, id)
+		}
+		m := tinkkeyset.NewManagerFromHandle(h)
+		if err := m.SetPrimary(id); err != nil {
+			return fmt.Errorf("%w: make key %d the primary: %v", ErrKeyset, id, err)
+		}
+		if h, err = m.Handle(); err != nil {
+			return fmt.Errorf("%w: %v", ErrKeyset, err)
+		}
+		if err := keyset.Write(path, h); err != nil {
+			return err
+		}
+	}
+	return s.Reencrypt(ctx, h)
+}
+
 // Reencrypt makes h the store's keyset and seals every stored secret again
 // with h's primary key, in one transaction (Backend.ReplaceAll): every
 // record moves to version+1, so connectors pick up the change. h must hold
 // every key a stored secret uses; if one fails to open, nothing changes.
 func (s *Store) Reencrypt(ctx context.Context, h *tinkkeyset.Handle) error {
-	b, _, err := s.init(ctx)
+	b, _, err := s.init(ctx, read)
 	if err != nil {
 		return err
 	}
@@ -108,14 +184,16 @@ func (s *Store) Reencrypt(ctx context.Context, h *tinkkeyset.Handle) error {
 }
 
 // RetireKey deletes key id from the keyset file once nothing uses it. It
-// fails with ErrKeyInUse while id is the primary or any stored secret is
-// sealed with it (run RotateKey first), and changes nothing.
+// fails with ErrKeyInUse while id is the primary or any stored secret opens
+// only with it (re-encrypt first), and changes nothing. Whether a secret
+// needs the key is found by opening it without the key, not by reading its
+// key-id prefix: keys with no prefix (RAW) count too.
 //
 // Retire a key only when every process that writes to the store has loaded
 // a keyset whose primary is another key: a process still holding the old
 // keyset would seal new secrets with the retired key.
 func (s *Store) RetireKey(ctx context.Context, id uint32) error {
-	b, _, err := s.init(ctx)
+	b, _, err := s.init(ctx, read)
 	if err != nil {
 		return err
 	}
@@ -138,18 +216,17 @@ func (s *Store) RetireKey(ctx context.Context, id uint32) error {
 	if cur.KeysetInfo().GetPrimaryKeyId() == id {
 		return fmt.Errorf("key %d: %w: it is the primary key; rotate first", id, ErrKeyInUse)
 	}
-	use, _, err := keyUse(ctx, b)
+	users, err := onlyOpenWith(ctx, b, cur, id)
 	if err != nil {
 		return err
 	}
-	if users := use[id]; len(users) > 0 {
-		slices.Sort(users)
+	if len(users) > 0 {
 		shown := users[:min(len(users), 5)]
 		more := ""
 		if len(users) > len(shown) {
 			more = fmt.Sprintf(" and %d more", len(users)-len(shown))
 		}
-		return fmt.Errorf("key %d: %w: %d secret(s) are sealed with it (%s%s); run vap keys rotate first",
+		return fmt.Errorf("key %d: %w: %d secret(s) open only with it (%s%s); re-encrypt first (vap keys reencrypt)",
 			id, ErrKeyInUse, len(users), strings.Join(shown, ", "), more)
 	}
 	m := tinkkeyset.NewManagerFromHandle(cur)
@@ -165,4 +242,38 @@ func (s *Store) RetireKey(ctx context.Context, id uint32) error {
 	}
 	_, err = s.useKeyset(nh)
 	return err
+}
+
+// onlyOpenWith returns the "connection/field" secrets that open with h but
+// not with h minus key id, sorted.
+func onlyOpenWith(ctx context.Context, b backend.Backend, h *tinkkeyset.Handle, id uint32) ([]string, error) {
+	full, err := newSealer(h)
+	if err != nil {
+		return nil, err
+	}
+	rest, err := withoutKey(h, id)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := b.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var users []string
+	for _, r := range rs {
+		bind := recordBinding(r)
+		for k, f := range r.Fields {
+			if !f.Secret {
+				continue
+			}
+			if _, err := rest.open(bind, k, f.Value); err == nil {
+				continue
+			}
+			if _, err := full.open(bind, k, f.Value); err == nil {
+				users = append(users, fmt.Sprintf("%q/%s", r.Name, k))
+			}
+		}
+	}
+	slices.Sort(users)
+	return users, nil
 }

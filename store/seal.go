@@ -102,12 +102,14 @@ func (s *sealer) open(b binding, field, sealed string) (string, error) {
 	return string(pt), nil
 }
 
-// keyID returns the Tink key id a sealed value was made with (its 5-byte
-// output prefix), for rotation bookkeeping.
-func keyID(sealed string) (uint32, bool) {
+// keyID returns the Tink key id a sealed value's 5-byte output prefix
+// names, and the prefix's first byte (1 TINK, 0 LEGACY or CRUNCHY). A
+// ciphertext of a RAW key has no prefix: its first bytes are nonce, and may
+// look like one, so callers check the id against the keyset.
+func keyID(sealed string) (uint32, byte, bool) {
 	ct, err := base64.StdEncoding.DecodeString(sealed)
-	if err != nil || len(ct) < 5 || ct[0] != 1 {
-		return 0, false
+	if err != nil || len(ct) < 5 || ct[0] > 1 {
+		return 0, 0, false
 	}
-	return binary.BigEndian.Uint32(ct[1:5]), true
+	return binary.BigEndian.Uint32(ct[1:5]), ct[0], true
 }

@@ -14,7 +14,7 @@ import (
 // Nothing is decrypted, so no keyset is needed to move the records, only to
 // open them (OpenSealed). It is what "vap conn export" writes.
 func (s *Store) Sealed(ctx context.Context) ([]*backend.Record, error) {
-	b, _, err := s.init(ctx)
+	b, _, err := s.init(ctx, read)
 	if err != nil {
 		return nil, err
 	}
@@ -30,8 +30,11 @@ func (s *Store) OpenSealed(ctx context.Context, r *backend.Record) (*Connection,
 	if r == nil || r.Name == "" || r.Type == "" {
 		return nil, errors.New("store: a sealed record needs a name and a type")
 	}
-	_, sl, err := s.init(ctx)
+	b, sl, err := s.init(ctx, read)
 	if err != nil {
+		return nil, err
+	}
+	if sl, err = s.needSealer(ctx, sl, b); err != nil {
 		return nil, err
 	}
 	c, err := s.unseal(sl, r, true)

@@ -34,6 +34,8 @@ type Store struct {
 	sealer  *sealer
 
 	versions versionCache // Version's answers while the backend watches
+
+	keysetSeen os.FileInfo // the keyset file as last loaded for sealing (freshSealer)
 }
 
 type config struct {
@@ -85,11 +87,20 @@ func Open(opts ...Option) *Store {
 	return s
 }
 
+// access says what a Store method does with the store: reads never create
+// a store, a directory or a keyset.
+type access int
+
+const (
+	read  access = iota // List, Get, Version, Keys: create nothing
+	write               // Create, Update, Delete, rotation: may create the store and, for a local store without sealed secrets, the keyset
+)
+
 // init opens the backend and the keyset once; a failure is retried on the
-// next call. The backend is opened outside s.mu (it is network I/O on a
-// shared store): one caller opens, under its own context, while the others
-// wait for it or for their own context, whichever ends first.
-func (s *Store) init(ctx context.Context) (backend.Backend, *sealer, error) {
+// next call. For a read, a missing local store is ErrNoStore (errNoStore),
+// and a missing keyset file leaves the sealer nil: nothing that needs it
+// can proceed (needSealer), nothing else is hindered.
+func (s *Store) init(ctx context.Context, acc access) (backend.Backend, *sealer, error) {
 	for {
 		s.mu.Lock()
 		if s.closed {
@@ -98,18 +109,26 @@ func (s *Store) init(ctx context.Context) (backend.Backend, *sealer, error) {
 		}
 		if s.sealer == nil {
 			h, err := s.loadKeyset()
-			if err != nil {
+			switch {
+			case err == nil:
+				sl, err := newSealer(h)
+				if err != nil {
+					s.mu.Unlock()
+					return nil, nil, err
+				}
+				s.handle, s.sealer = h, sl
+			case !errors.Is(err, errKeysetMissing):
 				s.mu.Unlock()
 				return nil, nil, err
 			}
-			sl, err := newSealer(h)
-			if err != nil {
-				s.mu.Unlock()
-				return nil, nil, err
-			}
-			s.handle, s.sealer = h, sl
 		}
 		if s.backend != nil {
+			if s.sealer == nil && acc == write {
+				if err := s.createKeyset(ctx); err != nil {
+					s.mu.Unlock()
+					return nil, nil, err
+				}
+			}
 			b, sl := s.backend, s.sealer
 			s.mu.Unlock()
 			return b, sl, nil
@@ -121,24 +140,25 @@ func (s *Store) init(ctx context.Context) (backend.Backend, *sealer, error) {
 			case <-ctx.Done():
 				return nil, nil, ctx.Err()
 			}
-			if op.err != nil && ctx.Err() == nil && isContextErr(op.err) {
-				continue // the opener gave up on its own deadline; try with ours
-			}
-			if op.err != nil {
+			switch {
+			case op.err == nil:
+			case ctx.Err() == nil && isContextErr(op.err):
+				// the opener gave up on its own deadline; try with ours
+			case acc == write && errors.Is(op.err, ErrNoStore):
+				// a read found no store; a write creates it
+			default:
 				return nil, nil, op.err
 			}
 			continue
-		}
-		u, err := s.storeURL()
-		if err != nil {
-			s.mu.Unlock()
-			return nil, nil, err
 		}
 		op := &openCall{done: make(chan struct{})}
 		s.opening = op
 		s.mu.Unlock()
 
-		b, err := backend.Open(ctx, u)
+		// The backend is opened outside s.mu (it is network I/O on a
+		// shared store): one caller opens, under its own context, while
+		// the others wait for it or for their own context.
+		b, err := s.openBackend(ctx, acc)
 		s.mu.Lock()
 		s.opening = nil
 		switch {
@@ -168,6 +188,69 @@ func isContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
+// openBackend opens the configured backend. A read of a local store file
+// that does not exist creates nothing: it fails with ErrNoStore.
+func (s *Store) openBackend(ctx context.Context, acc access) (backend.Backend, error) {
+	u, def, err := s.storeURL()
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := localPath(u); ok && p != ":memory:" && linked(u) {
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			if acc == read {
+				return nil, &noStoreError{path: p, def: def}
+			}
+			if def {
+				if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+					return nil, fmt.Errorf("store: create home directory: %w", err)
+				}
+			}
+		}
+	}
+	return backend.Open(ctx, u)
+}
+
+// linked reports whether a backend for u's scheme is registered; if not,
+// backend.Open's error (naming the package to import) comes first.
+func linked(u string) bool {
+	pu, err := backend.ParseURL(u)
+	return err == nil && backend.Default.Lookup(pu.Scheme) != nil
+}
+
+// localPath returns the file a local store URL names.
+func localPath(u string) (string, bool) {
+	pu, err := backend.ParseURL(u)
+	if err != nil || (pu.Scheme != "sqlite" && pu.Scheme != "file") {
+		return "", false
+	}
+	if pu.Opaque != "" {
+		return pu.Opaque, true
+	}
+	return pu.Path, pu.Path != ""
+}
+
+// noStoreError is a read of a local store file that does not exist. At the
+// default location it only means nothing was stored yet: reads see an empty
+// store. Named explicitly (VAP_STORE, --store, WithURL), it is most likely
+// a typo, and an error.
+type noStoreError struct {
+	path string
+	def  bool
+}
+
+func (e *noStoreError) Error() string {
+	return fmt.Sprintf("store: no store at %s: check %s (or --store); reads never create a store", e.path, EnvStore)
+}
+
+func (e *noStoreError) Is(target error) bool { return target == ErrNoStore }
+
+// emptyDefault reports whether err is the default store's absence, which
+// reads treat as an empty store.
+func emptyDefault(err error) bool {
+	var ns *noStoreError
+	return errors.As(err, &ns) && ns.def
+}
+
 func (s *Store) home() (string, error) {
 	if s.cfg.home != "" {
 		return s.cfg.home, nil
@@ -175,50 +258,133 @@ func (s *Store) home() (string, error) {
 	return Home(s.cfg.lookupEnv)
 }
 
-func (s *Store) storeURL() (string, error) {
+// storeURL returns the configured store URL, and whether it is the default
+// $VAP_HOME/store.db. It creates nothing.
+func (s *Store) storeURL() (string, bool, error) {
 	if s.cfg.url != "" {
-		return s.cfg.url, nil
+		return s.cfg.url, false, nil
 	}
 	if u, ok := s.cfg.lookupEnv(EnvStore); ok && u != "" {
-		return u, nil
+		return u, false, nil
 	}
 	h, err := s.home()
 	if err != nil {
-		return "", err
+		return "", true, err
 	}
-	if err := os.MkdirAll(h, 0o700); err != nil {
-		return "", fmt.Errorf("store: create home directory: %w", err)
-	}
-	return filepath.Join(h, StoreFileName), nil
+	return filepath.Join(h, StoreFileName), true, nil
 }
 
+// errKeysetMissing is loadKeyset's answer when the home keyset file does
+// not exist (and nothing else names a keyset).
+var errKeysetMissing = errors.New("keyset file missing")
+
+// loadKeyset returns the configured keyset: WithKeyset, VAP_KEYSET,
+// VAP_KEYSET_FILE, else $VAP_HOME/keyset.json. A missing home keyset file
+// is errKeysetMissing for a local store (createKeyset decides), and
+// errNoSharedKeyset for any other.
 func (s *Store) loadKeyset() (*tinkkeyset.Handle, error) {
 	if s.cfg.handle != nil {
-		return s.cfg.handle, nil
+		return s.cfg.handle, checkKeyTypes(s.cfg.handle)
 	}
 	if k, ok := s.cfg.lookupEnv(EnvKeyset); ok && k != "" {
 		h, err := keyset.Parse([]byte(k))
 		if err != nil {
 			return nil, fmt.Errorf("%w (from %s)", err, EnvKeyset)
 		}
-		return h, nil
+		return h, checkKeyTypes(h)
 	}
 	if f, ok := s.cfg.lookupEnv(EnvKeysetFile); ok && f != "" {
-		return keyset.Load(f)
+		return loadChecked(f)
 	}
 	h, err := s.home()
 	if err != nil {
 		return nil, err
 	}
 	path := filepath.Join(h, KeysetFileName)
-	hd, err := keyset.Load(path)
+	hd, err := loadChecked(path)
 	if err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return hd, err
 	}
 	if !s.localStore() {
 		return nil, errNoSharedKeyset
 	}
-	return keyset.LoadOrCreate(path)
+	return nil, errKeysetMissing
+}
+
+// loadChecked loads a keyset file and checks its key types.
+func loadChecked(path string) (*tinkkeyset.Handle, error) {
+	h, err := keyset.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return h, checkKeyTypes(h)
+}
+
+// createKeyset creates $VAP_HOME/keyset.json for a local store, unless the
+// store already holds sealed secrets: a fresh key would open none of them,
+// and would seal new ones with a key nobody else has. Called with s.mu held
+// and s.backend open.
+func (s *Store) createKeyset(ctx context.Context) error {
+	h, err := s.home()
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(h, KeysetFileName)
+	if n, err := sealedCount(ctx, s.backend); err != nil {
+		return err
+	} else if n > 0 {
+		return missingKeysetError(path, n)
+	}
+	hd, err := keyset.LoadOrCreate(path)
+	if err != nil {
+		return err
+	}
+	sl, err := newSealer(hd)
+	if err != nil {
+		return err
+	}
+	s.handle, s.sealer = hd, sl
+	return nil
+}
+
+// missingKeysetError is the refusal to go on without the keyset that
+// sealed n stored secrets.
+func missingKeysetError(path string, n int) error {
+	return fmt.Errorf("%w: the keyset file %s does not exist, but the store holds %d sealed secret(s): restore that file (or give it with %s or %s); vap will not create a new key that opens none of them", ErrKeyset, path, n, EnvKeysetFile, EnvKeyset)
+}
+
+// sealedCount counts the stored secret fields.
+func sealedCount(ctx context.Context, b backend.Backend) (int, error) {
+	rs, err := b.List(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range rs {
+		for _, f := range r.Fields {
+			if f.Secret {
+				n++
+			}
+		}
+	}
+	return n, nil
+}
+
+// needSealer returns sl, or the error for a read that needs the keyset
+// when the keyset file is missing.
+func (s *Store) needSealer(ctx context.Context, sl *sealer, b backend.Backend) (*sealer, error) {
+	if sl != nil {
+		return sl, nil
+	}
+	h, err := s.home()
+	if err != nil {
+		return nil, err
+	}
+	n, err := sealedCount(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	return nil, missingKeysetError(filepath.Join(h, KeysetFileName), n)
 }
 
 // errNoSharedKeyset refuses to mint a keyset for a shared store: secrets
@@ -233,7 +399,7 @@ func (s *Store) localStore() bool {
 		l, ok := s.cfg.backend.(backend.Local)
 		return ok && l.Local()
 	}
-	u, err := s.storeURL()
+	u, _, err := s.storeURL()
 	return err == nil && backend.IsLocalURL(u)
 }
 
@@ -251,6 +417,9 @@ func (s *Store) fromEnv(name string) (*Connection, bool, error) {
 		return nil, true, fmt.Errorf("%s: %w", EnvName(name), err)
 	}
 	if err := Validate(c, s.cfg.reg); err != nil {
+		return nil, true, fmt.Errorf("%s: %w", EnvName(name), err)
+	}
+	if err := refuseMask(c); err != nil {
 		return nil, true, fmt.Errorf("%s: %w", EnvName(name), err)
 	}
 	return c, true, nil
@@ -313,7 +482,10 @@ func (s *Store) Version(ctx context.Context, name string) (int64, error) {
 	if _, ok, err := s.fromEnv(name); ok {
 		return 0, err
 	}
-	b, _, err := s.init(ctx)
+	b, _, err := s.init(ctx, read)
+	if emptyDefault(err) {
+		return 0, &NotFoundError{Name: name}
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -324,7 +496,10 @@ func (s *Store) Version(ctx context.Context, name string) (int64, error) {
 // Get returns the stored connection name with its secrets decrypted, ignoring
 // environment overrides.
 func (s *Store) Get(ctx context.Context, name string) (*Connection, error) {
-	b, sl, err := s.init(ctx)
+	b, sl, err := s.init(ctx, read)
+	if emptyDefault(err) {
+		return nil, &NotFoundError{Name: name}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -332,20 +507,34 @@ func (s *Store) Get(ctx context.Context, name string) (*Connection, error) {
 	if err != nil {
 		return nil, notFound(name, err)
 	}
+	if hasSecret(r) {
+		if sl, err = s.needSealer(ctx, sl, b); err != nil {
+			return nil, err
+		}
+	}
 	c, err := s.unseal(sl, r, true)
 	if errors.Is(err, ErrDecrypt) {
 		// Another process may have rotated the keyset file (keys.go).
 		if sl, ok := s.reloadKeyset(); ok {
-			return s.unseal(sl, r, true)
+			c, err = s.unseal(sl, r, true)
 		}
 	}
-	return c, err
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkStored(r, c); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // List returns the stored connections sorted by name. Secret fields are
 // listed with an empty Value: List decrypts nothing.
 func (s *Store) List(ctx context.Context) ([]*Connection, error) {
-	b, sl, err := s.init(ctx)
+	b, sl, err := s.init(ctx, read)
+	if emptyDefault(err) {
+		return []*Connection{}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -370,8 +559,11 @@ func (s *Store) List(ctx context.Context) ([]*Connection, error) {
 // with ErrExists when the name is taken. On success c.Version is the stored
 // version.
 func (s *Store) Create(ctx context.Context, c *Connection) error {
-	b, r, err := s.prepareWrite(ctx, c)
+	b, r, err := s.prepareWrite(ctx, c, false)
 	if err != nil {
+		return err
+	}
+	if err := checkEnvCollision(ctx, b, r.Name); err != nil {
 		return err
 	}
 	defer s.versions.invalidate(c.Name)
@@ -387,10 +579,11 @@ func (s *Store) Create(ctx context.Context, c *Connection) error {
 
 // Update validates c and replaces the stored connection, provided its
 // version is still c.Version (the version c was read at). Otherwise it fails
-// with ErrConflict and changes nothing: no update is lost silently. On
-// success c.Version is incremented.
+// with ErrConflict and changes nothing: no update is lost silently. A secret
+// field sent as Redacted keeps the stored secret (see Replace for an update
+// whatever the stored version). On success c.Version is incremented.
 func (s *Store) Update(ctx context.Context, c *Connection) error {
-	b, r, err := s.prepareWrite(ctx, c)
+	b, r, err := s.prepareWrite(ctx, c, true)
 	if err != nil {
 		return err
 	}
@@ -406,8 +599,9 @@ func (s *Store) Update(ctx context.Context, c *Connection) error {
 }
 
 // prepareWrite validates a copy of c and seals it into a record for the
-// backend. Nothing is written.
-func (s *Store) prepareWrite(ctx context.Context, c *Connection) (backend.Backend, *backend.Record, error) {
+// backend. For an update, masked secrets take the stored values (mask.go);
+// otherwise they are refused. Nothing is written.
+func (s *Store) prepareWrite(ctx context.Context, c *Connection, update bool) (backend.Backend, *backend.Record, error) {
 	if err := s.checkOpen(); err != nil {
 		return nil, nil, err
 	}
@@ -415,8 +609,28 @@ func (s *Store) prepareWrite(ctx context.Context, c *Connection) (backend.Backen
 	if err := Validate(cc, s.cfg.reg); err != nil {
 		return nil, nil, err
 	}
-	b, sl, err := s.init(ctx)
+	if !update {
+		if err := refuseMask(cc); err != nil {
+			return nil, nil, err
+		}
+	}
+	b, sl, err := s.init(ctx, write)
 	if err != nil {
+		return nil, nil, err
+	}
+	if update && len(maskedFields(cc)) > 0 {
+		old, err := b.Get(ctx, cc.Name)
+		if err != nil {
+			return nil, nil, notFound(cc.Name, err)
+		}
+		if old.Version != cc.Version {
+			return nil, nil, fmt.Errorf("connection %q (version %d): %w", cc.Name, cc.Version, ErrConflict)
+		}
+		if err := s.keepMasked(sl, old, cc); err != nil {
+			return nil, nil, err
+		}
+	}
+	if sl, err = s.freshSealer(sl); err != nil {
 		return nil, nil, err
 	}
 	r, err := s.sealRecord(sl, cc)
@@ -428,7 +642,10 @@ func (s *Store) prepareWrite(ctx context.Context, c *Connection) (backend.Backen
 
 // Delete removes connection name, or fails with the missing-name error.
 func (s *Store) Delete(ctx context.Context, name string) error {
-	b, _, err := s.init(ctx)
+	b, _, err := s.init(ctx, read) // deleting needs no keyset, and creates nothing
+	if emptyDefault(err) {
+		return &NotFoundError{Name: name}
+	}
 	if err != nil {
 		return err
 	}
@@ -507,6 +724,16 @@ func (s *Store) unseal(sl *sealer, r *backend.Record, decrypt bool) (*Connection
 		c.Fields[k] = Field{Value: pt, Secret: true}
 	}
 	return c, nil
+}
+
+// hasSecret reports whether r holds a sealed field.
+func hasSecret(r *backend.Record) bool {
+	for _, f := range r.Fields {
+		if f.Secret {
+			return true
+		}
+	}
+	return false
 }
 
 // notFound turns a backend's ErrNotFound into the platform's message.

@@ -262,7 +262,7 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 	}
 	first := open()
 	c := &store.Connection{Name: "counter", Type: "sqlite"}
-	c.Set("path", "0", false)
+	c.Set("path", "/0", false) // absolute: a relative path is stored absolute
 	if err := first.Create(ctx, c); err != nil {
 		t.Fatal(err)
 	}
@@ -286,8 +286,8 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 						return
 					}
 					var n int
-					fmt.Sscan(cur.Get("path"), &n)
-					cur.Set("path", fmt.Sprint(n+1), false)
+					fmt.Sscan(strings.TrimPrefix(cur.Get("path"), "/"), &n)
+					cur.Set("path", fmt.Sprint("/", n+1), false)
 					err = st.Update(ctx, cur)
 					if errors.Is(err, store.ErrConflict) {
 						conflicts.Store(w, true)
@@ -307,7 +307,7 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Get("path") != fmt.Sprint(writers*each) || got.Version != writers*each+1 {
+	if got.Get("path") != fmt.Sprint("/", writers*each) || got.Version != writers*each+1 {
 		t.Fatalf("counter = %s at version %d, want %d at %d", got.Get("path"), got.Version, writers*each, writers*each+1)
 	}
 }

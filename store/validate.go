@@ -3,7 +3,10 @@ package store
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
+
+	"github.com/vapsql/vap/internal/termsafe"
 
 	"github.com/vapsql/vap/registry"
 )
@@ -11,14 +14,18 @@ import (
 // MaxNameLen is the longest connection name, in bytes.
 const MaxNameLen = 1024
 
-// ValidateName accepts any non-empty valid UTF-8 string of at most MaxNameLen
-// bytes, as the platform does.
+// ValidateName accepts a non-empty valid UTF-8 string of at most MaxNameLen
+// bytes, as the platform does, without characters that act on a terminal
+// (control characters, escape sequences, line separators, bidirectional
+// overrides): a name is printed by the CLI and in errors.
 func ValidateName(name string) error {
 	switch {
 	case name == "":
 		return &InvalidError{Err: errors.New("name is empty")}
 	case !utf8.ValidString(name):
 		return &InvalidError{Err: errors.New("name is not valid UTF-8")}
+	case strings.ContainsFunc(name, termsafe.Unsafe):
+		return &InvalidError{Err: errors.New("name holds a control character or a bidirectional override; names must print as themselves")}
 	case len(name) > MaxNameLen:
 		return &InvalidError{Err: fmt.Errorf("name is %d bytes long; the limit is %d", len(name), MaxNameLen)}
 	}
@@ -26,8 +33,10 @@ func ValidateName(name string) error {
 }
 
 // Validate checks c's name, type and fields against reg (registry.Default
-// when nil), and marks the type's secret fields as secret. It never changes
-// anything else.
+// when nil), and puts c in the form it is stored in: the type's canonical
+// name (" PostgreSQL " and "pg" become "postgresql"), the type's secret
+// fields marked secret, and the values the type's Normalize rewrites (a
+// relative SQLite path made absolute). It changes nothing else.
 func Validate(c *Connection, reg *registry.Registry) error {
 	if reg == nil {
 		reg = registry.Default
@@ -48,8 +57,23 @@ func Validate(c *Connection, reg *registry.Registry) error {
 			c.Fields[k] = f
 		}
 	}
+	c.Type = t.Name
 	if err := t.Validate(c.Params()); err != nil {
 		return &InvalidError{Name: c.Name, Err: err}
+	}
+	if t.Normalize != nil {
+		nf, err := t.Normalize(c.Params())
+		if err != nil {
+			return &InvalidError{Name: c.Name, Err: err}
+		}
+		for k, v := range nf {
+			f, ok := c.Fields[k]
+			if !ok {
+				continue
+			}
+			f.Value = v
+			c.Fields[k] = f
+		}
 	}
 	return nil
 }

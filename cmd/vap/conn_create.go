@@ -64,18 +64,19 @@ otherwise reads one line of standard input, so it stays out of shell history. Dr
 			a.secrets = append(a.secrets, conn.SecretValues()...)
 			ctx := cmd.Context()
 			st := a.store()
-			err := st.Create(ctx, conn)
-			if errors.Is(err, store.ErrExists) && replace {
-				old, gerr := st.Get(ctx, conn.Name)
-				if gerr != nil {
-					return gerr
-				}
-				conn.Version = old.Version
-				if err = st.Update(ctx, conn); err == nil {
+			if replace {
+				// Replace keeps a secret given as ******** (what show
+				// prints) and needs no stored secret to open otherwise.
+				err := st.Replace(ctx, conn)
+				if err == nil {
 					fmt.Fprintf(a.stdout, "updated connection %q (%s, version %d)\n", conn.Name, conn.Type, conn.Version)
+					return nil
 				}
-				return err
+				if !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
 			}
+			err := st.Create(ctx, conn)
 			if errors.Is(err, store.ErrExists) {
 				return fmt.Errorf("%w (use --replace to overwrite it)", err)
 			}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
 )
 
 func init() { connCommands = append(connCommands, newConnList) }

@@ -23,13 +23,18 @@ func newKeys(a *app) *cobra.Command {
 
   vap keys init            create a keyset file for a team's shared store (no store is created)
   vap keys list            the keys, which one is primary, how many secrets each seals
-  vap keys rotate          add a new primary key and re-encrypt every secret with it
-  vap keys retire KEYID    delete an old key once no secret uses it
+  vap keys rotate          add a new primary key and re-encrypt every secret with it (one host)
+  vap keys retire KEYID    delete an old key once no secret opens only with it
+
+A team whose hosts each hold a copy of the keyset rotates in two phases:
+  vap keys add             add a key, not primary; copy the keyset file to every host
+  vap keys reencrypt KEYID make it the primary and re-encrypt; copy the file again
+  vap keys retire OLDID    once every host has it (run reencrypt again first if refused)
 
 Rotation writes the new keyset (old keys kept) before re-encrypting, and re-encrypts
 in one transaction: an interruption leaves every secret readable; run it again.`,
 	}
-	c.AddCommand(newKeysInit(a), newKeysList(a), newKeysRotate(a), newKeysRetire(a))
+	c.AddCommand(newKeysInit(a), newKeysList(a), newKeysRotate(a), newKeysRetire(a), newKeysAdd(a), newKeysReencrypt(a))
 	return c
 }
 

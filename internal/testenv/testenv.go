@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -93,8 +92,7 @@ func MySQLDSN() string { return dsn(EnvMySQL, DefaultMySQL) }
 func Store(t testing.TB) *store.Store {
 	t.Helper()
 	home := t.TempDir()
-	st := store.Open(store.WithHome(home), store.WithURL(filepath.Join(home, store.StoreFileName)),
-		store.WithLookupEnv(func(string) (string, bool) { return "", false }))
+	st := store.Open(store.WithHome(home), store.WithLookupEnv(func(string) (string, bool) { return "", false }))
 	t.Cleanup(func() { st.Close() })
 	return st
 }

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,6 +56,11 @@ var Oracle = &registry.Type{
 
 func init() { registry.Register(Oracle) }
 
+// nlsName is an NLS language or territory name. go-ora writes the value
+// into ALTER SESSION SET NLS_LANGUAGE='…' between quotes, unescaped, so
+// nothing else may reach it.
+var nlsName = regexp.MustCompile(`^[A-Za-z][A-Za-z-]*( [A-Za-z][A-Za-z-]*)*$`)
+
 func check(p registry.Params) error {
 	if strings.TrimSpace(p.Get("dbname")) == "" && strings.TrimSpace(p.Get("sid")) == "" {
 		return &registry.FieldError{Type: p.Type(), Field: "dbname", Reason: "(the service name) or sid is required"}
@@ -62,6 +68,11 @@ func check(p registry.Params) error {
 	for _, k := range []string{"ssl", "ssl_verify"} {
 		if _, err := p.Bool(registry.OptionPrefix+k, false); err != nil {
 			return err
+		}
+	}
+	for _, k := range []string{"language", "territory"} {
+		if v, ok := p.Option(k); ok && (len(v) > 64 || !nlsName.MatchString(v)) {
+			return &registry.FieldError{Type: p.Type(), Field: registry.OptionPrefix + k, Reason: "must be an Oracle NLS name: letters, single spaces and hyphens (AMERICAN, BRAZILIAN PORTUGUESE), at most 64 characters"}
 		}
 	}
 	for _, k := range []string{"timeout", "prefetch_rows"} {

@@ -85,3 +85,21 @@ func TestParseErrorHidesURL(t *testing.T) {
 		t.Errorf("parse error leaks credentials: %v", err)
 	}
 }
+
+// TestLanguageTerritoryChecked: go-ora writes options.language and
+// options.territory into an ALTER SESSION statement between quotes; a
+// value that is not an NLS name is refused before it gets there.
+func TestLanguageTerritoryChecked(t *testing.T) {
+	for _, k := range []string{"language", "territory"} {
+		for _, v := range []string{"AMERICAN' NLS_DATE_FORMAT='YYYY", "x'", "a\x00", "", " AMERICAN", "AMERICAN;", strings.Repeat("A", 100)} {
+			if err := oracle.Oracle.Validate(params(map[string]string{"options." + k: v})); !errors.Is(err, registry.ErrInvalidField) {
+				t.Errorf("options.%s=%q: %v, want ErrInvalidField", k, v, err)
+			}
+		}
+		for _, v := range []string{"AMERICAN", "BRAZILIAN PORTUGUESE", "united kingdom", "GUINEA-BISSAU"} {
+			if err := oracle.Oracle.Validate(params(map[string]string{"options." + k: v})); err != nil {
+				t.Errorf("options.%s=%q refused: %v", k, v, err)
+			}
+		}
+	}
+}

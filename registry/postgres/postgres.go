@@ -4,9 +4,14 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"maps"
 	"net"
 	"net/url"
+	"regexp"
+	"slices"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -78,16 +83,63 @@ func identifiers(p registry.Params, maxIdent int) error {
 	return nil
 }
 
+// targetSessionAttrs are the values libpq and pgx accept.
+var targetSessionAttrs = map[string]bool{"any": true, "read-write": true, "read-only": true, "primary": true, "standby": true, "prefer-standby": true}
+
+// statementTimeout is a PostgreSQL duration: milliseconds, or a number with
+// a unit.
+var statementTimeout = regexp.MustCompile(`^[0-9]+ ?(us|ms|s|min|h|d)?$`)
+
+// check refuses, when the connection is stored, every option pgx or the
+// server would refuse at the first connect. Errors name the option, never
+// its value.
 func check(p registry.Params) error {
-	if m, ok := p.Option("sslmode"); ok && !sslmodes[m] {
-		return &registry.FieldError{Type: p.Type(), Field: "options.sslmode", Reason: "must be one of disable, allow, prefer, require, verify-ca, verify-full"}
+	bad := func(k, reason string) error {
+		return &registry.FieldError{Type: p.Type(), Field: registry.OptionPrefix + k, Reason: reason}
 	}
-	if v, ok := p.Option("connect_timeout"); ok {
-		if n, err := strconv.Atoi(v); err != nil || n < 0 {
-			return &registry.FieldError{Type: p.Type(), Field: "options.connect_timeout", Reason: "must be a whole number of seconds"}
+	opts := p.Options()
+	for _, k := range slices.Sorted(maps.Keys(opts)) {
+		if strings.ContainsFunc(opts[k], unicode.IsControl) {
+			return bad(k, "must not contain control characters")
 		}
 	}
+	if m, ok := opts["sslmode"]; ok && !sslmodes[m] {
+		return bad("sslmode", "must be one of disable, allow, prefer, require, verify-ca, verify-full")
+	}
+	if v, ok := opts["connect_timeout"]; ok && !digits(v) {
+		return bad("connect_timeout", "must be a whole number of seconds")
+	}
+	if v, ok := opts["target_session_attrs"]; ok && !targetSessionAttrs[v] {
+		return bad("target_session_attrs", "must be one of any, read-write, read-only, primary, standby, prefer-standby")
+	}
+	if v, ok := opts["statement_timeout"]; ok && !statementTimeout.MatchString(v) {
+		return bad("statement_timeout", "must be milliseconds, or a number with a unit (us, ms, s, min, h, d)")
+	}
+	// Whatever else pgx checks, on the options alone: no field of the
+	// connection (a secret among them) takes part, and sslrootcert, a file
+	// that may exist only where the connection is used, is left out.
+	probe := map[string]string{"host": "localhost", "user_name": "vap"}
+	for k, v := range opts {
+		if k != "sslrootcert" {
+			probe[registry.OptionPrefix+k] = v
+		}
+	}
+	if _, err := Config(registry.NewParams(p.Name(), p.Type(), probe), 5432, "disable"); err != nil {
+		return &registry.FieldError{Type: p.Type(), Field: "options", Reason: "are refused by pgx (check sslmode, target_session_attrs and connect_timeout)"}
+	}
 	return nil
+}
+
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // pinned are the connection-string keys pgconn would otherwise take from PG*

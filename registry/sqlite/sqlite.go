@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"net/url"
+	"path/filepath"
 
 	msqlite "modernc.org/sqlite"
 
@@ -21,6 +22,7 @@ var SQLite = &registry.Type{
 	Bind:      registry.Question,
 	PingQuery: "SELECT 1",
 	Check:     check,
+	Normalize: normalize,
 	Packages:  []string{"modernc.org/sqlite", "github.com/mattn/go-sqlite3", "github.com/ncruces/go-sqlite3"},
 	Dialect:   Dialect,
 	Columns:   Columns,
@@ -51,6 +53,21 @@ func check(p registry.Params) error {
 		}
 	}
 	return nil
+}
+
+// normalize makes a relative path absolute (against the working directory
+// of the process that stores it), so the connection names the same file
+// from every directory it is opened in. ":memory:" is left alone.
+func normalize(p registry.Params) (map[string]string, error) {
+	path := p.Get("path")
+	if path == sqliteuri.Memory || filepath.IsAbs(path) {
+		return nil, nil
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, &registry.FieldError{Type: p.Type(), Field: "path", Reason: "is relative and the working directory is unknown: give an absolute path"}
+	}
+	return map[string]string{"path": abs}, nil
 }
 
 // DSN returns the modernc.org/sqlite data source name for p.

@@ -44,6 +44,23 @@ func AddPrimary(h *tinkkeyset.Handle) (*tinkkeyset.Handle, uint32, error) {
 	return nh, id, nil
 }
 
+// Add returns a copy of h with a new AES-256-GCM key that is not the
+// primary (the first phase of a rotation shared by several hosts: every
+// host gets the key before anything is sealed with it), and the new key's
+// id. h is not changed.
+func Add(h *tinkkeyset.Handle) (*tinkkeyset.Handle, uint32, error) {
+	m := tinkkeyset.NewManagerFromHandle(h)
+	id, err := m.Add(aead.AES256GCMKeyTemplate())
+	if err != nil {
+		return nil, 0, fmt.Errorf("%w: add key: %v", ErrKeyset, err)
+	}
+	nh, err := m.Handle()
+	if err != nil {
+		return nil, 0, fmt.Errorf("%w: %v", ErrKeyset, err)
+	}
+	return nh, id, nil
+}
+
 // Parse reads a cleartext Tink JSON keyset.
 func Parse(data []byte) (*tinkkeyset.Handle, error) {
 	h, err := insecurecleartextkeyset.Read(tinkkeyset.NewJSONReader(bytes.NewReader(data)))
@@ -114,13 +131,22 @@ func LoadOrCreate(path string) (*tinkkeyset.Handle, error) {
 // keyset or the new one, never a mix.
 func Write(path string, h *tinkkeyset.Handle) error { return writeFile(path, h, true) }
 
-// writeFile puts h at path through a temporary file in path's directory
-// (mode 0600, synced), so path never holds a partial keyset. With replace it
+// writeFile puts h at path (the file a link at path points to) through a
+// temporary file in its directory (mode 0600, synced; unnamed where the
+// system allows, so that a process killed meanwhile leaves no cleartext key
+// material behind), so path never holds a partial keyset. With replace it
 // renames the file over whatever path held; without, it links it into place
 // and fails with an error matching fs.ErrExist when path exists.
 func writeFile(path string, h *tinkkeyset.Handle, replace bool) error {
 	data, err := Marshal(h)
 	if err != nil {
+		return err
+	}
+	path = Resolve(path)
+	if err := placeUnnamed(path, data, replace); err != errNoTmpfile {
+		if err == nil {
+			syncDir(filepath.Dir(path))
+		}
 		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".keyset-*.tmp")
@@ -151,9 +177,35 @@ func writeFile(path string, h *tinkkeyset.Handle, replace bool) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrKeyset, err)
 	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync() // make the new name durable; not every filesystem supports it
+	syncDir(filepath.Dir(path))
+	return nil
+}
+
+// errNoTmpfile: unnamed temporary files are not available here.
+var errNoTmpfile = errors.New("no O_TMPFILE")
+
+// syncDir makes a new name in dir durable; not every filesystem supports it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
 		d.Close()
 	}
-	return nil
+}
+
+// Resolve returns the file path names once symbolic links are followed, or
+// path itself when it cannot be resolved (it does not exist yet). Write
+// replaces the resolved file, so a keyset path that is a link (a mounted
+// secret, say) stays a link, and Lock locks the resolved file, so every
+// path to one keyset shares one lock.
+func Resolve(path string) string {
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		return r
+	}
+	if target, err := os.Readlink(path); err == nil { // a link to a file not created yet
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		return target
+	}
+	return path
 }

@@ -15,11 +15,12 @@ import (
 const lockPoll = 10 * time.Millisecond
 
 // Lock takes an exclusive lock shared by every process on the
-// host: flock(2) on path+".lock" (created mode 0600 when missing). It waits
+// host: flock(2) on path+".lock" (created mode 0600 when missing), path
+// being the file a symbolic link at path points to. It waits
 // while another process holds it, until ctx ends. The returned function
 // releases it.
 func Lock(ctx context.Context, path string) (unlock func(), err error) {
-	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(Resolve(path)+".lock", os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("%w: lock the keyset file: %v", ErrKeyset, err)
 	}

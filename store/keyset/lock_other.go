@@ -16,7 +16,7 @@ var processLocks sync.Map // path -> chan struct{} of capacity 1
 // Lock takes a lock on path for this process only (see
 // processLocks), waiting until ctx ends. The returned function releases it.
 func Lock(ctx context.Context, path string) (unlock func(), err error) {
-	v, _ := processLocks.LoadOrStore(path, make(chan struct{}, 1))
+	v, _ := processLocks.LoadOrStore(Resolve(path), make(chan struct{}, 1))
 	ch := v.(chan struct{})
 	select {
 	case ch <- struct{}{}:

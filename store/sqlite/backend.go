@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	msqlite "modernc.org/sqlite"
@@ -67,16 +69,26 @@ var (
 func (b *Backend) Local() bool { return true }
 
 // Open opens (creating it, mode 0600, when missing) the store file at path and
-// migrates its schema.
+// migrates its schema. A file this process may read but not write is opened
+// read-only: reads work, writes fail.
 func Open(ctx context.Context, path string) (*Backend, error) {
 	if path == "" {
 		return nil, errors.New("store/sqlite: empty store path")
 	}
+	readOnly := false
 	if path != sqliteuri.Memory {
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("store/sqlite: %w", err)
+		if _, err := os.Stat(path); err != nil {
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				return nil, fmt.Errorf("store/sqlite: %w", err)
+			}
 		}
 		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil && (errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)) {
+			// A file this process may read but not write (a read-only
+			// mount, another user's file): readable, every write refused.
+			f, err = os.Open(path)
+			readOnly = err == nil
+		}
 		if err != nil {
 			return nil, fmt.Errorf("store/sqlite: %w", err)
 		}
@@ -85,6 +97,9 @@ func Open(ctx context.Context, path string) (*Backend, error) {
 	params := url.Values{
 		"_pragma": {"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)"},
 		"_txlock": {"immediate"},
+	}
+	if readOnly {
+		params = url.Values{"_pragma": {"busy_timeout(10000)"}, "mode": {"ro"}}
 	}
 	conn, err := msqlite.NewConnector(sqliteuri.Build(path, params))
 	if err != nil {
@@ -95,6 +110,31 @@ func Open(ctx context.Context, path string) (*Backend, error) {
 		db.SetMaxOpenConns(1) // one private in-memory database
 	}
 	b := &Backend{db: db, memory: path == sqliteuri.Memory}
+	if readOnly {
+		var v int
+		if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+			// A WAL store in a directory this process cannot write has no
+			// shared-memory file to read through: read the file as it
+			// stands (immutable), which is what a writer leaves on close.
+			db.Close()
+			params.Set("immutable", "1")
+			conn, cerr := msqlite.NewConnector(sqliteuri.Build(path, params))
+			if cerr != nil {
+				return nil, fmt.Errorf("store/sqlite: %w", cerr)
+			}
+			db = sql.OpenDB(conn)
+			b.db = db
+			if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+				db.Close()
+				return nil, fmt.Errorf("store/sqlite: read-only store: %w", err)
+			}
+		}
+		if v != schemaVersion {
+			db.Close()
+			return nil, fmt.Errorf("store/sqlite: the store file is read-only and at schema version %d, not %d: open it once with write access to migrate it", v, schemaVersion)
+		}
+		return b, nil
+	}
 	if err := b.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
