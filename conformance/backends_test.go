@@ -109,7 +109,7 @@ func TestMySQL(t *testing.T) {
 // serverTargets are the types that have a target of their own: a server
 // here, or a local peer (TestDatabricksPeer, TestSQLServerPeer).
 var serverTargets = []string{"postgresql", "sqlalchemy-redshift", "mysql", "sqlite", "databricks",
-	"mssql", "mssql+pyodbc", "mssql+pymysql", "mssql+pymssql"}
+	"mssql", "mssql+pyodbc", "mssql+pymysql", "mssql+pymssql", "oracle"}
 
 // TestUnreachableTypes runs what can be proven without a server for every
 // other registered type (Oracle): the name resolves

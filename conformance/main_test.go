@@ -43,6 +43,9 @@ func TestMain(m *testing.M) {
 	if peerproc.Child(envTDSChild) {
 		os.Exit(serveTDSChild())
 	}
+	if peerproc.Child(envOraChild) {
+		os.Exit(serveOraChild())
+	}
 	flag.Parse()
 	code := m.Run()
 	if *updateReadme {

@@ -55,6 +55,9 @@ func DecodePayload(r io.Reader) (*Connection, error) {
 			}
 		case "connection_data":
 			data = v
+		case "source", "version", "created_at", "updated_at":
+			// What show prints about a stored connection: ignored, so that
+			// show's output can be sent back (show | create --replace).
 		default:
 			return nil, &InvalidError{Err: fmt.Errorf("unknown key %q in payload (expected name, connection_data)", k)}
 		}

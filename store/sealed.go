@@ -30,7 +30,9 @@ func (s *Store) OpenSealed(ctx context.Context, r *backend.Record) (*Connection,
 	if r == nil || r.Name == "" || r.Type == "" {
 		return nil, errors.New("store: a sealed record needs a name and a type")
 	}
-	b, sl, err := s.init(ctx, read)
+	// Opening sealed records is the first step of writing them (import):
+	// the store and, for a new local store, its keyset may be created.
+	b, sl, err := s.init(ctx, write)
 	if err != nil {
 		return nil, err
 	}
