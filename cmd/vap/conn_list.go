@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
 )
 
 func init() { connCommands = append(connCommands, newConnList) }
