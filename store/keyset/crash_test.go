@@ -41,7 +41,9 @@ func TestMain(m *testing.M) {
 
 // TestKillDuringWriteLeavesNoKeyMaterial: a process killed with SIGKILL
 // while it replaces the keyset file leaves no file but the keyset (and its
-// lock) in the directory: no temporary file with cleartext key material.
+// lock) in the directory once the next writer takes the keyset lock: no
+// temporary file with cleartext key material outlives the window of two
+// system calls between naming a new keyset and renaming it into place.
 func TestKillDuringWriteLeavesNoKeyMaterial(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "keyset.json")
@@ -63,6 +65,11 @@ func TestKillDuringWriteLeavesNoKeyMaterial(t *testing.T) {
 		}
 		cmd.Process.Kill() // SIGKILL: no deferred cleanup runs
 		cmd.Wait()
+		unlock, err := Lock(context.Background(), path) // the next rotation
+		if err != nil {
+			t.Fatal(err)
+		}
+		unlock()
 		ents, err := os.ReadDir(dir)
 		if err != nil {
 			t.Fatal(err)

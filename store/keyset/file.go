@@ -181,6 +181,18 @@ func writeFile(path string, h *tinkkeyset.Handle, replace bool) error {
 	return nil
 }
 
+// removeOrphans deletes the temporary keyset files a writer killed between
+// naming its new keyset and renaming it over path left in path's
+// directory (a window of two system calls, see placeUnnamed). Every
+// writer holds the keyset lock, so under it no temporary file is anyone's
+// work in progress.
+func removeOrphans(path string) {
+	orphans, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".keyset-*.tmp"))
+	for _, o := range orphans {
+		os.Remove(o)
+	}
+}
+
 // errNoTmpfile: unnamed temporary files are not available here.
 var errNoTmpfile = errors.New("no O_TMPFILE")
 
