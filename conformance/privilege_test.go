@@ -1,6 +1,7 @@
 package conformance_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -36,7 +37,9 @@ func TestMySQLOrdinaryUser(t *testing.T) {
 			others = append(others, id)
 		}
 	}
-	rs := conformance.Run(t, conformance.Target{Name: "conformance-mysql-user", Store: st,
+	// Check, not Run: the n.p. this test expects is, by design, not
+	// declared in Gaps (Run fails an undeclared n.p. in CI).
+	rs := conformance.Check(context.Background(), conformance.Target{Name: "conformance-mysql-user", Store: st,
 		Gaps: conformance.GapsFor(others, "proven by TestMySQL")})
 	for _, r := range rs {
 		if r.ID != "tx-isolation" {
