@@ -79,6 +79,19 @@ func longQuery(e *env, what string, deadline time.Duration) outcome {
 		var n any
 		done <- conn.QueryRowContext(ctx, q).Scan(&n)
 	}()
+	// On an early return the query may still be running on conn: stop it
+	// and let it return before conn closes (database/sql panics on a
+	// sql.Conn closed under a running call).
+	returned := false
+	defer func() {
+		if !returned {
+			cancel()
+			select {
+			case <-done:
+			case <-time.After(stopWait):
+			}
+		}
+	}()
 
 	seen := false
 	if watch != nil {
@@ -103,6 +116,7 @@ func longQuery(e *env, what string, deadline time.Duration) outcome {
 	var qerr error
 	select {
 	case qerr = <-done:
+		returned = true
 	case <-time.After(stopWait + deadline):
 		return fail(fmt.Sprintf("%s: the call had not returned %s later", what, stopWait+deadline))
 	}
