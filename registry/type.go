@@ -48,6 +48,13 @@ type Type struct {
 	// Connector builds the real driver's connector from a connection's fields.
 	// It must not concatenate DSN strings from field values.
 	Connector func(ctx context.Context, p Params) (driver.Connector, error)
+	// CredentialAuths are the values of the field "auth_type" that the
+	// credential package mints at connect time for this type ("aws-iam",
+	// "azure-ad"; see credential.LookupAuth). A connection whose auth_type
+	// is one of them gets the minted fields laid over its own before
+	// Connector is called. Other auth_type values, if the type takes the
+	// field at all, are the type's own business (Databricks). Optional.
+	CredentialAuths []string
 
 	// What readers and the conformance suite need to know of the family,
 	// declared here so that everything about a family lives in its package.
