@@ -20,6 +20,16 @@ type Secret struct {
 	// Vault lease's end); zero means it does not expire by itself and is
 	// kept for the resolver's TTL.
 	Expires time.Time
+	// Fields are other fields of the connection that the same secret sets,
+	// by field name, so that they always come from one lease together: a
+	// Vault database role's {"ref": "vault-db:MOUNT/ROLE"} on "password"
+	// yields the dynamic password as Value and {"user_name": USER} here.
+	// They are laid over the connection's stored fields. Optional.
+	Fields map[string]string
+	// ConnLifetime, when positive, is how long a physical connection made
+	// with this secret stays usable on the server (a dynamic Vault database
+	// user is dropped when its lease ends). Zero: no limit.
+	ConnLifetime time.Duration
 	// Renew, when not nil, extends the value's life (a Vault lease renewal)
 	// and returns the new expiry. Optional.
 	Renew func(ctx context.Context) (time.Time, error)
