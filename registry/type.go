@@ -80,6 +80,15 @@ type Type struct {
 	// rows is the driver.Rows the real driver's connection returned.
 	// Optional.
 	DescribeDriverColumns func(rows driver.Rows, cols []coltype.Info)
+	// DescribeQuery returns the types (name, length, precision, scale) of
+	// the columns of query's result without running it, for a table
+	// created from the result (package transfer): what the rows do not
+	// say, such as NUMERIC(12,2). Optional.
+	DescribeQuery func(ctx context.Context, conn *sql.Conn, query string) ([]coltype.Info, error)
+	// Load is how rows are written into a table of the family (package
+	// transfer, vap copy): the bulk path and the DDL of a created table;
+	// nil: standard SQL. Optional.
+	Load *Load
 	// Cancel, when the real driver's own cancellation leaves a statement
 	// running on the server (go-sql-driver/mysql closes its socket and the
 	// server runs on), arranges for the statement running on conn to be

@@ -65,6 +65,7 @@ func newType(name string, aliases ...string) *registry.Type {
 		Check:       check,
 		Packages:    []string{"github.com/microsoft/go-mssqldb", "github.com/denisenkom/go-mssqldb"},
 		Dialect:     Dialect,
+		Load:        Load,
 		Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 			cfg, err := Config(p)
 			if err != nil {

@@ -32,6 +32,13 @@ var PostgreSQL = newType("postgresql", []string{"postgres", "pg"}, 5432, "prefer
 // TLS required by default.
 var Redshift = newType("sqlalchemy-redshift", []string{"redshift", "redshift+psycopg2"}, 5439, "require", 127)
 
+func init() {
+	PostgreSQL.Load = Load
+	// Redshift has no COPY FROM STDIN (its COPY reads S3): multi-row
+	// INSERTs, in the load's transaction.
+	Redshift.Load = &registry.Load{Quote: Quote, ColumnType: ColumnType, TxDDL: true, InsertRows: 1000, InsertParams: 32767}
+}
+
 // newType describes a PostgreSQL-wire type; defPort and defSSL apply when the
 // connection sets no port or options.sslmode; maxIdent is the longest
 // identifier, in bytes, the server keeps (it truncates longer ones).
@@ -56,6 +63,8 @@ func newType(name string, aliases []string, defPort int, defSSL string, maxIdent
 		Packages: []string{"github.com/jackc/pgx", "github.com/lib/pq"},
 		Dialect:  Dialect,
 		Columns:  Columns,
+		// DescribeQuery: NUMERIC(p,s) and VARCHAR(n) of a result, for vap copy --create.
+		DescribeQuery: DescribeQuery,
 		Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 			if err := identifiers(p, maxIdent); err != nil {
 				return nil, err

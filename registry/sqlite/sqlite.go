@@ -26,6 +26,7 @@ var SQLite = &registry.Type{
 	Packages:  []string{"modernc.org/sqlite", "github.com/mattn/go-sqlite3", "github.com/ncruces/go-sqlite3"},
 	Dialect:   Dialect,
 	Columns:   Columns,
+	Load:      Load,
 	Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 		return msqlite.NewConnector(DSN(p))
 	},

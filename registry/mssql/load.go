@@ -1,0 +1,58 @@
+package mssql
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/vapsql/vap/coltype"
+	"github.com/vapsql/vap/registry"
+)
+
+// Load writes rows into SQL Server as multi-row INSERTs (1000 rows or 2000
+// parameters a statement) in the load's transaction; CREATE TABLE is
+// transactional. go-mssqldb's bulk copy (mssql.CopyIn, the TDS BULK LOAD
+// packet) is not used: the local SQL Server peer this project tests
+// against does not speak it, and an untested bulk path is not offered.
+var Load = &registry.Load{
+	Quote:        Quote,
+	ColumnType:   ColumnType,
+	TxDDL:        true,
+	InsertRows:   1000,
+	InsertParams: 2000,
+}
+
+// Quote quotes an identifier: [name], with ] doubled.
+func Quote(name string) string { return "[" + strings.ReplaceAll(name, "]", "]]") + "]" }
+
+// ColumnType is the type of a created column: BIGINT, FLOAT,
+// DECIMAL(p,s) (DECIMAL(38,18) when the source does not say),
+// NVARCHAR(MAX), VARBINARY(MAX), BIT, DATE, TIME(7), DATETIME2(7),
+// DATETIMEOFFSET(7).
+func ColumnType(c registry.LoadColumn) string {
+	switch c.Kind {
+	case coltype.Int64:
+		return "BIGINT"
+	case coltype.Float64:
+		return "FLOAT"
+	case coltype.Decimal:
+		if p, s := c.Type.Precision, c.Type.Scale; p > 0 && p <= 38 && s >= 0 && s <= p {
+			return fmt.Sprintf("DECIMAL(%d,%d)", p, s)
+		}
+		return "DECIMAL(38,18)"
+	case coltype.Bytes:
+		return "VARBINARY(MAX)"
+	case coltype.Bool:
+		return "BIT"
+	case coltype.Time:
+		switch {
+		case c.Date:
+			return "DATE"
+		case c.Time == coltype.Clock:
+			return "TIME(7)"
+		case c.Time == coltype.Instant:
+			return "DATETIMEOFFSET(7)"
+		}
+		return "DATETIME2(7)"
+	}
+	return "NVARCHAR(MAX)"
+}
