@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -14,12 +15,13 @@ import (
 )
 
 // writable reports whether values of the source column src can go into
-// the target column dst, before any row is read. Numbers go into numbers
-// (each value checked: 12.5 is no integer), anything into text, text into
-// binary, times into times of the same sort (a time of day only into a
-// time of day; a date column takes timestamps at midnight). Text does not
-// go into numbers, times or booleans: cast in the query. A source column
-// of no declared type (SQLite) is checked value by value.
+// the target column dst, before any row is read. Numbers and text go into
+// numbers (each value checked: 12.5 is no integer, "abc" no number),
+// anything into text, text into binary, times into times of the same sort
+// (a time of day only into a time of day; a date column takes timestamps
+// at midnight). Text does not go into times or booleans: cast in the
+// query. A source column of no declared type (SQLite) is checked value by
+// value.
 func writable(src, dst registry.LoadColumn) error {
 	s, d := src.Kind, dst.Kind
 	ok := false
@@ -29,7 +31,7 @@ func writable(src, dst registry.LoadColumn) error {
 	case d == coltype.String:
 		ok = true
 	case d == coltype.Int64, d == coltype.Float64, d == coltype.Decimal:
-		ok = s == coltype.Int64 || s == coltype.Float64 || s == coltype.Decimal || (s == coltype.Bool && d == coltype.Int64)
+		ok = s == coltype.Int64 || s == coltype.Float64 || s == coltype.Decimal || s == coltype.String || (s == coltype.Bool && d == coltype.Int64)
 	case d == coltype.Bool:
 		ok = s == coltype.Bool || s == coltype.Int64
 	case d == coltype.Bytes:
@@ -88,9 +90,7 @@ func convert(v any, src, dst *registry.LoadColumn) (any, error) {
 			}
 			return int64(x), nil
 		case string:
-			if src.Kind == coltype.Decimal {
-				return decimalInt(x)
-			}
+			return decimalInt(x)
 		}
 	case coltype.Float64:
 		switch x := v.(type) {
@@ -99,9 +99,11 @@ func convert(v any, src, dst *registry.LoadColumn) (any, error) {
 		case int64:
 			return float64(x), nil
 		case string:
-			if src.Kind == coltype.Decimal {
-				return strconv.ParseFloat(x, 64)
+			f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not a number", x)
 			}
+			return f, nil
 		}
 	case coltype.Decimal:
 		switch x := v.(type) {
@@ -113,9 +115,10 @@ func convert(v any, src, dst *registry.LoadColumn) (any, error) {
 			}
 			return strconv.FormatFloat(x, 'f', -1, 64), nil
 		case string:
-			if src.Kind == coltype.Decimal {
-				return x, nil
+			if !decimalText.MatchString(x) {
+				return nil, fmt.Errorf("%q is not a decimal number", x)
 			}
+			return x, nil
 		}
 	case coltype.Bool:
 		switch x := v.(type) {
@@ -130,6 +133,9 @@ func convert(v any, src, dst *registry.LoadColumn) (any, error) {
 	case coltype.Bytes:
 		switch x := v.(type) {
 		case []byte:
+			if x == nil { // an empty value; NULL is a nil any
+				x = []byte{}
+			}
 			return x, nil
 		case string:
 			return []byte(x), nil
@@ -177,10 +183,13 @@ func toText(v any, src *registry.LoadColumn) (any, error) {
 	return nil, fmt.Errorf("a %T value cannot be written as text", v)
 }
 
+// decimalText is an exact decimal number as SQL reads it.
+var decimalText = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
 // decimalInt reads an exact decimal with no fractional part ("12", "12.00").
 func decimalInt(s string) (any, error) {
 	i, frac, _ := strings.Cut(s, ".")
-	if strings.Trim(frac, "0") != "" {
+	if strings.Trim(frac, "0") != "" || !decimalText.MatchString(s) {
 		return nil, fmt.Errorf("%s is not an integer", s)
 	}
 	n, err := strconv.ParseInt(i, 10, 64)
