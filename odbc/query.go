@@ -23,15 +23,17 @@ func queryRows(ctx context.Context, db *sql.DB, typ *registry.Type, cfg config, 
 // streamRows yields a result row by row.
 func streamRows(ctx context.Context, db *sql.DB, typ *registry.Type, cfg config, query string, args []any, yield func(Row, error) bool) {
 	b := &builder{cfg: cfg}
+	stopped := false // the consumer broke out: yield must not be called again
 	b.emit = func(r *Rows) bool {
 		for i := range r.n {
 			if !yield(Row{rows: r, i: i}, nil) {
+				stopped = true
 				return false
 			}
 		}
 		return true
 	}
-	if err := run(ctx, db, typ, query, args, b); err != nil && !errors.Is(err, errStop) {
+	if err := run(ctx, db, typ, query, args, b); err != nil && !errors.Is(err, errStop) && !stopped {
 		yield(Row{}, err)
 	}
 }

@@ -190,11 +190,11 @@ var decimalText = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-
 func decimalInt(s string) (any, error) {
 	i, frac, _ := strings.Cut(s, ".")
 	if strings.Trim(frac, "0") != "" || !decimalText.MatchString(s) {
-		return nil, fmt.Errorf("%s is not an integer", s)
+		return nil, fmt.Errorf("%q is not an integer", s)
 	}
 	n, err := strconv.ParseInt(i, 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a 64-bit integer", s)
+		return nil, fmt.Errorf("%q is not a 64-bit integer", s)
 	}
 	return n, nil
 }

@@ -41,7 +41,7 @@ func (r *loadRows) Next(vals []any) bool {
 			<-r.s.done
 			r.err = r.s.err
 			if r.err != nil {
-				r.err = &sourceError{err: r.err, row: r.n + 1}
+				r.err = &sourceError{err: r.err, read: r.s.read}
 			}
 			return false
 		}
@@ -65,12 +65,12 @@ func (r *loadRows) Err() error { return r.err }
 
 // sourceError is the source failing while rows were being copied.
 type sourceError struct {
-	err error
-	row int64
+	err  error
+	read int64 // rows it gave before
 }
 
 func (e *sourceError) Error() string {
-	return fmt.Sprintf("source failed before row %d: %v", e.row, e.err)
+	return fmt.Sprintf("the source failed after %d rows: %v", e.read, e.err)
 }
 
 func (e *sourceError) Unwrap() error { return e.err }

@@ -24,6 +24,7 @@ type source struct {
 	free    chan *batch
 	done    chan struct{} // closed when the goroutine returned
 	err     error         // the stream's error; read after batches closed
+	read    int64         // rows read; read after batches closed
 }
 
 // startSource runs query on db in a goroutine until ctx ends.
@@ -74,6 +75,7 @@ func (s *source) run(ctx context.Context, db *sql.DB, query string, args []any, 
 			vals[j] = row.Value(j)
 		}
 		b.n++
+		s.read++
 		if b.n == rows {
 			select {
 			case s.batches <- b:

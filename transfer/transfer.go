@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vapsql/vap/coltype"
 	"github.com/vapsql/vap/registry"
@@ -106,7 +107,7 @@ func Copy(ctx context.Context, src, dst *sql.DB, opt Options) (Result, error) {
 	case <-ctx.Done():
 		return res, fmt.Errorf("transfer: %w", context.Cause(ctx))
 	}
-	if s.cols == nil { // the query failed before its columns came
+	if len(s.cols) == 0 { // the query failed before its columns came
 		<-s.done
 		if s.err == nil {
 			s.err = errors.New("the statement returns no rows")
@@ -217,7 +218,12 @@ func (w *writer) run(ctx context.Context, s *source, srcCols []registry.LoadColu
 		if !w.load.TxDDL {
 			var id [4]byte
 			rand.Read(id[:])
-			target.name = w.load.Quote(unquoted(w.table.name) + "_vap_" + hex.EncodeToString(id[:]))
+			base := unquoted(w.table.name)
+			for len(base) > 40 { // identifiers are limited (MySQL: 64)
+				_, size := utf8.DecodeLastRuneInString(base)
+				base = base[:len(base)-size]
+			}
+			target.name = w.load.Quote(base + "_vap_" + hex.EncodeToString(id[:]))
 			if _, err := w.conn.ExecContext(ctx, w.createSQL(target, srcCols)); err != nil {
 				return res, fmt.Errorf("creating staging table %s: %w", target.sql(), err)
 			}
