@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -115,7 +114,7 @@ func convert(v any, src, dst *registry.LoadColumn) (any, error) {
 			}
 			return strconv.FormatFloat(x, 'f', -1, 64), nil
 		case string:
-			if !decimalText.MatchString(x) {
+			if !isDecimal(x) {
 				return nil, fmt.Errorf("%q is not a decimal number", x)
 			}
 			return x, nil
@@ -183,13 +182,45 @@ func toText(v any, src *registry.LoadColumn) (any, error) {
 	return nil, fmt.Errorf("a %T value cannot be written as text", v)
 }
 
-// decimalText is an exact decimal number as SQL reads it.
-var decimalText = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+// isDecimal reports whether s is an exact decimal number as SQL reads it:
+// [+-]digits[.digits][e[+-]digits], with a digit before or after the point.
+func isDecimal(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	n := digits()
+	if i < len(s) && s[i] == '.' {
+		i++
+		n += digits()
+	}
+	if n == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
 
 // decimalInt reads an exact decimal with no fractional part ("12", "12.00").
 func decimalInt(s string) (any, error) {
 	i, frac, _ := strings.Cut(s, ".")
-	if strings.Trim(frac, "0") != "" || !decimalText.MatchString(s) {
+	if strings.Trim(frac, "0") != "" || !isDecimal(s) {
 		return nil, fmt.Errorf("%q is not an integer", s)
 	}
 	n, err := strconv.ParseInt(i, 10, 64)
