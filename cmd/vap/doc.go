@@ -12,6 +12,7 @@
 //	vap conn import conns.json               # all or nothing
 //	vap conn delete NAME
 //	vap query NAME "SELECT …"                # streams; --format csv (or tsv, json, ndjson)
+//	vap copy SRC DST --query "SELECT …" --table T [--create]   # all or nothing, bulk path
 //	vap keys init                            # a new keyset file, no store
 //
 // The store is the default one (VAP_STORE, else $VAP_HOME/store.db) unless
