@@ -31,6 +31,10 @@ type Load struct {
 	// connection's default). Optional: "ALTER TABLE schema.from RENAME TO
 	// to".
 	RenameTable func(schema, from, to string) string
+	// Check refuses a load the family cannot undo (MySQL: a table of a
+	// non-transactional engine such as MyISAM), in the load's transaction
+	// before any row is read. Optional.
+	Check func(ctx context.Context, req *LoadRequest) error
 	// Bulk writes req's rows with the family's bulk path (PostgreSQL COPY
 	// FROM, MySQL LOAD DATA LOCAL INFILE) in the transaction req.Tx, and
 	// returns how many rows the server took. An error about one row is a
@@ -79,6 +83,9 @@ type LoadRequest struct {
 	// Table is the table's name as it goes into SQL (validated, each part
 	// quoted where it needs to be).
 	Table string
+	// Schema ("" for the connection's default) and Name are the table's,
+	// unquoted, for catalog queries.
+	Schema, Name string
 	// Columns are the target's columns, in the order of the values.
 	Columns []LoadColumn
 	// Rows are the rows to write.

@@ -30,7 +30,8 @@
 //     backslash escapes, CHARACTER SET binary) in a transaction, when the
 //     server's local_infile is ON; multi-row INSERTs when it is OFF. A LOCAL
 //     load turns bad values and duplicate keys into warnings and goes on, so
-//     any warning fails the copy and it is rolled back.
+//     any warning fails the copy and it is rolled back. A table of an engine
+//     without transactions (MyISAM) is refused.
 //   - SQLite, SQL Server, Redshift: multi-row INSERTs (placeholders in the
 //     type's style) in one transaction. SQL Server's bulk copy (TDS BULK
 //     LOAD) is not used: the local SQL Server peer the project tests against

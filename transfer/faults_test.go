@@ -145,6 +145,21 @@ func TestFaults(t *testing.T) {
 				}
 				unchanged(t)
 			})
+			if target.name == "mariadb" {
+				t.Run("non-transactional-engine", func(t *testing.T) {
+					name := unique("vap_copy_myisam")
+					dropLater(t, target.admin, name)
+					exec(t, target.admin, "CREATE TABLE "+name+" (id BIGINT) ENGINE=MyISAM")
+					_, err := transfer.Copy(context.Background(), c.pg, target.db, transfer.Options{Query: "SELECT 1 AS id", Table: name})
+					if err == nil || !strings.Contains(err.Error(), "MyISAM engine, which has no transactions") {
+						t.Fatalf("copy into a MyISAM table: %v", err)
+					}
+					var n int
+					if err := target.admin.QueryRow("SELECT COUNT(*) FROM " + name).Scan(&n); err != nil || n != 0 {
+						t.Errorf("%d rows (%v) in the MyISAM table", n, err)
+					}
+				})
+			}
 			t.Run("then-a-good-copy", func(t *testing.T) {
 				res, err := transfer.Copy(context.Background(), c.pg, target.db, transfer.Options{Query: pgRows("g + 10 AS id, 'v' || g AS v, g AS n"), Table: tb})
 				if err != nil || res.Rows != 3000 {

@@ -265,7 +265,12 @@ func (w *writer) run(ctx context.Context, s *source, srcCols []registry.LoadColu
 		return res, err
 	}
 	rows := &loadRows{s: s, src: srcCols, dst: cols, progress: w.opt.Progress, ncol: len(cols)}
-	req := &registry.LoadRequest{Conn: w.conn, Tx: tx, Table: target.sql(), Columns: cols, Rows: rows}
+	req := &registry.LoadRequest{Conn: w.conn, Tx: tx, Table: target.sql(), Schema: unquoted(target.schema), Name: unquoted(target.name), Columns: cols, Rows: rows}
+	if w.load.Check != nil {
+		if err := w.load.Check(ctx, req); err != nil {
+			return res, err
+		}
+	}
 	var n int64
 	res.Method = "INSERT"
 	if w.load.Bulk != nil {

@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -23,11 +24,13 @@ import (
 // io.Reader (go-sql-driver/mysql's Reader:: handler) in the load's
 // transaction, when the server's local_infile is ON; with it OFF, as
 // multi-row INSERTs. MySQL's DDL commits, so a created table is loaded
-// as a staging table and renamed (RENAME TABLE) at the end.
+// as a staging table and renamed (RENAME TABLE) at the end. A table of an
+// engine without transactions (MyISAM) is refused.
 var Load = &registry.Load{
 	Quote:        Quote,
 	ColumnType:   ColumnType,
 	RenameTable:  renameTable,
+	Check:        transactional,
 	BulkName:     "LOAD DATA",
 	Bulk:         loadData,
 	InsertRows:   1000,
@@ -73,6 +76,24 @@ func ColumnType(c registry.LoadColumn) string {
 		return "DATETIME(6)"
 	}
 	return "LONGTEXT"
+}
+
+// transactional refuses a table whose engine has no transactions
+// (MyISAM, Aria, MEMORY…): a failed load could not be rolled back.
+func transactional(ctx context.Context, req *registry.LoadRequest) error {
+	var engine, tx sql.NullString
+	err := req.Tx.QueryRowContext(ctx, `SELECT t.ENGINE, e.TRANSACTIONS FROM information_schema.TABLES t
+		LEFT JOIN information_schema.ENGINES e ON e.ENGINE = t.ENGINE
+		WHERE t.TABLE_SCHEMA = COALESCE(NULLIF(?, ''), DATABASE()) AND t.TABLE_NAME = ?`, req.Schema, req.Name).Scan(&engine, &tx)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil // a view, or a name the server resolves otherwise: the load says
+	case err != nil:
+		return err
+	case engine.Valid && tx.String != "YES":
+		return fmt.Errorf("table %s uses the %s engine, which has no transactions: a failed copy could not be undone (copy into an InnoDB table, or with --create)", req.Name, engine.String)
+	}
+	return nil
 }
 
 // loadData runs LOAD DATA LOCAL INFILE 'Reader::…' with the rows in the
