@@ -133,3 +133,25 @@ func loading(t *testing.T, my *sql.DB, table string) bool {
 	}
 	return n > 0
 }
+
+// TestCopyProgress: the progress line is drawn when asked (or on a
+// terminal), at most five times a second, and cleared at the end; never
+// on a writer that is not a terminal in auto mode.
+func TestCopyProgress(t *testing.T) {
+	var b strings.Builder
+	p := newProgress(&b, "auto")
+	p.last = time.Now().Add(-time.Second)
+	p.update(10)
+	p.end()
+	if b.Len() != 0 {
+		t.Errorf("auto on a buffer drew %q", b.String())
+	}
+	p = newProgress(&b, "always")
+	p.start, p.last = time.Now().Add(-2*time.Second), time.Now().Add(-time.Second)
+	p.update(1000)
+	p.update(2000) // within 200 ms of the last: not drawn
+	p.end()
+	if got := b.String(); !strings.HasPrefix(got, "\r\x1b[K1000 rows, ") || !strings.Contains(got, " rows/s") || strings.Contains(got, "2000") || !strings.HasSuffix(got, "\r\x1b[K") {
+		t.Errorf("progress drew %q", got)
+	}
+}
