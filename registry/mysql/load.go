@@ -97,8 +97,13 @@ func transactional(ctx context.Context, req *registry.LoadRequest) error {
 }
 
 // loadData runs LOAD DATA LOCAL INFILE 'Reader::…' with the rows in the
-// statement's default format (tab-separated, \N for NULL, backslash
-// escapes) and CHARACTER SET binary, so bytes go in as they are. The
+// statement's default format. go-sql-driver/mysql v1.10 always announces
+// the LOCAL INFILE capability and serves a registered Reader:: handler
+// without allowAllFiles (which only opens local files), so the connection
+// needs no setting; the server must have local_infile ON (checked first).
+//
+// The rows go in the default format (tab-separated, \N for NULL,
+// backslash escapes) with CHARACTER SET binary, so bytes go in as they are. The
 // server turns bad values and duplicate keys of a LOCAL load into
 // warnings and goes on; any warning, or fewer rows taken than sent, fails
 // the load (the caller rolls back).
