@@ -31,6 +31,9 @@ func DriverRows(ctx context.Context, rows driver.Rows) (driver.Rows, error) {
 	if !ok || !hasComplex(rows) {
 		return rows, nil
 	}
+	if f := resultFormat(rows); f == columnBasedSet || f == rowBasedSet {
+		return rows, nil
+	}
 	it, err := ar.GetArrowBatches(ctx)
 	if err != nil {
 		if strings.Contains(err.Error(), "not in arrow format") { // nothing was read: the driver's rows serve
@@ -39,6 +42,37 @@ func DriverRows(ctx context.Context, rows driver.Rows) (driver.Rows, error) {
 		return nil, err
 	}
 	return &arrowRows{Rows: rows, it: it, names: rows.Columns()}, nil
+}
+
+// The TSparkRowSetType values of databricks-sql-go's internal cli_service.
+const (
+	columnBasedSet = 1
+	rowBasedSet    = 2
+)
+
+// resultFormat is the format the server announced for a result
+// (TGetResultSetMetadataResp.resultFormat), or -1 when unknown.
+// databricks-sql-go v1.14.0 holds it once rows.Columns has run (from the
+// statement's direct results or a GetResultSetMetadata call) but has no
+// API for it, so it is read by reflection; without it, asking a
+// column-based result for Arrow batches would consume its first page
+// when the statement's answer did not carry it (a statement that ran
+// past the direct-results wait). A driver that keeps it elsewhere gives
+// -1, and TestDatabricksComplexTypes's "columns-async" case fails.
+func resultFormat(rows driver.Rows) int64 {
+	v := reflect.ValueOf(rows)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return -1
+	}
+	m := v.Elem().FieldByName("resultSetMetadata")
+	if !m.IsValid() || m.Kind() != reflect.Pointer || m.IsNil() || m.Elem().Kind() != reflect.Struct {
+		return -1
+	}
+	f := m.Elem().FieldByName("ResultFormat")
+	if !f.IsValid() || f.Kind() != reflect.Pointer || f.IsNil() || f.Elem().Kind() != reflect.Int64 {
+		return -1
+	}
+	return f.Elem().Int()
 }
 
 // hasComplex reports whether a result has an ARRAY, MAP or STRUCT column.
