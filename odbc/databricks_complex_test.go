@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -162,6 +164,64 @@ func TestDatabricksComplexErrors(t *testing.T) {
 			var le *LimitError
 			if !errors.As(err, &le) || le.Limit != LimitBytes {
 				t.Errorf("huge value over MaxBytes: %v, want a *LimitError", err)
+			}
+		})
+	}
+}
+
+// TestDatabricksComplexManyRows reads a complex column over many Arrow
+// batches, CloudFetch files and column-based pages, materialized and
+// streamed, and checks every row's text.
+func TestDatabricksComplexManyRows(t *testing.T) {
+	const n = 2500
+	query := fmt.Sprintf("SELECT id, array(CAST(id AS BIGINT), CAST(id AS DECIMAL(10,2))) AS a, "+
+		"named_struct('id', CAST(id AS INT), 'half', CAST(id * 0.5 AS DOUBLE)) AS s FROM range(%d) ORDER BY id", n)
+	want := func(id int64) (string, string) {
+		return fmt.Sprintf("[%d.00,%d.00]", id, id), fmt.Sprintf(`{"id":%d,"half":%s}`, id, strconv.FormatFloat(float64(id)*0.5, 'f', -1, 64))
+	}
+	for _, mode := range []struct {
+		name string
+		cfg  dbsqlpeer.Config
+	}{
+		{"arrow", dbsqlpeer.Config{CloudFetchThreshold: -1, ArrowBatchRows: 97}},
+		{"cloudfetch", dbsqlpeer.Config{CloudFetchThreshold: 1, CloudFetchFileRows: 301, CloudFetchLinksPerPage: 2}},
+		{"columns", dbsqlpeer.Config{Results: dbsqlpeer.ColumnResults}},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			st := testenv.Store(t)
+			fields := databricksFieldsWith(t, mode.cfg)
+			fields["options.max_rows"] = "700"
+			testenv.Put(t, st, "dbx", "databricks", fields)
+			c := New(WithStore(st))
+			t.Cleanup(func() { c.Close() })
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			rows, err := c.OdbcToRows(ctx, query, "dbx")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rows.Len() != n {
+				t.Fatalf("%d rows, want %d", rows.Len(), n)
+			}
+			for i := range n {
+				wa, ws := want(int64(i))
+				if id, a, s := rows.Value(i, 0), rows.Value(i, 1), rows.Value(i, 2); id != int64(i) || a != wa || s != ws {
+					t.Fatalf("row %d: %v %v %v, want %d %s %s", i, id, a, s, i, wa, ws)
+				}
+			}
+			i := int64(0)
+			for r, err := range c.Stream(ctx, query, "dbx") {
+				if err != nil {
+					t.Fatal(err)
+				}
+				wa, ws := want(i)
+				if id, a, s := r.Value(0), r.Value(1), r.Value(2); id != i || a != wa || s != ws {
+					t.Fatalf("streamed row %d: %v %v %v, want %d %s %s", i, id, a, s, i, wa, ws)
+				}
+				i++
+			}
+			if i != n {
+				t.Errorf("streamed %d rows, want %d", i, n)
 			}
 		})
 	}
