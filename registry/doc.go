@@ -6,7 +6,7 @@
 // A Type also carries what the rest of vap needs to know about its family,
 // so that everything about a database lives in one package: the SQL the
 // conformance suite speaks to it (Dialect), how its result columns read
-// (Columns, DescribeColumns) and how a statement is stopped on its server
+// (Columns, DescribeColumns, DriverRows) and how a statement is stopped on its server
 // (Cancel). Nothing else in vap switches on type names or driver packages.
 //
 // The registry never reads the connection store or the environment: it is
