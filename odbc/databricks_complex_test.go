@@ -226,3 +226,68 @@ func TestDatabricksComplexManyRows(t *testing.T) {
 		})
 	}
 }
+
+// TestDatabricksComplexDeadline streams a CloudFetch result with a complex
+// column (read from the driver's Arrow batches) and lets the context's
+// deadline pass in the middle of it: the rows must be all of them, or the
+// stream must end in an error, never a short result without one.
+func TestDatabricksComplexDeadline(t *testing.T) {
+	const total = 30_000
+	st := testenv.Store(t)
+	testenv.Put(t, st, "dbx", "databricks", databricksFieldsWith(t, dbsqlpeer.Config{MaxResultRows: total,
+		CloudFetchThreshold: 1, CloudFetchFileRows: 1_000, CloudFetchLinksPerPage: 4}))
+	c := New(WithStore(st))
+	t.Cleanup(func() { c.Close() })
+	query := fmt.Sprintf("SELECT id, array(CAST(id AS BIGINT)) AS a FROM range(%d) ORDER BY id", total)
+
+	read := func(ctx context.Context, after func(n int64)) (int64, error) {
+		var n int64
+		for r, err := range c.Stream(ctx, query, "dbx") {
+			if err != nil {
+				return n, err
+			}
+			if r.Value(0) != n || r.Value(1) != fmt.Sprintf("[%d]", n) {
+				t.Fatalf("row %d: %v %v", n, r.Value(0), r.Value(1))
+			}
+			n++
+			if after != nil {
+				after(n)
+			}
+		}
+		return n, nil
+	}
+	check := func(what string, n int64, err error) {
+		t.Helper()
+		switch {
+		case err == nil && n != total:
+			t.Fatalf("%s: %d of %d rows and no error: a truncated result", what, n, total)
+		case err != nil && n == total:
+			t.Fatalf("%s: all rows and then an error %v", what, err)
+		case err != nil:
+			t.Logf("%s: %d rows, then %v", what, n, err)
+		default:
+			t.Logf("%s: all %d rows", what, n)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	n, err := read(ctx, nil)
+	cancel()
+	if err != nil || n != total {
+		t.Fatalf("without a deadline in reach: %d rows, %v", n, err)
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	// The deadline passes while the Flow holds row 3,000 (or earlier on a
+	// slow machine: the invariant is the same).
+	dctx, dcancel := context.WithTimeout(ctx, 2*time.Second)
+	defer dcancel()
+	n, err = read(dctx, func(n int64) {
+		if n == 3_000 {
+			<-dctx.Done()
+		}
+	})
+	check("deadline passed after 3,000 rows", n, err)
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error %v, want the context's", err)
+	}
+}
