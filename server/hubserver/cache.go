@@ -164,9 +164,18 @@ func (h *Hub) watch(ctx context.Context) {
 			h.log.Info("watching the store")
 			pause = 250 * time.Millisecond
 			h.cache.setLive(true)
-			for name := range ch {
-				h.cache.invalidate(name)
-				h.subs.broadcast(name)
+		reports:
+			for {
+				select {
+				case name, ok := <-ch:
+					if !ok {
+						break reports
+					}
+					h.cache.invalidate(name)
+					h.subs.broadcast(name)
+				case <-ctx.Done():
+					break reports
+				}
 			}
 			h.cache.setLive(false)
 			h.subs.endAll()
