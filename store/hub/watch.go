@@ -123,7 +123,7 @@ type events struct {
 }
 
 // maxLine bounds one line of the stream.
-const maxLine = 64 << 10
+const maxLine = 16 << 10
 
 // next returns the next event's name and data. Every line read (a ping
 // too) pushes the silence timer limit further (when limit > 0).
