@@ -43,6 +43,9 @@ type Spec struct {
 	// Flexible: values of another type turn the column into Any (SQLite,
 	// unknown types).
 	Flexible bool
+	// JSON: a String column whose values are JSON text, each checked to be
+	// valid JSON (Databricks' ARRAY, MAP and STRUCT).
+	JSON bool
 }
 
 // Classifier classifies a column of one family; see registry.Type.Columns.

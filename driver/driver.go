@@ -2,6 +2,7 @@ package driver
 
 import (
 	"github.com/vapsql/vap/stdlib"
+	_ "github.com/vapsql/vap/store/hub"      // the store hub, VAP_STORE=vap+https://…
 	_ "github.com/vapsql/vap/store/postgres" // the shared store, VAP_STORE=postgres://…
 	_ "github.com/vapsql/vap/store/sqlite"   // the embedded default store
 )

@@ -15,6 +15,10 @@ type Column struct {
 	Kind Kind `json:"kind"`
 	// Nullable is false only when the driver reports the column NOT NULL.
 	Nullable bool `json:"nullable"`
+	// JSON marks a KindString column whose values are JSON text, each
+	// checked to be valid JSON: Databricks' ARRAY, MAP and STRUCT (see
+	// "Complex types" in the package doc).
+	JSON bool `json:"json,omitempty"`
 }
 
 // colData stores one column: a typed slice for the column's kind and a

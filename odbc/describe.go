@@ -13,7 +13,7 @@ func describe(typ *registry.Type, names []string, infos []coltype.Info, nullable
 	specs := make([]colSpec, len(infos))
 	for j := range infos {
 		specs[j] = typ.Classify(infos[j])
-		cols[j] = Column{Name: names[j], DatabaseType: infos[j].Name, Kind: specs[j].Kind, Nullable: nullable[j] == nil || *nullable[j]}
+		cols[j] = Column{Name: names[j], DatabaseType: infos[j].Name, Kind: specs[j].Kind, JSON: specs[j].JSON && specs[j].Kind == KindString, Nullable: nullable[j] == nil || *nullable[j]}
 	}
 	b.start(cols)
 	return specs
@@ -22,5 +22,5 @@ func describe(typ *registry.Type, names []string, infos []coltype.Info, nullable
 // plainText reports whether a column's values are stored as the driver's
 // bytes or string, without conversion.
 func plainText(s *colSpec) bool {
-	return (s.Kind == KindString || s.Kind == KindBytes) && !s.GUID && !s.UUID && !s.Flexible
+	return (s.Kind == KindString || s.Kind == KindBytes) && !s.GUID && !s.UUID && !s.Flexible && !s.JSON
 }

@@ -28,6 +28,44 @@
 // TIMESTAMP, an instant in the session time zone, is converted to UTC.
 // Spark SQL has no TIME, JSON or UUID type: such values are STRINGs there.
 //
+// # Complex types
+//
+// Databricks' ARRAY, MAP and STRUCT values are KindString columns marked
+// Column.JSON (coltype.Spec.JSON): each value is one JSON text, checked
+// with json.Valid, the same whether the warehouse sent inline Arrow,
+// CloudFetch files or column-based rows, materialized or streamed:
+//
+//   - ARRAY is a JSON array, STRUCT an object with its fields in order;
+//   - MAP is an object whose keys are the map keys' text (a STRING as it
+//     is, 1 as "1", a DATE as "2024-01-02"), in the server's order: Spark
+//     keys are distinct and never NULL, and distinct keys of one type have
+//     distinct text;
+//   - DECIMAL is a JSON number with exactly its scale's digits (3.30, never
+//     3.3 or 3.3000000000000003), TINYINT to BIGINT are integers, FLOAT and
+//     DOUBLE the shortest number that reads back as the same value, and NaN,
+//     +∞ and −∞, which JSON has no number for, the strings "NaN",
+//     "Infinity" and "-Infinity" (as Spark's to_json writes them);
+//   - DATE is "2006-01-02", TIMESTAMP RFC 3339 in UTC
+//     ("2024-02-29T13:14:15.123456Z"), BINARY base64, STRING a JSON string
+//     with only what JSON requires escaped, NULL null.
+//
+// Decimals are JSON numbers rather than strings so that the text is what
+// Spark's to_json writes and what a JSON reader with arbitrary-precision
+// numbers (Python's json with parse_float=Decimal, Go's json.Number) reads
+// exactly; a reader that maps numbers to float64 loses digits as it would
+// for any JSON number. A JSON value rather than a new Kind keeps every
+// reader of KindString (CSV, tables, Stream) working; WriteJSON nests
+// Column.JSON values as they are.
+//
+// On Arrow results the values are built from the driver's native Arrow
+// batches (the databricks type's registry.Type.DriverRows), not from
+// databricks-sql-go's own text, which writes a nested DATE as Go's
+// time.Time.String(), leaves a struct field name unescaped and fails the
+// whole result on a NaN inside an array. Column-based results carry the
+// warehouse's JSON text and no nested types, so their text is kept as it
+// is once checked. A value that is not valid JSON fails with a
+// *ConvertError naming its column and row.
+//
 // # Fast paths
 //
 // On PostgreSQL (pgx) the rows are decoded straight from the wire into the

@@ -25,7 +25,8 @@ func (r *Rows) MarshalJSON() ([]byte, error) {
 // keys in column order, followed by a newline. Types are preserved: integers,
 // floats and decimals are JSON numbers (a decimal keeps its exact digits),
 // booleans are true/false, times are RFC 3339 strings with nanoseconds,
-// bytes are base64 strings, NULL is null. Values JSON cannot hold as numbers
+// bytes are base64 strings, NULL is null, a JSON column's values (Column.JSON)
+// are nested as they are. Values JSON cannot hold as numbers
 // (NaN, ±Inf, a NUMERIC 'NaN') are written as strings.
 func (r *Rows) WriteJSON(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
@@ -47,6 +48,10 @@ func (r *Rows) WriteJSON(w io.Writer) error {
 				buf = append(buf, ',')
 			}
 			buf = append(buf, keys[j]...)
+			if r.cols[j].JSON && !r.data[j].isNull(i) { // checked JSON text: nested as it is
+				buf = append(buf, r.data[j].raw(i)...)
+				continue
+			}
 			var err error
 			if buf, err = r.data[j].appendJSON(buf, i); err != nil {
 				return err

@@ -2,6 +2,7 @@ package odbc
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // appendValue converts one driver value to the column's kind and appends it.
@@ -359,6 +361,9 @@ func trimSpace(b []byte) []byte {
 // appendText stores a text value: strings and bytes as they are, UUIDs in
 // their canonical form, anything else in its usual text form.
 func appendText(c *colData, v any, s *colSpec) error {
+	if s.JSON {
+		return appendJSONText(c, v)
+	}
 	switch x := v.(type) {
 	case string:
 		c.appendString(x)
@@ -411,4 +416,24 @@ func appendUUID(dst, b []byte) []byte {
 	buf[23] = '-'
 	hex.Encode(buf[24:], b[10:16])
 	return append(dst, buf[:]...)
+}
+
+// appendJSONText stores a JSON column's value (text or bytes) after
+// checking it is valid JSON: a server's text that is not fails with a
+// ConvertError naming the column and row, never silently.
+func appendJSONText(c *colData, v any) error {
+	var b []byte
+	switch x := v.(type) {
+	case string:
+		b = unsafe.Slice(unsafe.StringData(x), len(x))
+	case []byte:
+		b = x
+	default:
+		return typeErr(v)
+	}
+	if !json.Valid(b) {
+		return errors.New("the value is not valid JSON")
+	}
+	c.appendBytes(b)
+	return nil
 }

@@ -51,6 +51,13 @@ func rawQuery(ctx context.Context, abort func(), conn *sql.Conn, typ *registry.T
 				closeStmt()
 			}
 		}()
+		if typ != nil && typ.DriverRows != nil {
+			wrapped, err := typ.DriverRows(ctx, rows)
+			if err != nil {
+				return err
+			}
+			rows = wrapped
+		}
 		return readRaw(ctx, rows, typ, b)
 	})
 }

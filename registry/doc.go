@@ -6,8 +6,9 @@
 // A Type also carries what the rest of vap needs to know about its family,
 // so that everything about a database lives in one package: the SQL the
 // conformance suite speaks to it (Dialect), how its result columns read
-// (Columns, DescribeColumns), how a statement is stopped on its server
-// (Cancel) and how rows are written into its tables by vap copy (Load). Nothing else in vap switches on type names or driver packages.
+// (Columns, DescribeColumns, DriverRows), how a statement is stopped on
+// its server (Cancel) and how rows are written into its tables by vap copy
+// (Load). Nothing else in vap switches on type names or driver packages.
 //
 // The registry never reads the connection store or the environment: it is
 // handed a connection's fields as [Params] and returns a driver.Connector.

@@ -80,6 +80,13 @@ type Type struct {
 	// rows is the driver.Rows the real driver's connection returned.
 	// Optional.
 	DescribeDriverColumns func(rows driver.Rows, cols []coltype.Info)
+	// DriverRows lets a reader that reads the real driver's rows directly
+	// read them through the family's own reader where the driver's values
+	// lose information (Databricks' ARRAY, MAP and STRUCT, read from the
+	// driver's Arrow batches). It returns rows itself when it has nothing
+	// to do; the rows it returns close rows. On error rows is left open for
+	// the caller to close. Optional.
+	DriverRows func(ctx context.Context, rows driver.Rows) (driver.Rows, error)
 	// DescribeQuery returns the types (name, length, precision, scale) of
 	// the columns of query's result without running it, for a table
 	// created from the result (package transfer): what the rows do not

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -24,19 +25,54 @@ import (
 
 	"github.com/vapsql/vap/internal/testenv"
 	_ "github.com/vapsql/vap/registry/postgres"
+	"github.com/vapsql/vap/server/hubserver"
 	"github.com/vapsql/vap/stdlib"
 	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/hub"
 	"github.com/vapsql/vap/store/keyset"
-	_ "github.com/vapsql/vap/store/postgres"
+	"github.com/vapsql/vap/store/postgres"
 )
 
-const envWorker = "VAP_SCALE_WORKER" // "short" or "long": this process is a Flow
+const (
+	envWorker   = "VAP_SCALE_WORKER"    // "short" or "long": this process is a Flow
+	envHubStore = "VAP_SCALE_HUB_STORE" // this process is the store hub for that store URL
+	envHubAddr  = "VAP_SCALE_HUB_ADDR"  // … listening there
+	hubToken    = "scale-hub-token"
+)
 
 func TestMain(m *testing.M) {
 	if kind := os.Getenv(envWorker); kind != "" {
 		os.Exit(worker(kind == "long"))
 	}
+	if u := os.Getenv(envHubStore); u != "" {
+		os.Exit(hubProcess(u, os.Getenv(envHubAddr)))
+	}
 	os.Exit(m.Run())
+}
+
+// hubProcess is the store hub as vap serve runs it with a hub token: the
+// PostgreSQL backend (one LISTEN, a pool of at most 4) behind
+// hubserver, on addr, until killed.
+func hubProcess(storeURL, addr string) int {
+	b, err := postgres.Open(context.Background(), storeURL)
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	h, err := hubserver.New(hubserver.Config{Backend: b, Token: hubToken})
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	fmt.Println("ready")
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv.Serve(ln)
+	return 0
 }
 
 // report is what a worker prints as its last line.
@@ -45,6 +81,10 @@ type report struct {
 	Failures  int    `json:"failures"`
 	SeenAt    int64  `json:"seen_at"` // unix ns when it saw the update (long-lived)
 	Err       string `json:"err,omitempty"`
+	// Version checks that failed while waiting for the update, and the
+	// last of their errors: why an update came late.
+	CheckFailures int    `json:"check_failures,omitempty"`
+	CheckErr      string `json:"check_err,omitempty"`
 }
 
 func envInt(k string, def int) int {
@@ -123,6 +163,10 @@ func worker(long bool) int {
 		vctx, vcancel := context.WithTimeout(context.Background(), 2*time.Second)
 		v, err := st.Version(vctx, "flowdb")
 		vcancel()
+		if err != nil {
+			r.CheckFailures++
+			r.CheckErr = err.Error()
+		}
 		if err == nil && v > v0 {
 			r.SeenAt = time.Now().UnixNano()
 			break
@@ -164,16 +208,94 @@ func TestStoreScale(t *testing.T) {
 	if err := admin.Create(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
-	t.Run("direct", func(t *testing.T) { run(t, pg, admin, direct, ksPath) })
+	t.Run("direct", func(t *testing.T) { run(t, pg, admin, direct, ksPath, nil, 0) })
 	t.Run("pgbouncer", func(t *testing.T) {
 		bport := startPgBouncer(t, pg, dir)
 		u := fmt.Sprintf("postgres://%s@127.0.0.1:%d/postgres?sslmode=disable&schema=vap&watch=poll&default_query_exec_mode=simple_protocol", pg.AdminUser, bport)
-		run(t, pg, admin, u, ksPath)
+		run(t, pg, admin, u, ksPath, nil, 0)
+	})
+	t.Run("hub", func(t *testing.T) {
+		addr, pid := startHub(t, direct)
+		run(t, pg, admin, "vap+http://"+addr, ksPath, []string{hub.EnvToken + "=" + hubToken}, pid)
 	})
 }
 
-func run(t *testing.T, pg *testenv.PrivatePostgres, admin *store.Store, storeURL, ksPath string) {
+// startHub runs the hub in a child process on a free port and returns its
+// address and pid.
+func startHub(t *testing.T, storeURL string) (string, int) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), envHubStore+"="+storeURL, envHubAddr+"="+addr)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	if strings.TrimSpace(line) != "ready" {
+		t.Fatalf("the hub did not start: %q", line)
+	}
+	return addr, cmd.Process.Pid
+}
+
+// procStats returns a process's CPU time (user+system) and its resident
+// and peak resident memory, from /proc.
+func procStats(pid int) (cpu time.Duration, rss, hwm int64) {
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+		if len(f) > 12 {
+			u, _ := strconv.ParseInt(f[11], 10, 64)
+			s, _ := strconv.ParseInt(f[12], 10, 64)
+			cpu = time.Duration(u+s) * 10 * time.Millisecond // USER_HZ = 100
+		}
+	}
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			k, v, _ := strings.Cut(l, ":")
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			switch k {
+			case "VmRSS":
+				rss = n << 10
+			case "VmHWM":
+				hwm = n << 10
+			}
+		}
+	}
+	return
+}
+
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// run starts the Flow processes on storeURL (with env added), changes the
+// connection once every long-lived one is up, and logs the figures. hubPID,
+// when not 0, is the hub's process, whose CPU and memory it reports.
+func run(t *testing.T, pg *testenv.PrivatePostgres, admin *store.Store, storeURL, ksPath string, env []string, hubPID int) {
 	procs := envInt("VAP_SCALE_PROCS", 10)
+	load0 := loadavg()
+	var hubCPU0 time.Duration
+	var hubRSS0 int64
+	if hubPID != 0 {
+		hubCPU0, hubRSS0, _ = procStats(hubPID)
+	}
 	db := pg.Admin(t)
 	db.SetMaxOpenConns(1)
 	var stop atomic.Bool
@@ -209,6 +331,7 @@ func run(t *testing.T, pg *testenv.PrivatePostgres, admin *store.Store, storeURL
 		}
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), envWorker+"="+kind, "VAP_STORE="+storeURL, "VAP_KEYSET_FILE="+ksPath, "VAP_HOME="+t.TempDir())
+		cmd.Env = append(cmd.Env, env...)
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -256,6 +379,10 @@ func run(t *testing.T, pg *testenv.PrivatePostgres, admin *store.Store, storeURL
 			t.Fatal("long-lived workers did not get ready in 5 min")
 		}
 	}
+	var hubRSSReady int64
+	if hubPID != 0 {
+		_, hubRSSReady, _ = procStats(hubPID)
+	}
 	// Every live process is up and watching: change the connection.
 	cur, err := admin.Get(context.Background(), "flowdb")
 	if err != nil {
@@ -273,7 +400,16 @@ func run(t *testing.T, pg *testenv.PrivatePostgres, admin *store.Store, storeURL
 
 	var res []time.Duration
 	var lateMax time.Duration
+	checkFailures, lateOver1s := 0, 0
+	var checkErr string
 	for _, r := range reports {
+		checkFailures += r.CheckFailures
+		if r.CheckErr != "" {
+			checkErr = r.CheckErr
+		}
+		if r.SeenAt != 0 && time.Unix(0, r.SeenAt).Sub(updated) > time.Second {
+			lateOver1s++
+		}
 		res = append(res, time.Duration(r.ResolveNS))
 		if r.SeenAt != 0 {
 			if d := time.Unix(0, r.SeenAt).Sub(updated); d > lateMax {
@@ -288,8 +424,14 @@ func run(t *testing.T, pg *testenv.PrivatePostgres, admin *store.Store, storeURL
 		}
 		return res[min(len(res)-1, int(q*float64(len(res))))]
 	}
-	t.Logf("%d processes (%d long-lived) in %s: %d failed; peak store client sessions %d (pg_stat_activity, sampler excluded); resolve p50 %s p99 %s max %s; update seen by every live process within %s",
-		procs, longs, elapsed.Round(time.Millisecond), len(failed), peak.Load(), p(0.5).Round(time.Millisecond), p(0.99).Round(time.Millisecond), p(1).Round(time.Millisecond), lateMax.Round(time.Millisecond))
+	t.Logf("%d processes (%d long-lived) in %s, load average %s → %s: %d failed; peak store client sessions %d (pg_stat_activity, sampler excluded); resolve p50 %s p99 %s max %s; update seen by every live process within %s (%d later than 1 s; %d failed version checks while waiting%s)",
+		procs, longs, elapsed.Round(time.Millisecond), load0, loadavg(), len(failed), peak.Load(), p(0.5).Round(time.Millisecond), p(0.99).Round(time.Millisecond), p(1).Round(time.Millisecond), lateMax.Round(time.Millisecond),
+		lateOver1s, checkFailures, map[bool]string{true: ", last: " + checkErr}[checkErr != ""])
+	if hubPID != 0 {
+		cpu, _, hwm := procStats(hubPID)
+		t.Logf("hub: CPU %s over the run (%s per process), peak RSS %.1f MiB; RSS %.1f MiB before the processes, %.1f MiB with %d live processes watching (%.1f KiB per watcher)",
+			(cpu - hubCPU0).Round(time.Millisecond), ((cpu - hubCPU0) / time.Duration(procs)).Round(time.Microsecond), float64(hwm)/(1<<20), float64(hubRSS0)/(1<<20), float64(hubRSSReady)/(1<<20), longs, float64(hubRSSReady-hubRSS0)/1024/float64(max(longs, 1)))
+	}
 	for _, f := range failed {
 		t.Error(f)
 	}

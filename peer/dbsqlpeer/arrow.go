@@ -75,8 +75,33 @@ func (t sparkType) arrowType(n arrowTypes) arrow.DataType {
 		}
 	case tcli.TTypeId_NULL_TYPE:
 		return arrow.Null
+	case tcli.TTypeId_ARRAY_TYPE, tcli.TTypeId_MAP_TYPE, tcli.TTypeId_STRUCT_TYPE:
+		if n.complex {
+			return t.nestedArrowType()
+		}
 	}
 	return arrow.BinaryTypes.String // STRING, INTERVAL, and text forms
+}
+
+// nestedArrow is what a warehouse sends inside a native complex value:
+// every type native.
+var nestedArrow = arrowTypes{timestamp: true, decimal: true, complex: true}
+
+// nestedArrowType is the Arrow type of a native complex value, as Spark's
+// ArrowUtils writes it: list<element>, map<entries: struct<key, value>>,
+// struct of the fields, with nested values in their native Arrow types.
+func (t sparkType) nestedArrowType() arrow.DataType {
+	switch t.id {
+	case tcli.TTypeId_ARRAY_TYPE:
+		return arrow.ListOfField(arrow.Field{Name: "element", Type: t.elem.arrowType(nestedArrow), Nullable: true})
+	case tcli.TTypeId_MAP_TYPE:
+		return arrow.MapOf(t.key.arrowType(nestedArrow), t.elem.arrowType(nestedArrow))
+	}
+	fields := make([]arrow.Field, len(t.fields))
+	for i, f := range t.fields {
+		fields[i] = arrow.Field{Name: f.name, Type: f.typ.arrowType(nestedArrow), Nullable: true}
+	}
+	return arrow.StructOf(fields...)
 }
 
 // arrowSchema is the Arrow schema of a result, each field named as its
@@ -191,6 +216,31 @@ func appendValue(fb array.Builder, t sparkType, v any) error {
 		b.Append(n)
 	case *array.NullBuilder:
 		b.AppendNull()
+	case *array.ListBuilder:
+		b.Append(true)
+		for i, e := range v.([]any) {
+			if err := appendValue(b.ValueBuilder(), *t.elem, e); err != nil {
+				return fmt.Errorf("element [%d]: %w", i, err)
+			}
+		}
+	case *array.MapBuilder:
+		m := v.(mapValue)
+		b.Append(true)
+		for i := range m.keys {
+			if err := appendValue(b.KeyBuilder(), *t.key, m.keys[i]); err != nil {
+				return fmt.Errorf("key %d: %w", i, err)
+			}
+			if err := appendValue(b.ItemBuilder(), *t.elem, m.vals[i]); err != nil {
+				return fmt.Errorf("value %d: %w", i, err)
+			}
+		}
+	case *array.StructBuilder:
+		b.Append(true)
+		for i, e := range v.([]any) {
+			if err := appendValue(b.FieldBuilder(i), t.fields[i].typ, e); err != nil {
+				return fmt.Errorf("field %s: %w", t.fields[i].name, err)
+			}
+		}
 	case *array.StringBuilder:
 		s, err := textValue(t, v)
 		if err != nil {
@@ -205,6 +255,9 @@ func appendValue(fb array.Builder, t sparkType, v any) error {
 
 // textValue is a value's text form in a utf8 column.
 func textValue(t sparkType, v any) (string, error) {
+	if t.isComplex() {
+		return jsonText(t, v), nil
+	}
 	switch x := v.(type) {
 	case string:
 		return x, nil

@@ -80,6 +80,28 @@
 // int32, SMALLINT int16, TINYINT int8, FLOAT float32, DECIMAL as string and
 // DATE/TIMESTAMP as time.Time, exactly as from a warehouse.
 //
+// ARRAY, MAP and STRUCT columns come from Spark's constructors as a whole
+// SELECT item: array(…), map(k, v, …), named_struct('name', v, …) and
+// struct(…), nested as deep as wanted. Each argument is typed by its text
+// (a literal, a CAST, a DATE or TIMESTAMP literal, a nested constructor;
+// anything else STRING), elements take their common type as Spark widens
+// them (array(3.30, 1.5) is ARRAY<DECIMAL(3,2)>), and the peer converts
+// every element strictly itself: CAST('NaN' AS DOUBLE) inside an array is
+// NaN, 3.30 stays 3.30, and an element that does not fit its type (or
+// elements of no common type) fails the statement with an error naming the
+// column and the element. In Arrow they are native list<element>,
+// map<entries: struct<key, value>> and struct, with every nested value in
+// its native Arrow type (decimal128, timestamp[us], date32), and
+// "Spark:DataType:SqlName" spells the whole type (ARRAY<DECIMAL(4,2)>,
+// MAP<STRING, INT>, STRUCT<a: INT, `b c`: DATE>); a client that does not
+// ask for native complex types, and a column-based result, gets JSON text
+// (arrays; objects for STRUCTs and MAPs, map keys as their text; DECIMAL as
+// a number with its scale; DATE "2006-01-02"; TIMESTAMP RFC 3339 in UTC;
+// BINARY base64; NaN and the infinities as "NaN", "Infinity",
+// "-Infinity"), the form vap reads complex values to. Whether a warehouse's
+// column-based text is exactly this form is not verified here (vap always
+// asks for Arrow, which a warehouse then always sends).
+//
 // # Result formats
 //
 // A client that can read Arrow (databricks-sql-go always says so) gets the
@@ -154,8 +176,9 @@
 //
 // The peer deliberately does not emulate: staging operations (PUT/GET
 // of Volumes files), metadata calls (GetCatalogs, GetSchemas, GetTables,
-// GetColumns, GetFunctions, GetTypeInfo, GetInfo), complex types (ARRAY,
-// MAP, STRUCT), INTERVAL values, Spark SQL functions SQLite lacks, Unity
+// GetColumns, GetFunctions, GetTypeInfo, GetInfo), complex values from
+// anything but the constructors above (table columns of complex types,
+// from_json, functions over arrays), INTERVAL values, Spark SQL functions SQLite lacks, Unity
 // Catalog three-part names, transactions (the driver has none either),
 // query tags and session configuration (accepted, ignored), TLS, and the
 // telemetry upload endpoint (the feature-flag endpoint answers telemetry

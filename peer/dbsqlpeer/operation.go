@@ -126,6 +126,9 @@ var errStatementTimeout = errors.New("dbsqlpeer: statement timeout")
 // Spark types. A statement without result columns (DDL, DML) reports the
 // rows it changed.
 func (p *Peer) execute(ctx context.Context, st statement, args []any, limit int64) (*result, error) {
+	if st.err != nil {
+		return nil, &queryError{class: "DATATYPE_MISMATCH", sqlState: "42K09", text: st.err.Error()}
+	}
 	conn, err := p.db.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -179,6 +182,9 @@ func (p *Peer) execute(ctx context.Context, st statement, args []any, limit int6
 	for _, r := range raw {
 		for i, v := range r {
 			if r[i], err = convert(v, res.cols[i].typ); err != nil {
+				if ce, ok := err.(*convertError); ok {
+					ce.column = res.cols[i].name
+				}
 				return nil, err
 			}
 		}

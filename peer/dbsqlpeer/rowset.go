@@ -94,11 +94,15 @@ func rowSet(cols []column, rows [][]any, start int64) *tcli.TRowSet {
 				}
 			}
 			tc.BinaryVal = &tcli.TBinaryColumn{Values: vals, Nulls: nulls}
-		default: // STRING, DECIMAL, DATE, TIMESTAMP, NULL: text
+		default: // STRING, DECIMAL, DATE, TIMESTAMP, NULL: text; ARRAY, MAP, STRUCT: JSON text
 			vals := make([]string, n)
 			for r := range rows {
 				if !isNull(r) {
-					vals[r] = rows[r][c].(string)
+					if col.typ.isComplex() {
+						vals[r] = jsonText(col.typ, rows[r][c])
+					} else {
+						vals[r] = rows[r][c].(string)
+					}
 				}
 			}
 			tc.StringVal = &tcli.TStringColumn{Values: vals, Nulls: nulls}

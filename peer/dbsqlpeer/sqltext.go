@@ -1,6 +1,7 @@
 package dbsqlpeer
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -23,14 +24,15 @@ func tk(k sqltext.Kind, s string) sqltext.Token { return sqltext.Token{Kind: k, 
 type statement struct {
 	sqlite string
 	items  []*sparkType
+	err    error // a SELECT item the peer cannot type (a constructor of mixed types)
 }
 
 // prepareStatement rewrites Spark SQL text for SQLite and reads the item types.
 func prepareStatement(sql, user string) statement {
 	toks := rewriteFunctions(sqltext.Tokenize(sql), user)
 	toks = rewriteTypedLiterals(toks)
-	items, casts := selectItemTypes(toks)
-	toks = rewriteCasts(stripCasts(toks, casts))
+	items, casts, err := selectItemTypes(toks)
+	toks = rewriteCasts(rewriteConstructors(stripCasts(toks, casts)))
 	if first := sqltext.FirstSolid(toks); first.Is("CREATE") || first.Is("ALTER") {
 		toks = rewriteDDL(toks)
 	}
@@ -38,7 +40,7 @@ func prepareStatement(sql, user string) statement {
 	for _, t := range toks {
 		b.WriteString(t.Text)
 	}
-	return statement{sqlite: b.String(), items: items}
+	return statement{sqlite: b.String(), items: items, err: err}
 }
 
 // rewriteTypedLiterals turns DATE '…' and TIMESTAMP '…' into CAST('…' AS DATE)
@@ -177,7 +179,7 @@ func stripCasts(toks []sqltext.Token, casts []int) []sqltext.Token {
 // NULL, numbers and strings, each optionally aliased. It stops at the first
 // star, after which positions are unknown. casts are the token indexes of
 // the items that are a CAST to a known type.
-func selectItemTypes(toks []sqltext.Token) (items []*sparkType, casts []int) {
+func selectItemTypes(toks []sqltext.Token) (items []*sparkType, casts []int, err error) {
 	depth, start := 0, -1
 	for i, t := range toks {
 		if t.IsPunct('(') {
@@ -190,14 +192,17 @@ func selectItemTypes(toks []sqltext.Token) (items []*sparkType, casts []int) {
 		}
 	}
 	if start < 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var item []sqltext.Token
 	itemStart := -1
 	flush := func() bool {
-		typ, isCast, star := itemType(item)
+		typ, isCast, star, terr := itemType(item)
 		if star {
 			return false
+		}
+		if terr != nil && err == nil {
+			err = fmt.Errorf("SELECT item %d: %w", len(items)+1, terr)
 		}
 		items = append(items, typ)
 		if isCast {
@@ -225,7 +230,7 @@ func selectItemTypes(toks []sqltext.Token) (items []*sparkType, casts []int) {
 			depth--
 		case depth == 0 && t.IsPunct(','):
 			if !flush() {
-				return items, casts
+				return items, casts, err
 			}
 			continue
 		}
@@ -237,15 +242,16 @@ func selectItemTypes(toks []sqltext.Token) (items []*sparkType, casts []int) {
 	if len(item) > 0 {
 		flush()
 	}
-	return items, casts
+	return items, casts, err
 }
 
 // itemType types one SELECT item given without space tokens. isCast
-// reports an item that is a CAST to a known type; star a * or t.* item.
-func itemType(item []sqltext.Token) (typ *sparkType, isCast, star bool) {
+// reports an item that is a CAST to a known type; star a * or t.* item; err
+// a constructor the peer cannot type.
+func itemType(item []sqltext.Token) (typ *sparkType, isCast, star bool, err error) {
 	for _, t := range item {
 		if t.IsPunct('*') && len(item) <= 3 { // *, t.*
-			return nil, false, true
+			return nil, false, true, nil
 		}
 	}
 	// Strip an alias: "expr AS name" or "expr name".
@@ -259,36 +265,43 @@ func itemType(item []sqltext.Token) (typ *sparkType, isCast, star bool) {
 		}
 	}
 	if len(item) == 0 {
-		return nil, false, false
+		return nil, false, false, nil
+	}
+	if isConstructor(item) {
+		t, err := constructorType(item)
+		if err != nil {
+			return nil, false, false, err
+		}
+		return &t, false, false, nil
 	}
 	if item[0].Is("CAST") {
 		as, end, ok := castAt(item, 0)
 		if ok && end == len(item)-1 {
 			if st, known := parseSparkType(sqltext.Join(item[as+1 : end])); known {
-				return &st, true, false
+				return &st, true, false, nil
 			}
 		}
-		return nil, false, false
+		return nil, false, false, nil
 	}
 	neg := false
 	if len(item) == 2 && item[0].IsPunct('-') {
 		neg, item = true, item[1:]
 	}
 	if len(item) != 1 {
-		return nil, false, false
+		return nil, false, false, nil
 	}
 	t := item[0]
 	switch {
 	case t.Kind == sqltext.Number:
-		return numberLiteralType(t.Text, neg), false, false
+		return numberLiteralType(t.Text, neg), false, false, nil
 	case t.Kind == sqltext.String && !neg:
-		return &typeString, false, false
+		return &typeString, false, false, nil
 	case (t.Is("TRUE") || t.Is("FALSE")) && !neg:
-		return &typeBoolean, false, false
+		return &typeBoolean, false, false, nil
 	case t.Is("NULL") && !neg:
-		return &typeNull, false, false
+		return &typeNull, false, false, nil
 	}
-	return nil, false, false
+	return nil, false, false, nil
 }
 
 // numberLiteralType applies Spark's literal typing: an integer is INT when it

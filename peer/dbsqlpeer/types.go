@@ -14,6 +14,9 @@ type sparkType struct {
 	id        tcli.TTypeId
 	precision int
 	scale     int
+	elem      *sparkType    // ARRAY's element, MAP's value type
+	key       *sparkType    // MAP's key type
+	fields    []structField // STRUCT's fields
 }
 
 var (
@@ -44,6 +47,9 @@ const (
 func (t sparkType) String() string {
 	if t.id == tcli.TTypeId_DECIMAL_TYPE {
 		return fmt.Sprintf("DECIMAL(%d,%d)", t.precision, t.scale)
+	}
+	if t.isComplex() {
+		return t.complexName()
 	}
 	return strings.TrimSuffix(t.id.String(), "_TYPE")
 }

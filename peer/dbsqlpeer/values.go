@@ -79,9 +79,13 @@ func inferType(rows [][]any, col int) sparkType {
 type convertError struct {
 	typ    sparkType
 	reason string
+	column string // the result column, when known
 }
 
 func (e *convertError) Error() string {
+	if e.column != "" {
+		return fmt.Sprintf("cannot read a value of column %q as %s: %s", e.column, e.typ, e.reason)
+	}
 	return fmt.Sprintf("cannot read a value as %s: %s", e.typ, e.reason)
 }
 
@@ -116,9 +120,11 @@ func convert(v any, t sparkType) (any, error) {
 		case string:
 			return []byte(x), nil
 		}
-		return nil, &convertError{t, fmt.Sprintf("a %T is not binary", v)}
+		return nil, &convertError{typ: t, reason: fmt.Sprintf("a %T is not binary", v)}
 	case tcli.TTypeId_NULL_TYPE:
-		return nil, &convertError{t, "a VOID column holds a value"}
+		return nil, &convertError{typ: t, reason: "a VOID column holds a value"}
+	case tcli.TTypeId_ARRAY_TYPE, tcli.TTypeId_MAP_TYPE, tcli.TTypeId_STRUCT_TYPE:
+		return convertComplex(v, t)
 	default:
 		return toString(v), nil
 	}
@@ -138,7 +144,7 @@ func toBool(v any, t sparkType) (any, error) {
 			return false, nil
 		}
 	}
-	return nil, &convertError{t, fmt.Sprintf("a %T is not a boolean", v)}
+	return nil, &convertError{typ: t, reason: fmt.Sprintf("a %T is not a boolean", v)}
 }
 
 func toInt(v any, t sparkType, lo, hi int64) (any, error) {
@@ -149,7 +155,7 @@ func toInt(v any, t sparkType, lo, hi int64) (any, error) {
 	case float64:
 		f := math.Trunc(x)
 		if math.IsNaN(f) || f < math.MinInt64 || f >= math.MaxInt64 {
-			return nil, &convertError{t, "number out of range"}
+			return nil, &convertError{typ: t, reason: "number out of range"}
 		}
 		n = int64(f)
 	case string:
@@ -158,16 +164,16 @@ func toInt(v any, t sparkType, lo, hi int64) (any, error) {
 		if err != nil {
 			f, ferr := strconv.ParseFloat(s, 64)
 			if ferr != nil {
-				return nil, &convertError{t, "text is not a number"}
+				return nil, &convertError{typ: t, reason: "text is not a number"}
 			}
 			return toInt(f, t, lo, hi)
 		}
 		n = i
 	default:
-		return nil, &convertError{t, fmt.Sprintf("a %T is not an integer", v)}
+		return nil, &convertError{typ: t, reason: fmt.Sprintf("a %T is not an integer", v)}
 	}
 	if n < lo || n > hi {
-		return nil, &convertError{t, "number out of range"}
+		return nil, &convertError{typ: t, reason: "number out of range"}
 	}
 	return n, nil
 }
@@ -184,7 +190,7 @@ func toFloat(v any, t sparkType) (any, error) {
 			return f, nil
 		}
 	}
-	return nil, &convertError{t, fmt.Sprintf("a %T is not a number", v)}
+	return nil, &convertError{typ: t, reason: fmt.Sprintf("a %T is not a number", v)}
 }
 
 // toDecimal renders the value with exactly t.scale digits, rounding half
@@ -196,22 +202,22 @@ func toDecimal(v any, t sparkType) (any, error) {
 		text = strconv.FormatInt(x, 10)
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, &convertError{t, "number out of range"}
+			return nil, &convertError{typ: t, reason: "number out of range"}
 		}
 		text = strconv.FormatFloat(x, 'g', -1, 64) // shortest form: 12.345, not 12.3449999…
 	case string:
 		text = strings.TrimSpace(x)
 	default:
-		return nil, &convertError{t, fmt.Sprintf("a %T is not a number", v)}
+		return nil, &convertError{typ: t, reason: fmt.Sprintf("a %T is not a number", v)}
 	}
 	r, ok := new(big.Rat).SetString(text)
 	if !ok {
-		return nil, &convertError{t, "text is not a number"}
+		return nil, &convertError{typ: t, reason: "text is not a number"}
 	}
 	s := r.FloatString(t.scale)
 	intDigits := len(strings.TrimLeft(strings.TrimPrefix(strings.SplitN(s, ".", 2)[0], "-"), "0"))
 	if intDigits > t.precision-t.scale {
-		return nil, &convertError{t, "number out of range"}
+		return nil, &convertError{typ: t, reason: "number out of range"}
 	}
 	return s, nil
 }
@@ -224,10 +230,10 @@ func toTime(v any, t sparkType) (any, error) {
 	case string:
 		var ok bool
 		if tm, ok = parseTime(x); !ok {
-			return nil, &convertError{t, "text is not a date or timestamp"}
+			return nil, &convertError{typ: t, reason: "text is not a date or timestamp"}
 		}
 	default:
-		return nil, &convertError{t, fmt.Sprintf("a %T is not a date or timestamp", v)}
+		return nil, &convertError{typ: t, reason: fmt.Sprintf("a %T is not a date or timestamp", v)}
 	}
 	if t.id == tcli.TTypeId_DATE_TYPE {
 		return tm.Format(dateLayout), nil

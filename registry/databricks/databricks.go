@@ -74,6 +74,7 @@ func New(opts ...Option) *registry.Type {
 		Packages:    []string{"github.com/databricks/databricks-sql-go"},
 		Dialect:     Dialect,
 		Columns:     Columns,
+		DriverRows:  DriverRows,
 		Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 			return newConnector(p, s)
 		},

@@ -46,7 +46,16 @@
 // the registered type uses os.LookupEnv. No other auth_type reads the
 // environment.
 //
-// # Privacy and logs
+// # Complex types
+//
+// ARRAY, MAP and STRUCT columns are read as JSON text (Columns marks them
+// coltype.Spec.JSON; package odbc documents the form). The driver asks for
+// them as native Arrow (list, map, struct) and DriverRows reads such a
+// result from its Arrow batches, so a nested DECIMAL keeps its digits, a
+// nested DATE or TIMESTAMP is ISO 8601, and a NaN inside an array converts
+// instead of failing the result. A column-based result (from a server
+// that does not send Arrow) carries each complex value as JSON text,
+// passed on as it is.
 //
 // # Endpoints a connection contacts
 //

@@ -130,6 +130,8 @@ var shippedPackages = map[string]string{
 	"file":       "github.com/vapsql/vap/store/sqlite",
 	"postgres":   "github.com/vapsql/vap/store/postgres",
 	"postgresql": "github.com/vapsql/vap/store/postgres",
+	"vap+http":   "github.com/vapsql/vap/store/hub",
+	"vap+https":  "github.com/vapsql/vap/store/hub",
 }
 
 // Register registers open in Default (see Registry.Register).

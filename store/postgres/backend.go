@@ -41,6 +41,7 @@ type Backend struct {
 	secrets []string      // the URL's passwords (userinfo, password, sslpassword), scrubbed from errors
 	watch   string        // WatchListen, WatchPoll or WatchNone
 	every   time.Duration // the poll_interval of WatchPoll
+	known   knownVersions // versions a LISTEN watch read right after a notification
 }
 
 // idleTimeout is how long the store's pool keeps an idle connection.
@@ -191,8 +192,13 @@ func (b *Backend) Get(ctx context.Context, name string) (*backend.Record, error)
 	return r, nil
 }
 
-// Version implements backend.Backend.
+// Version implements backend.Backend. Right after a LISTEN watch reported
+// a change of name, it answers with the version the watch read on its own
+// session, without a connection from the pool (see knownVersions).
 func (b *Backend) Version(ctx context.Context, name string) (int64, error) {
+	if v, ok := b.known.get(name); ok {
+		return v, nil
+	}
 	var v int64
 	err := b.pool.QueryRow(ctx, `SELECT version FROM `+b.table+` WHERE name = $1`, []byte(name)).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -9,3 +9,6 @@ func SetWatchHeartbeat(every, timeout time.Duration) (restore func()) {
 	watchHeartbeat, watchPingTimeout = every, timeout
 	return func() { watchHeartbeat, watchPingTimeout = oldEvery, oldTimeout }
 }
+
+// AcquireCount is how many times b took a connection from its pool.
+func AcquireCount(b *Backend) int64 { return b.pool.Stat().AcquireCount() }

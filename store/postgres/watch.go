@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -74,8 +76,10 @@ func (b *Backend) Watch(ctx context.Context) (<-chan string, error) {
 		return nil, b.fail("watch", err)
 	}
 	ch := make(chan string, 64)
+	b.known.start()
 	go func() {
 		defer close(ch)
+		defer b.known.stop()
 		defer conn.Close(context.Background())
 		for {
 			wctx, cancel := context.WithTimeout(ctx, watchHeartbeat)
@@ -97,6 +101,26 @@ func (b *Backend) Watch(ctx context.Context) (<-chan string, error) {
 			name, ok := b.decode(n.Payload)
 			if !ok {
 				continue
+			}
+			// Read the new version on this session before reporting the
+			// change: every process asks for it right after the report,
+			// and a pool that holds no idle connection would have to open
+			// one, for every long-lived process at once.
+			if name == "" {
+				b.known.forget()
+			} else {
+				vctx, cancel := context.WithTimeout(ctx, watchPingTimeout)
+				var v int64
+				err := conn.QueryRow(vctx, `SELECT version FROM `+b.table+` WHERE name = $1`, []byte(name)).Scan(&v)
+				cancel()
+				switch {
+				case err == nil:
+					b.known.set(name, v)
+				case errors.Is(err, pgx.ErrNoRows):
+					b.known.drop(name)
+				default:
+					return
+				}
 			}
 			select {
 			case ch <- name:
@@ -180,4 +204,68 @@ func (b *Backend) poll(ctx context.Context) (<-chan string, error) {
 		}
 	}()
 	return ch, nil
+}
+
+// knownMaxAge bounds how long a version the watch read is served: it only
+// has to carry the burst of checks right after a change.
+var knownMaxAge = 10 * time.Second
+
+// knownVersions holds the versions LISTEN watches read on their own
+// session right after a notification, for Version to answer without a
+// pool connection. An entry is replaced before each later report of its
+// name, so it is never older than what the watch reported; everything is
+// forgotten on a report of "" and when a watch ends.
+type knownVersions struct {
+	mu    sync.Mutex
+	live  int // watches running
+	known map[string]knownVersion
+}
+
+type knownVersion struct {
+	v  int64
+	at time.Time
+}
+
+func (k *knownVersions) start() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.live++
+}
+
+func (k *knownVersions) stop() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.live--
+	clear(k.known)
+}
+
+func (k *knownVersions) set(name string, v int64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.known == nil {
+		k.known = map[string]knownVersion{}
+	}
+	k.known[name] = knownVersion{v: v, at: time.Now()}
+}
+
+func (k *knownVersions) drop(name string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.known, name)
+}
+
+func (k *knownVersions) forget() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	clear(k.known)
+}
+
+func (k *knownVersions) get(name string) (int64, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	e, ok := k.known[name]
+	if !ok || k.live == 0 || time.Since(e.at) >= knownMaxAge {
+		return 0, false
+	}
+	return e.v, true
 }

@@ -2,12 +2,14 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/vapsql/vap/internal/testenv"
 	_ "github.com/vapsql/vap/registry/postgres"
 	"github.com/vapsql/vap/store"
+	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/postgres"
 )
 
@@ -77,4 +79,72 @@ func TestWatchLostIsNotStale(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitVersion(t, st, "w", 2)
+}
+
+// TestWatchAnswersVersionAfterNotify: right after a LISTEN watch reports a
+// change, the version check that follows takes no connection from the
+// pool: the watch read the new version on its own session. (Before, every
+// long-lived process opened a store connection at the same moment after
+// each change, and with a hundred of them the update took seconds.)
+func TestWatchAnswersVersionAfterNotify(t *testing.T) {
+	ctx := context.Background()
+	schema := tempSchema(t)
+	w, err := postgres.Open(ctx, storeURL(t, schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	writer, err := postgres.Open(ctx, storeURL(t, schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch, err := w.Watch(wctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &backend.Record{Name: "n", Type: "postgresql", Fields: map[string]backend.SealedField{"host": {Value: "h1"}}}
+	if err := writer.Insert(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []int64{r.Version, r.Version + 1, r.Version + 2} {
+		if want > r.Version {
+			if err := writer.Update(ctx, &backend.Record{Name: "n", Type: "postgresql", Version: want - 1, Fields: r.Fields}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		select {
+		case name := <-ch:
+			if name != "n" {
+				t.Fatalf("watch reported %q", name)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("no notification in 30 s")
+		}
+		before := postgres.AcquireCount(w)
+		v, err := w.Version(ctx, "n")
+		if err != nil || v != want {
+			t.Fatalf("Version after the report = %d, %v; want %d", v, err, want)
+		}
+		if n := postgres.AcquireCount(w) - before; n != 0 {
+			t.Fatalf("the version check after the report took %d pool connection(s), want none", n)
+		}
+	}
+	if err := writer.Delete(ctx, "n"); err != nil {
+		t.Fatal(err)
+	}
+	<-ch
+	if _, err := w.Version(ctx, "n"); !errors.Is(err, backend.ErrNotFound) {
+		t.Fatalf("Version after a delete: %v, want ErrNotFound", err)
+	}
+	cancel()
+	for range ch {
+	}
+	before := postgres.AcquireCount(w)
+	w.Version(ctx, "n")
+	if postgres.AcquireCount(w) == before {
+		t.Fatal("a version check after the watch ended was answered without the store")
+	}
 }
