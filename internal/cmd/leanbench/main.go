@@ -10,8 +10,11 @@
 //
 // The vap Flows resolve their connection from a PostgreSQL store (the team
 // setup: VAP_STORE=postgres://…, VAP_KEYSET_FILE) on a fresh schema, and
-// again from VAP_CONN_<NAME> (no store at all). It needs PostgreSQL on
-// -pg (default the test server) and is run by hand, not in CI:
+// again from VAP_CONN_<NAME> (no store at all); a fourth program, the
+// PostgreSQL type with the embedded store instead (testdata/pgsqlite),
+// resolves it from the default SQLite store file in VAP_HOME. It needs
+// PostgreSQL on -pg (default the test server) and is run by hand, not in
+// CI:
 //
 //	go run ./internal/cmd/leanbench -n 40 -baseline main
 package main
@@ -39,6 +42,7 @@ import (
 	"github.com/vapsql/vap/store"
 	"github.com/vapsql/vap/store/keyset"
 	_ "github.com/vapsql/vap/store/postgres"
+	_ "github.com/vapsql/vap/store/sqlite"
 )
 
 func main() {
@@ -54,6 +58,7 @@ func main() {
 
 type program struct {
 	name, pkg, dir string // dir: module root to build in
+	sqlite         bool   // run only from the embedded store
 	bin            string
 	size           int64
 	pkgs, mods     int
@@ -79,6 +84,7 @@ func run(n int, pgURL, baseline string, inittrace bool) error {
 	progs := []*program{
 		{name: "pgx only", pkg: "./internal/cmd/leanbench/testdata/pgx", dir: "."},
 		{name: "vap PostgreSQL-only (examples/lean)", pkg: "./examples/lean", dir: "."},
+		{name: "vap PostgreSQL type + embedded store", pkg: "./internal/cmd/leanbench/testdata/pgsqlite", dir: ".", sqlite: true},
 		{name: "vap all types (import driver)", pkg: "./internal/cmd/leanbench/testdata/all", dir: "."},
 	}
 	if baseline != "" {
@@ -151,8 +157,25 @@ func run(n int, pgURL, baseline string, inittrace bool) error {
 	base := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "VAP_HOME=" + home}
 	storeEnv := append(slices.Clone(base), "VAP_STORE="+su.String(), "VAP_KEYSET_FILE="+keyFile)
 	connEnv := append(slices.Clone(base), "VAP_CONN_BENCH="+string(envConn))
+
+	// The embedded store: the default store file and keyset of a home of
+	// its own, as `vap conn create` leaves them.
+	sqlHome := filepath.Join(tmp, "sqlhome")
+	os.MkdirAll(sqlHome, 0o700)
+	local := store.Open(store.WithHome(sqlHome), store.WithLookupEnv(func(string) (string, bool) { return "", false }))
+	if err := local.Create(ctx, c); err != nil {
+		local.Close()
+		return err
+	}
+	local.Close()
+	sqliteEnv := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "VAP_HOME=" + sqlHome}
+
 	scens := []*scenario{{name: progs[0].name, prog: progs[0], arg: pgURL, env: base}}
 	for _, p := range progs[1:] {
+		if p.sqlite {
+			scens = append(scens, &scenario{name: p.name + ", SQLite store file", prog: p, arg: "bench", env: sqliteEnv})
+			continue
+		}
 		scens = append(scens,
 			&scenario{name: p.name + ", PostgreSQL store", prog: p, arg: "bench", env: storeEnv},
 			&scenario{name: p.name + ", VAP_CONN_BENCH", prog: p, arg: "bench", env: connEnv})
