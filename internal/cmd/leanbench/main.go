@@ -50,11 +50,14 @@ func main() {
 	pg := flag.String("pg", "postgres://root@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL admin URL: the store and the database queried")
 	baseline := flag.String("baseline", "", "git ref whose all-types build to measure too (e.g. main)")
 	inittrace := flag.Bool("inittrace", false, "also print each program's slowest package inits (GODEBUG=inittrace=1)")
+	flag.BoolVar(&keep, "keep", false, "keep the programs, the keyset and the SQLite store in the temporary directory (to profile them: perf record … prog1 bench); the PostgreSQL schema is dropped all the same")
 	flag.Parse()
 	if err := run(*n, *pg, *baseline, *inittrace); err != nil {
 		log.Fatal(err)
 	}
 }
+
+var keep bool // -keep
 
 type program struct {
 	name, pkg, dir string // dir: module root to build in
@@ -79,7 +82,11 @@ func run(n int, pgURL, baseline string, inittrace bool) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	if keep {
+		fmt.Fprintf(os.Stderr, "leanbench: keeping %s\n", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
 
 	progs := []*program{
 		{name: "pgx only", pkg: "./internal/cmd/leanbench/testdata/pgx", dir: "."},
