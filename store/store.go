@@ -36,6 +36,17 @@ type Store struct {
 	versions versionCache // Version's answers while the backend watches
 
 	keysetSeen os.FileInfo // the keyset file as last loaded for sealing (freshSealer)
+
+	envMu     sync.Mutex
+	envChecks map[string]envCheck // by VAP_CONN_<NAME>: the value last decoded and validated, and the outcome
+}
+
+// envCheck is what fromEnv found for one value of a VAP_CONN_<NAME>
+// variable, so that Version, asked before every new physical connection,
+// does not decode and validate an unchanged value again.
+type envCheck struct {
+	value string
+	err   error
 }
 
 type config struct {
@@ -412,17 +423,49 @@ func (s *Store) fromEnv(name string) (*Connection, bool, error) {
 	if !ok {
 		return nil, false, nil
 	}
+	c, err := decodeEnv(name, v, s.cfg.reg)
+	s.envMu.Lock()
+	if s.envChecks == nil {
+		s.envChecks = map[string]envCheck{}
+	}
+	s.envChecks[EnvName(name)] = envCheck{value: v, err: err}
+	s.envMu.Unlock()
+	return c, true, err
+}
+
+// envOverride reports whether VAP_CONN_<NAME> is set and, if so, what
+// decoding and validating it gives, without doing either again for the
+// value fromEnv last checked.
+func (s *Store) envOverride(name string) (bool, error) {
+	if s.cfg.noEnv {
+		return false, nil
+	}
+	v, ok := s.cfg.lookupEnv(EnvName(name))
+	if !ok {
+		return false, nil
+	}
+	s.envMu.Lock()
+	seen, hit := s.envChecks[EnvName(name)]
+	s.envMu.Unlock()
+	if hit && seen.value == v {
+		return true, seen.err
+	}
+	_, ok, err := s.fromEnv(name)
+	return ok, err
+}
+
+func decodeEnv(name, v string, reg *registry.Registry) (*Connection, error) {
 	c, err := DecodeConnectionData(name, strings.NewReader(v))
 	if err != nil {
-		return nil, true, fmt.Errorf("%s: %w", EnvName(name), err)
+		return nil, fmt.Errorf("%s: %w", EnvName(name), err)
 	}
-	if err := Validate(c, s.cfg.reg); err != nil {
-		return nil, true, fmt.Errorf("%s: %w", EnvName(name), err)
+	if err := Validate(c, reg); err != nil {
+		return nil, fmt.Errorf("%s: %w", EnvName(name), err)
 	}
 	if err := refuseMask(c); err != nil {
-		return nil, true, fmt.Errorf("%s: %w", EnvName(name), err)
+		return nil, fmt.Errorf("%s: %w", EnvName(name), err)
 	}
-	return c, true, nil
+	return c, nil
 }
 
 // Resolve returns connection name with its secrets decrypted: from
@@ -479,7 +522,7 @@ func (s *Store) Version(ctx context.Context, name string) (int64, error) {
 	if err := s.checkOpen(); err != nil {
 		return 0, err
 	}
-	if _, ok, err := s.fromEnv(name); ok {
+	if ok, err := s.envOverride(name); ok {
 		return 0, err
 	}
 	b, _, err := s.init(ctx, read)

@@ -14,7 +14,7 @@
 //
 // A connection of a type this program does not link, or a VAP_STORE whose
 // backend it does not link, fails with an error naming the package to
-// import. scripts/leanbuild.sh compares its size and start-up time with a
+// import. internal/cmd/leanbench compares its size and start-up time with a
 // pgx-only program and with the all-types bundle.
 package main
 

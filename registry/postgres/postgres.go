@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/jackc/pgx/v5"
@@ -96,8 +97,8 @@ func identifiers(p registry.Params, maxIdent int) error {
 var targetSessionAttrs = map[string]bool{"any": true, "read-write": true, "read-only": true, "primary": true, "standby": true, "prefer-standby": true}
 
 // statementTimeout is a PostgreSQL duration: milliseconds, or a number with
-// a unit.
-var statementTimeout = regexp.MustCompile(`^[0-9]+ ?(us|ms|s|min|h|d)?$`)
+// a unit. Compiled on first use, not at package init (a Flow's cold start).
+var statementTimeout = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+ ?(us|ms|s|min|h|d)?$`) })
 
 // check refuses, when the connection is stored, every option pgx or the
 // server would refuse at the first connect. Errors name the option, never
@@ -121,12 +122,17 @@ func check(p registry.Params) error {
 	if v, ok := opts["target_session_attrs"]; ok && !targetSessionAttrs[v] {
 		return bad("target_session_attrs", "must be one of any, read-write, read-only, primary, standby, prefer-standby")
 	}
-	if v, ok := opts["statement_timeout"]; ok && !statementTimeout.MatchString(v) {
+	if v, ok := opts["statement_timeout"]; ok && !statementTimeout().MatchString(v) {
 		return bad("statement_timeout", "must be milliseconds, or a number with a unit (us, ms, s, min, h, d)")
 	}
 	// Whatever else pgx checks, on the options alone: no field of the
 	// connection (a secret among them) takes part, and sslrootcert, a file
-	// that may exist only where the connection is used, is left out.
+	// that may exist only where the connection is used, is left out. With
+	// no options there is nothing to check: pgx parses only vap's pinned
+	// keys (the connector parses them again when it is built).
+	if len(opts) == 0 {
+		return nil
+	}
 	probe := map[string]string{"host": "localhost", "user_name": "vap"}
 	for k, v := range opts {
 		if k != "sslrootcert" {

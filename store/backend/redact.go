@@ -4,15 +4,16 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // keywordDSN matches a libpq keyword/value connection string
 // ("host=db user=ben password=…"): it starts with a keyword and "=".
-var keywordDSN = regexp.MustCompile(`^\s*[A-Za-z_][A-Za-z0-9_]*\s*=`)
+var keywordDSN = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*[A-Za-z_][A-Za-z0-9_]*\s*=`) })
 
 // IsKeywordValue reports whether s is a keyword/value connection string
 // rather than a URL or a file path.
-func IsKeywordValue(s string) bool { return !strings.Contains(s, "://") && keywordDSN.MatchString(s) }
+func IsKeywordValue(s string) bool { return !strings.Contains(s, "://") && keywordDSN().MatchString(s) }
 
 // secretKey reports whether a connection-string key holds a secret.
 func secretKey(k string) bool {

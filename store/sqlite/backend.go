@@ -142,7 +142,19 @@ func Open(ctx context.Context, path string) (*Backend, error) {
 	return b, nil
 }
 
+// migrate brings the store to schemaVersion. A store already there (every
+// open but the first) is one read of its version, with no write lock: a
+// Flow resolving a connection neither waits for a writer nor blocks one.
+// Otherwise it migrates in an immediate (write-locked) transaction, which
+// reads the version again, so that processes starting at once migrate once.
 func (b *Backend) migrate(ctx context.Context) error {
+	var cur int
+	if err := b.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
+		return fmt.Errorf("store/sqlite: migrate: %w", err)
+	}
+	if cur == schemaVersion {
+		return nil
+	}
 	tx, err := b.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store/sqlite: migrate: %w", err)

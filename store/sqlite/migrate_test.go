@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 
@@ -53,5 +54,45 @@ func TestMigrateFromSchema1(t *testing.T) {
 	}
 	if r.Version != 4 {
 		t.Fatalf("re-created at version %d, want 4", r.Version)
+	}
+}
+
+// TestOpenAtCurrentSchemaTakesNoWriteLock: opening a store already at the
+// current schema reads its version and takes no write lock, so a Flow
+// resolving a connection is not held up by a writer (vap conn update, a key
+// rotation) holding the store's write lock, and does not hold one itself.
+func TestOpenAtCurrentSchemaTakesNoWriteLock(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "store.db")
+	b, err := sqlite.Open(ctx, path) // creates and migrates it
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+
+	writer, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	conn, err := writer.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(ctx, "ROLLBACK")
+
+	octx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	b, err = sqlite.Open(octx, path)
+	if err != nil {
+		t.Fatalf("open while another connection holds the write lock: %v", err)
+	}
+	defer b.Close()
+	if _, err := b.Version(octx, "nothing"); err == nil {
+		t.Fatal("a name never stored has a version")
 	}
 }

@@ -1,8 +1,10 @@
-// Command leanbench builds three programs side by side and compares them:
-// a pgx-only program, the PostgreSQL-only vap Flow (examples/lean) and the
-// all-types vap Flow (import github.com/vapsql/vap/driver), and the
-// all-types Flow built from an older commit (-baseline) for "no slower than
-// before". It reports binary sizes, `go list -deps` package and module
+// Command leanbench builds programs side by side and compares them: a
+// pgx-only program, the same with Tink's packages linked but unused (what
+// linking Tink and protobuf alone costs), the PostgreSQL-only vap Flow
+// (examples/lean), the PostgreSQL type on the embedded store
+// (testdata/pgsqlite), the all-types vap Flow (import
+// github.com/vapsql/vap/driver), and the all-types Flow built from an older
+// commit (-baseline) for "no slower than before". It reports binary sizes, `go list -deps` package and module
 // counts, and the cold start (open, SELECT 1, exit) of each as min and
 // median wall time, CPU time and peak RSS (through /usr/bin/time when
 // present) over -n runs, run interleaved so that machine noise falls on
@@ -10,8 +12,13 @@
 //
 // The vap Flows resolve their connection from a PostgreSQL store (the team
 // setup: VAP_STORE=postgres://…, VAP_KEYSET_FILE) on a fresh schema, and
-// again from VAP_CONN_<NAME> (no store at all). It needs PostgreSQL on
-// -pg (default the test server) and is run by hand, not in CI:
+// again from VAP_CONN_<NAME> (no store at all); the embedded-store program
+// resolves it from the default SQLite store file in VAP_HOME. Wall-time
+// ratios are given on medians and on minimums (on a loaded host the
+// minimum is the better estimate of an undisturbed start); the load
+// average is printed with them. It needs
+// PostgreSQL on -pg (default the test server) and is run by hand, not in
+// CI:
 //
 //	go run ./internal/cmd/leanbench -n 40 -baseline main
 package main
@@ -39,6 +46,7 @@ import (
 	"github.com/vapsql/vap/store"
 	"github.com/vapsql/vap/store/keyset"
 	_ "github.com/vapsql/vap/store/postgres"
+	_ "github.com/vapsql/vap/store/sqlite"
 )
 
 func main() {
@@ -46,14 +54,19 @@ func main() {
 	pg := flag.String("pg", "postgres://root@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL admin URL: the store and the database queried")
 	baseline := flag.String("baseline", "", "git ref whose all-types build to measure too (e.g. main)")
 	inittrace := flag.Bool("inittrace", false, "also print each program's slowest package inits (GODEBUG=inittrace=1)")
+	flag.BoolVar(&keep, "keep", false, "keep the programs, the keyset and the SQLite store in the temporary directory (to profile them: perf record … prog1 bench); the PostgreSQL schema is dropped all the same")
 	flag.Parse()
 	if err := run(*n, *pg, *baseline, *inittrace); err != nil {
 		log.Fatal(err)
 	}
 }
 
+var keep bool // -keep
+
 type program struct {
 	name, pkg, dir string // dir: module root to build in
+	sqlite         bool   // run only from the embedded store
+	direct         bool   // takes the PostgreSQL URL, as the pgx-only program
 	bin            string
 	size           int64
 	pkgs, mods     int
@@ -74,11 +87,17 @@ func run(n int, pgURL, baseline string, inittrace bool) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	if keep {
+		fmt.Fprintf(os.Stderr, "leanbench: keeping %s\n", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
 
 	progs := []*program{
 		{name: "pgx only", pkg: "./internal/cmd/leanbench/testdata/pgx", dir: "."},
+		{name: "pgx + Tink linked, unused (no vap)", pkg: "./internal/cmd/leanbench/testdata/pgxtink", dir: ".", direct: true},
 		{name: "vap PostgreSQL-only (examples/lean)", pkg: "./examples/lean", dir: "."},
+		{name: "vap PostgreSQL type + embedded store", pkg: "./internal/cmd/leanbench/testdata/pgsqlite", dir: ".", sqlite: true},
 		{name: "vap all types (import driver)", pkg: "./internal/cmd/leanbench/testdata/all", dir: "."},
 	}
 	if baseline != "" {
@@ -151,8 +170,29 @@ func run(n int, pgURL, baseline string, inittrace bool) error {
 	base := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "VAP_HOME=" + home}
 	storeEnv := append(slices.Clone(base), "VAP_STORE="+su.String(), "VAP_KEYSET_FILE="+keyFile)
 	connEnv := append(slices.Clone(base), "VAP_CONN_BENCH="+string(envConn))
+
+	// The embedded store: the default store file and keyset of a home of
+	// its own, as `vap conn create` leaves them.
+	sqlHome := filepath.Join(tmp, "sqlhome")
+	os.MkdirAll(sqlHome, 0o700)
+	local := store.Open(store.WithHome(sqlHome), store.WithLookupEnv(func(string) (string, bool) { return "", false }))
+	if err := local.Create(ctx, c); err != nil {
+		local.Close()
+		return err
+	}
+	local.Close()
+	sqliteEnv := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "VAP_HOME=" + sqlHome}
+
 	scens := []*scenario{{name: progs[0].name, prog: progs[0], arg: pgURL, env: base}}
 	for _, p := range progs[1:] {
+		if p.direct {
+			scens = append(scens, &scenario{name: p.name, prog: p, arg: pgURL, env: base})
+			continue
+		}
+		if p.sqlite {
+			scens = append(scens, &scenario{name: p.name + ", SQLite store file", prog: p, arg: "bench", env: sqliteEnv})
+			continue
+		}
 		scens = append(scens,
 			&scenario{name: p.name + ", PostgreSQL store", prog: p, arg: "bench", env: storeEnv},
 			&scenario{name: p.name + ", VAP_CONN_BENCH", prog: p, arg: "bench", env: connEnv})
@@ -168,6 +208,7 @@ func run(n int, pgURL, baseline string, inittrace bool) error {
 			printInits(s)
 		}
 	}
+	loadBefore := loadavg()
 	for range n {
 		for _, s := range scens {
 			if err := once(s); err != nil {
@@ -180,16 +221,26 @@ func run(n int, pgURL, baseline string, inittrace bool) error {
 	for _, p := range progs {
 		fmt.Printf("| %s | %.1f MiB (%.2fx) | %d | %d |\n", p.name, float64(p.size)/(1<<20), float64(p.size)/float64(progs[0].size), p.pkgs, p.mods)
 	}
-	fmt.Printf("\n%d cold starts each (open, SELECT 1, exit), min / median:\n\n", n)
-	fmt.Printf("| program, connection from | wall | CPU | peak RSS | wall vs pgx (median) | CPU vs pgx (median) |\n|---|---:|---:|---:|---:|---:|\n")
+	fmt.Printf("\n%d cold starts each (open, SELECT 1, exit), min / median; load average %s before, %s after:\n\n", n, loadBefore, loadavg())
+	fmt.Printf("| program, connection from | wall | CPU | peak RSS | wall vs pgx (median) | wall vs pgx (min) | CPU vs pgx (median) |\n|---|---:|---:|---:|---:|---:|---:|\n")
 	ref := scens[0]
 	for _, s := range scens {
-		fmt.Printf("| %s | %s / %s | %s / %s | %.1f / %.1f MiB | %.2fx | %.2fx |\n", s.name,
+		fmt.Printf("| %s | %s / %s | %s / %s | %.1f / %.1f MiB | %.2fx | %.2fx | %.2fx |\n", s.name,
 			ms(minD(s.wall)), ms(median(s.wall)), ms(minD(s.cpu)), ms(median(s.cpu)),
 			float64(slices.Min(s.rss))/1024, float64(medianI(s.rss))/1024,
-			float64(median(s.wall))/float64(median(ref.wall)), float64(median(s.cpu))/float64(median(ref.cpu)))
+			float64(median(s.wall))/float64(median(ref.wall)), float64(minD(s.wall))/float64(minD(ref.wall)),
+			float64(median(s.cpu))/float64(median(ref.cpu)))
 	}
 	return nil
+}
+
+// loadavg is the 1-minute load average (Linux), or "?".
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 // checkout writes the tree of git ref into dir.
