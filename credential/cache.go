@@ -39,8 +39,9 @@ const (
 // when it states no expiry, for the cache's TTL; then the next caller
 // fetches a new one. A renewable value (Secret.Renew: a Vault lease) is
 // renewed rather than fetched again, on use and, while it is held (Use),
-// in the background before it expires; when a renewal fails or no longer
-// extends it, a new value is fetched.
+// in the background before it expires; when a renewal fails, does not
+// push the expiry further or leaves less than RefreshMargin (a lease at
+// its maximum TTL), a new value is fetched while the old one still works.
 //
 // Errors are not cached. Errors from resolvers and auths are returned as
 // they are: resolvers must not put a value in an error; callers that
@@ -324,8 +325,11 @@ func (c *Cache) renew(ctx context.Context, key string) (Secret, bool) {
 	if err != nil || exp.IsZero() {
 		return Secret{}, false
 	}
+	// A renewal that does not push the end further, or leaves less than
+	// RefreshMargin (a lease at its maximum TTL), is not enough: fetch a new
+	// value while the old one still works.
 	life := time.Until(exp)
-	if life <= 0 || life-min(RefreshMargin, life/2) <= 0 {
+	if !exp.After(s.Expires) || life < RefreshMargin {
 		return Secret{}, false
 	}
 	s.Expires = exp
