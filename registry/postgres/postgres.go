@@ -53,16 +53,16 @@ func newType(name string, aliases []string, defPort int, defSSL string, maxIdent
 			}
 			return check(p)
 		},
-		Packages:  []string{"github.com/jackc/pgx", "github.com/lib/pq"},
-		AuthError: authError,
-		Dialect:   Dialect,
-		Columns:   Columns,
+		Packages: []string{"github.com/jackc/pgx", "github.com/lib/pq"},
+		Dialect:  Dialect,
+		Columns:  Columns,
 		Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 			if err := identifiers(p, maxIdent); err != nil {
 				return nil, err
 			}
 			return connector(p, defPort, defSSL)
 		},
+		AuthError: authError,
 	}
 }
 
