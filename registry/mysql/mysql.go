@@ -32,6 +32,7 @@ var MySQL = &registry.Type{
 	DescribeDriverColumns: DescribeDriverColumns,
 	Cancel:                Cancel,
 	Load:                  Load,
+	AuthError:             authError,
 	Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 		cfg, err := Config(p)
 		if err != nil {

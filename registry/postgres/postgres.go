@@ -72,6 +72,7 @@ func newType(name string, aliases []string, defPort int, defSSL string, maxIdent
 			}
 			return connector(p, defPort, defSSL)
 		},
+		AuthError: authError,
 	}
 }
 
