@@ -42,6 +42,7 @@ var Oracle = &registry.Type{
 	Packages:    []string{"github.com/sijms/go-ora", "github.com/godror/godror"},
 	Dialect:     Dialect,
 	Columns:     Columns,
+	Canceled:    Canceled,
 	Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 		u, err := URL(p)
 		if err != nil {
