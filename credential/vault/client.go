@@ -43,7 +43,8 @@ type Client struct {
 	mu       sync.Mutex // serializes logins; guards the fields below
 	loggedIn bool
 	expires  time.Time // of the login's token; zero: no expiry
-	secrets  []string  // login secrets and tokens, scrubbed from errors
+	secrets  []string  // login secrets, scrubbed from errors (with the token)
+	jwt      string    // the last service-account token sent
 }
 
 // NewClient returns a Client configured from the environment (see the
@@ -123,7 +124,7 @@ func newClient(ac *api.Client, getenv func(string) string) (*Client, error) {
 				return nil, fmt.Errorf("reading the service-account token: %w", err)
 			}
 			jwt := strings.TrimSpace(string(b))
-			c.secrets = append(c.secrets, jwt)
+			c.jwt = jwt // under c.mu: logins run in ensureLogin
 			return ac.Logical().WriteWithContext(ctx, path, map[string]any{"role": role, "jwt": jwt})
 		}
 	default:
@@ -134,19 +135,33 @@ func newClient(ac *api.Client, getenv func(string) string) (*Client, error) {
 }
 
 // ensureLogin logs in when the Client has a login method and no valid
-// token (or force: Vault refused the token).
+// token (or force: Vault refused the token). A login token close to its
+// expiry is renewed (auth/token/renew-self) rather than replaced: Vault
+// revokes the leases a token created (vault-db: users) when the token
+// ends, so the token is kept alive while it can be; a new login comes only
+// when renewal fails or no longer extends it (its maximum TTL).
 func (c *Client) ensureLogin(ctx context.Context, force bool, used string) error {
 	if c.login == nil {
 		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.loggedIn && !force && (c.expires.IsZero() || c.now().Before(c.expires.Add(-loginRenewMargin))) {
-		return nil
-	}
 	if force && c.api.Token() != used {
 		return nil // another caller logged in again meanwhile
 	}
+	if c.loggedIn && !force {
+		if c.expires.IsZero() || c.now().Before(c.expires.Add(-loginRenewMargin)) {
+			return nil
+		}
+		start := c.now()
+		if s, err := c.api.Auth().Token().RenewSelfWithContext(ctx, 0); err == nil && s != nil && s.Auth != nil && s.Auth.LeaseDuration > 0 {
+			if exp := start.Add(time.Duration(s.Auth.LeaseDuration) * time.Second); exp.After(start.Add(loginRenewMargin)) {
+				c.expires = exp
+				return nil
+			}
+		}
+	}
+	start := c.now()
 	s, err := c.login(ctx)
 	if err != nil {
 		return c.scrubLocked(fmt.Errorf("credential/vault: %s: %w", c.what, err))
@@ -155,13 +170,37 @@ func (c *Client) ensureLogin(ctx context.Context, force bool, used string) error
 		return fmt.Errorf("credential/vault: %s: the answer holds no token", c.what)
 	}
 	c.api.SetToken(s.Auth.ClientToken)
-	c.secrets = append(c.secrets, s.Auth.ClientToken)
 	c.loggedIn = true
 	c.expires = time.Time{}
 	if s.Auth.LeaseDuration > 0 {
-		c.expires = c.now().Add(time.Duration(s.Auth.LeaseDuration) * time.Second)
+		c.expires = start.Add(time.Duration(s.Auth.LeaseDuration) * time.Second)
 	}
 	return nil
+}
+
+// renewToken renews a login's token now (auth/token/renew-self), for a
+// lease renewal: the lease lives no longer than the token. It reports the
+// token's expiry (zero: a static token, or none).
+func (c *Client) renewToken(ctx context.Context) time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.login == nil || !c.loggedIn || c.expires.IsZero() {
+		return c.expires
+	}
+	start := c.now()
+	if s, err := c.api.Auth().Token().RenewSelfWithContext(ctx, 0); err == nil && s != nil && s.Auth != nil && s.Auth.LeaseDuration > 0 {
+		if exp := start.Add(time.Duration(s.Auth.LeaseDuration) * time.Second); exp.After(c.expires) {
+			c.expires = exp
+		}
+	}
+	return c.expires
+}
+
+// tokenExpires is the login token's expiry (zero: none known).
+func (c *Client) tokenExpires() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.expires
 }
 
 // do runs call with a valid token, logging in again once if Vault refuses
@@ -196,5 +235,5 @@ func (c *Client) scrubLocked(err error) error {
 	if err == nil {
 		return nil
 	}
-	return redact.Error(err, append([]string{c.api.Token()}, c.secrets...)...)
+	return redact.Error(err, append([]string{c.api.Token(), c.jwt}, c.secrets...)...)
 }

@@ -14,8 +14,10 @@ import (
 // Database returns the resolver of vault-db:MOUNT/ROLE references: each
 // Resolve reads MOUNT/creds/ROLE, which makes Vault create a database user
 // for ROLE with a lease. The Secret's Value is the password,
-// Fields["user_name"] the user, Expires the lease's end, ConnLifetime 9/10
-// of the lease, and Renew renews the lease.
+// Fields["user_name"] the user, Expires the lease's end (or the login
+// token's expiry, if sooner: Vault revokes a token's leases with it),
+// ConnLifetime 9/10 of the lease, and Renew renews the login token and the
+// lease.
 func (c *Client) Database() credential.Resolver {
 	return credential.ResolverFunc(func(ctx context.Context, ref string) (credential.Secret, error) {
 		mount, role, ok := strings.Cut(ref, "/")
@@ -43,12 +45,13 @@ func (c *Client) Database() credential.Resolver {
 		out := credential.Secret{Value: password, Fields: map[string]string{"user_name": user}}
 		if s.LeaseDuration > 0 {
 			lease := time.Duration(s.LeaseDuration) * time.Second
-			out.Expires = start.Add(lease)
+			out.Expires = earliest(start.Add(lease), c.tokenExpires())
 			out.ConnLifetime = lease * 9 / 10
 		}
 		if s.LeaseID != "" && s.Renewable {
 			leaseID := s.LeaseID
 			out.Renew = func(ctx context.Context) (time.Time, error) {
+				tokenEnd := c.renewToken(ctx)
 				start := c.now()
 				var r *api.Secret
 				err := c.do(ctx, func() (err error) {
@@ -61,9 +64,18 @@ func (c *Client) Database() credential.Resolver {
 				if r == nil || r.LeaseDuration <= 0 {
 					return time.Time{}, fmt.Errorf("credential/vault: renewing the lease of vault-db:%s: the answer holds no lease duration", ref)
 				}
-				return start.Add(time.Duration(r.LeaseDuration) * time.Second), nil
+				return earliest(start.Add(time.Duration(r.LeaseDuration)*time.Second), tokenEnd), nil
 			}
 		}
 		return out, nil
 	})
+}
+
+// earliest is the earlier of a lease's end and its token's expiry (zero:
+// none).
+func earliest(lease, token time.Time) time.Time {
+	if !token.IsZero() && token.Before(lease) {
+		return token
+	}
+	return lease
 }

@@ -29,8 +29,12 @@
 //	                                         at auth/VAULT_K8S_MOUNT (default kubernetes)
 //
 // The first of these that is set is used. A token obtained by a login is
-// renewed by logging in again shortly before it expires, or when Vault
-// answers 403 to a request made with it. No token, secret ID or
+// renewed (auth/token/renew-self) shortly before it expires and with each
+// lease renewal, since Vault revokes the leases a token created when the
+// token ends; a vault-db: secret's Expires is never later than the token's.
+// When renewal no longer extends the token (its maximum TTL), or Vault
+// answers 403, the client logs in again. A static VAULT_TOKEN is used as
+// is: its owner keeps it alive. No token, secret ID or
 // service-account token appears in an error; nor does a secret's value.
 //
 // Only this package links Vault's API: a Flow that does not import it does

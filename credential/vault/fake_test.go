@@ -14,8 +14,10 @@ import (
 // fakeVault is a local Vault with exactly the endpoints the package uses:
 // KV version 2 reads (GET /v1/MOUNT/data/PATH), database credentials (GET
 // /v1/MOUNT/creds/ROLE), lease renewal (PUT /v1/sys/leases/renew), AppRole
-// and Kubernetes logins (/v1/auth/approle/login, /v1/auth/kubernetes/login).
-// It checks X-Vault-Token, runs on a settable clock, and counts requests.
+// and Kubernetes logins (/v1/auth/approle/login, /v1/auth/kubernetes/login),
+// and login token renewal (PUT /v1/auth/token/renew-self). It checks
+// X-Vault-Token, ends a lease with the token that created it (as Vault
+// revokes a token's leases), runs on a settable clock, and counts requests.
 type fakeVault struct {
 	t   testing.TB
 	srv *httptest.Server
@@ -29,6 +31,8 @@ type fakeVault struct {
 	leaseTTL time.Duration
 	maxTTL   time.Duration
 	tokenTTL time.Duration
+	tokenMax time.Duration        // a login token's maximum life
+	tokenEnd map[string]time.Time // login token → its maximum expiry
 	roleID   string
 	secretID string
 	k8sRole  string
@@ -43,12 +47,14 @@ type fakeVault struct {
 type fakeLease struct {
 	user, password string
 	expires, max   time.Time
+	token          string // the token that created it: the lease ends with it
 }
 
 func newFakeVault(t testing.TB) *fakeVault {
 	f := &fakeVault{t: t, clock: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), tokens: map[string]time.Time{},
 		kv: map[string]map[string]any{}, dbMount: "database", leases: map[string]*fakeLease{},
-		leaseTTL: time.Hour, maxTTL: 3 * time.Hour, tokenTTL: 20 * time.Minute, requests: map[string]int{}}
+		leaseTTL: time.Hour, maxTTL: 3 * time.Hour, tokenTTL: 20 * time.Minute, tokenMax: 2 * time.Hour,
+		tokenEnd: map[string]time.Time{}, requests: map[string]int{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -94,11 +100,17 @@ func (f *fakeVault) validUser(user, password string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, l := range f.leases {
-		if l.user == user && l.password == password && f.clock.Before(l.expires) {
+		if l.user == user && l.password == password && f.clock.Before(l.expires) && f.liveLocked(l.token) {
 			return true
 		}
 	}
 	return false
+}
+
+// liveLocked reports whether tok is a live token; f.mu is held.
+func (f *fakeVault) liveLocked(tok string) bool {
+	exp, ok := f.tokens[tok]
+	return ok && (exp.IsZero() || f.clock.Before(exp))
 }
 
 func reply(w http.ResponseWriter, code int, body any) {
@@ -133,6 +145,7 @@ func (f *fakeVault) serve(w http.ResponseWriter, r *http.Request) {
 		f.seq++
 		tok := fmt.Sprintf("hvs.login-%d-token", f.seq)
 		f.tokens[tok] = f.clock.Add(f.tokenTTL)
+		f.tokenEnd[tok] = f.clock.Add(f.tokenMax)
 		f.mu.Unlock()
 		reply(w, 200, map[string]any{"auth": map[string]any{"client_token": tok, "lease_duration": int(f.tokenTTL.Seconds()), "renewable": true}})
 	}
@@ -144,19 +157,35 @@ func (f *fakeVault) serve(w http.ResponseWriter, r *http.Request) {
 		login(f.k8sRole != "" && str("role") == f.k8sRole && str("jwt") == f.jwt)
 		return
 	}
+	tok := r.Header.Get("X-Vault-Token")
 	f.mu.Lock()
-	exp, ok := f.tokens[r.Header.Get("X-Vault-Token")]
-	live := ok && (exp.IsZero() || f.clock.Before(exp))
+	live := f.liveLocked(tok)
 	f.mu.Unlock()
 	if !live {
 		fail(w, http.StatusForbidden, "permission denied")
 		return
 	}
 	switch {
+	case r.Method == http.MethodPut && path == "auth/token/renew-self":
+		f.mu.Lock()
+		end, ok := f.tokenEnd[tok]
+		if !ok {
+			f.mu.Unlock()
+			fail(w, http.StatusBadRequest, "token not renewable")
+			return
+		}
+		exp := f.clock.Add(f.tokenTTL)
+		if exp.After(end) {
+			exp = end
+		}
+		f.tokens[tok] = exp
+		d := exp.Sub(f.clock)
+		f.mu.Unlock()
+		reply(w, 200, map[string]any{"auth": map[string]any{"client_token": tok, "lease_duration": int(d.Seconds()), "renewable": true}})
 	case r.Method == http.MethodPut && path == "sys/leases/renew":
 		f.mu.Lock()
 		l, ok := f.leases[str("lease_id")]
-		if !ok || !f.clock.Before(l.expires) {
+		if !ok || !f.clock.Before(l.expires) || !f.liveLocked(l.token) {
 			f.mu.Unlock()
 			fail(w, http.StatusBadRequest, "lease not found or lease is not renewable")
 			return
@@ -187,7 +216,7 @@ func (f *fakeVault) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		id := fmt.Sprintf("%s/creds/app/lease%d", f.dbMount, n)
 		f.mu.Lock()
-		f.leases[id] = &fakeLease{user: user, password: password, expires: f.clock.Add(f.leaseTTL), max: f.clock.Add(f.maxTTL)}
+		f.leases[id] = &fakeLease{user: user, password: password, expires: f.clock.Add(f.leaseTTL), max: f.clock.Add(f.maxTTL), token: tok}
 		f.mu.Unlock()
 		reply(w, 200, map[string]any{"lease_id": id, "lease_duration": int(f.leaseTTL.Seconds()), "renewable": true,
 			"data": map[string]any{"username": user, "password": password}})

@@ -228,12 +228,19 @@ func TestAppRoleLogin(t *testing.T) {
 	if n := f.count("PUT /v1/auth/approle/login"); n != 1 {
 		t.Fatalf("%d logins for 10 concurrent resolves, want 1", n)
 	}
-	f.advance(19*time.Minute + 45*time.Second) // the token (20 min) is about to expire
+	f.advance(19*time.Minute + 45*time.Second) // the token (20 min) is about to expire: renewed, not replaced
+	if _, err := c.KV().Resolve(ctx, "secret/app#pw"); err != nil {
+		t.Fatal(err)
+	}
+	if l, r := f.count("PUT /v1/auth/approle/login"), f.count("PUT /v1/auth/token/renew-self"); l != 1 || r != 1 {
+		t.Fatalf("%d logins and %d token renewals, want 1 and 1", l, r)
+	}
+	f.advance(2 * time.Hour) // past the token's maximum life: a new login
 	if _, err := c.KV().Resolve(ctx, "secret/app#pw"); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.count("PUT /v1/auth/approle/login"); n != 2 {
-		t.Fatalf("%d logins, want 2: a login before the token expires", n)
+		t.Fatalf("%d logins, want 2: a login once the token has ended", n)
 	}
 	f.revokeTokens()
 	if _, err := c.KV().Resolve(ctx, "secret/app#pw"); err != nil {
@@ -249,6 +256,41 @@ func TestAppRoleLogin(t *testing.T) {
 		t.Fatalf("wrong secret ID: %v", err)
 	}
 	noSecret(t, err.Error(), "secret-id-WRONG77", f.roleID)
+}
+
+// TestDatabaseLeaseUnderLoginToken: a vault-db: lease lives no longer than
+// the login token that created it, so its Expires is the token's when
+// sooner, and Renew renews the token with the lease: the user outlives the
+// token's first TTL.
+func TestDatabaseLeaseUnderLoginToken(t *testing.T) {
+	f := newFakeVault(t)
+	f.roleID, f.secretID = "role-db", "secret-id-db-77"
+	c := newTestClient(t, f, map[string]string{EnvRoleID: f.roleID, EnvSecretID: f.secretID})
+	ctx := context.Background()
+	start := f.now()
+	s, err := c.Database().Resolve(ctx, "database/app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := s.Fields["user_name"]
+	if !s.Expires.Equal(start.Add(20*time.Minute)) || s.ConnLifetime != 54*time.Minute {
+		t.Fatalf("expires %v (want the token's, %v), conn lifetime %v", s.Expires, start.Add(20*time.Minute), s.ConnLifetime)
+	}
+	f.advance(19 * time.Minute)
+	exp, err := s.Renew(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := start.Add(39 * time.Minute); !exp.Equal(want) {
+		t.Fatalf("renewed until %v, want %v (the renewed token's end)", exp, want)
+	}
+	f.advance(10 * time.Minute) // past the token's first TTL
+	if !f.validUser(user, s.Value) {
+		t.Fatal("the user ended with the token's first TTL: the token was not renewed")
+	}
+	if n := f.count("PUT /v1/auth/approle/login"); n != 1 {
+		t.Fatalf("%d logins, want 1", n)
+	}
 }
 
 func TestKubernetesLogin(t *testing.T) {
