@@ -50,6 +50,7 @@ func run(ctx context.Context, db *sql.DB, typ *registry.Type, query string, args
 	defer conn.Close()
 	done, raw := false, false
 	err = conn.Raw(func(dc any) error {
+		dc = realConn(dc)
 		if sc, ok := dc.(*stdlib.Conn); ok && !b.cfg.generic {
 			done = true
 			return pgxQuery(ctx, sc.Conn(), query, args, b)
@@ -94,4 +95,14 @@ func canceled(ctx context.Context, typ *registry.Type, err error) error {
 		return err
 	}
 	return fmt.Errorf("%w: %w", cerr, err)
+}
+
+// realConn returns the real driver's connection behind dc: vap returns it
+// unwrapped, except when its credential bounds its life (stdlib's
+// limitedConn), which hands it out through Unwrap.
+func realConn(dc any) any {
+	if u, ok := dc.(interface{ Unwrap() driver.Conn }); ok {
+		return u.Unwrap()
+	}
+	return dc
 }
