@@ -5,7 +5,8 @@
 //	{"ref": "vault:MOUNT/PATH#KEY"}  KEY of the KV version 2 secret PATH on the mount MOUNT
 //	{"ref": "vault-db:MOUNT/ROLE"}   dynamic credentials of the database secrets engine's role ROLE
 //
-// A vault: reference is a static value (Secret.Expires zero: the caller
+// MOUNT is the first segment of the reference (a mount at a nested path
+// such as team/kv is not addressable). A vault: reference is a static value (Secret.Expires zero: the caller
 // keeps it for its TTL). A vault-db: reference reads MOUNT/creds/ROLE,
 // which creates a database user: the password is the Secret's Value, the
 // user name is Fields["user_name"], Expires is the end of the lease,

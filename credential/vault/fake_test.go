@@ -42,6 +42,31 @@ type fakeVault struct {
 	// onCreds, when set, is called with each new database user (to create
 	// it on a real server); an error is a 500.
 	onCreds func(user, password string) error
+	// onRevoke, when set, is called by sweep for each user whose lease has
+	// ended (to drop it on the real server).
+	onRevoke func(user string) error
+}
+
+// sweep revokes the leases that have ended, as Vault's expiration manager
+// does, calling onRevoke for each.
+func (f *fakeVault) sweep() error {
+	f.mu.Lock()
+	var ended []string
+	for id, l := range f.leases {
+		if !f.clock.Before(l.expires) || !f.liveLocked(l.token) {
+			ended = append(ended, l.user)
+			delete(f.leases, id)
+		}
+	}
+	f.mu.Unlock()
+	for _, u := range ended {
+		if f.onRevoke != nil {
+			if err := f.onRevoke(u); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 type fakeLease struct {
