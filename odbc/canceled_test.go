@@ -21,6 +21,9 @@ import (
 // still carries the driver's (registry.Type.Canceled), on the local Oracle
 // peer, which sees the statement stop.
 func TestCanceledIsContextError(t *testing.T) {
+	if testenv.Race {
+		t.Skip(testenv.GoOraCancelRace)
+	}
 	p, fields := oraclePeer(t)
 	st := testenv.Store(t)
 	testenv.Put(t, st, "conn", "oracle", fields)
