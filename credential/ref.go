@@ -16,7 +16,8 @@ const MaxRefLen = 4096
 // imports credential/vault), and is checked fully only where it is
 // resolved. A scheme outside this list must be registered in the program
 // that stores it.
-var KnownSchemes = []string{"env", "file", "vault", "vault-db", "aws-sm", "gcp-sm"}
+// (gcp-sm is not among them until a package provides it.)
+var KnownSchemes = []string{"env", "file", "vault", "vault-db", "aws-sm"}
 
 // RefChecker is optionally implemented by a Resolver to check the part of a
 // reference after "SCHEME:" when it is stored, before anything is fetched.

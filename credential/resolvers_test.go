@@ -105,7 +105,7 @@ func TestCheckRef(t *testing.T) {
 		"vault:secret/pg#password":                 "", // known, maybe not linked
 		"vault-db:database/creds/app":              "",
 		"aws-sm:prod/pg#password":                  "",
-		"gcp-sm:projects/p/secrets/s/versions/1#k": "",
+		"gcp-sm:projects/p/secrets/s/versions/1#k": "credential/gcpsm",
 		"nosuch:x":   `unknown secret reference scheme "nosuch"`,
 		"PGPASSWORD": "SCHEME:REST",
 		"Env:X":      "SCHEME:REST",

@@ -64,6 +64,7 @@ func newType(name string, aliases ...string) *registry.Type {
 		PingQuery:   "SELECT 1",
 		Check:       check,
 		Packages:    []string{"github.com/microsoft/go-mssqldb", "github.com/denisenkom/go-mssqldb"},
+		AuthError:   authError,
 		Dialect:     Dialect,
 		Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 			cfg, err := Config(p)

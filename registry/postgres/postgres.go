@@ -62,6 +62,7 @@ func newType(name string, aliases []string, defPort int, defSSL string, maxIdent
 			}
 			return connector(p, defPort, defSSL)
 		},
+		AuthError: authError,
 	}
 }
 
