@@ -34,6 +34,11 @@ type Spec struct {
 	Time TimeMode
 	// Scale is the decimal places of a Decimal given as a number; -1 unknown.
 	Scale int
+	// PadScale: the driver's decimal text drops trailing fractional zeros
+	// (Oracle keeps none in a NUMBER, so go-ora gives 12.50 in a
+	// NUMBER(12,2) as "12.5"); the text is padded with zeros to Scale
+	// places, never cut.
+	PadScale bool
 	// GUID: 16 bytes in SQL Server's UNIQUEIDENTIFIER byte order.
 	GUID bool
 	// UUID: 16 bytes in RFC 4122 order.

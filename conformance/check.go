@@ -51,7 +51,7 @@ func Check(ctx context.Context, target Target) []Result {
 		default:
 			o = runOne(e, c)
 		}
-		r.Status, r.Detail = o.status, e.scrub(o.detail)
+		r.Status, r.Detail, r.Note = o.status, e.scrub(o.detail), e.scrub(o.note)
 		out = append(out, r)
 	}
 	for id := range target.Gaps {

@@ -171,7 +171,8 @@ func TestWriteTable(t *testing.T) {
 func TestUpdateReadme(t *testing.T) {
 	cols := []conformance.Column{
 		{Label: "a", Results: []conformance.Result{{ID: "ping", Status: conformance.Pass}, {ID: "cancel", Status: conformance.NotApplicable, Detail: "no"}}},
-		{Label: "b", Results: []conformance.Result{{ID: "ping", Status: conformance.Fail}}},
+		{Label: "b", Results: []conformance.Result{{ID: "ping", Status: conformance.Fail},
+			{ID: "cancel", Status: conformance.Pass, Detail: "stopped", Note: "only through\nthe reader"}}},
 	}
 	cases := []struct {
 		name, in string
@@ -198,7 +199,8 @@ func TestUpdateReadme(t *testing.T) {
 			}
 			s := string(got)
 			for _, want := range []string{"# T\n\n" + conformance.MatrixStart + "\n| check | a | b |", "| `ping` | pass | fail |",
-				"| `cancel` | n/a | — |", "- **a** `cancel` — n/a: no", conformance.MatrixEnd + "\ntail\n"} {
+				"| `cancel` | n/a | pass* |", "- **a** `cancel` — n/a: no", "pass*: a pass with a caveat:\n\n- **b** `cancel` — only through the reader\n",
+				conformance.MatrixEnd + "\ntail\n"} {
 				if !strings.Contains(s, want) {
 					t.Errorf("missing %q in\n%s", want, s)
 				}

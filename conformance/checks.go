@@ -19,13 +19,16 @@ type check struct {
 type outcome struct {
 	status Status
 	detail string
+	note   string // a pass's caveat (Result.Note)
 }
 
-func pass(detail string) outcome             { return outcome{Pass, detail} }
-func fail(detail string) outcome             { return outcome{Fail, detail} }
-func notProvable(why string) outcome         { return outcome{NotProvable, why} }
-func notApplicable(why string) outcome       { return outcome{NotApplicable, why} }
-func failErr(what string, err error) outcome { return outcome{Fail, what + ": " + err.Error()} }
+func pass(detail string) outcome       { return outcome{status: Pass, detail: detail} }
+func fail(detail string) outcome       { return outcome{status: Fail, detail: detail} }
+func notProvable(why string) outcome   { return outcome{status: NotProvable, detail: why} }
+func notApplicable(why string) outcome { return outcome{status: NotApplicable, detail: why} }
+func failErr(what string, err error) outcome {
+	return outcome{status: Fail, detail: what + ": " + err.Error()}
+}
 
 // suite lists the checks in the order they run. The redaction check is last:
 // it inspects every error the others produced.

@@ -14,6 +14,14 @@
 // checks ask it whether the statement still runs, and pool-recovery has it
 // end the server's sessions (dbsqlpeer.Remote does both on the local peer).
 //
+// The cancel and deadline checks require the call to return the context's
+// error. Where the real driver returns its own error for the statement it
+// stopped (go-ora's ORA-01013, recognized by registry.Type.Canceled), they
+// prove the server stopped it through database/sql, then run the statement
+// again through vap's reader (odbc.StreamDB), which must return an error
+// matching both; the pass carries a Note (pass* in the matrix) saying that
+// database/sql callers get the driver's error alone.
+//
 // Run the suite against a connection of your own, in the default store:
 //
 //	go test ./conformance -run TestConnection -args -conn NAME

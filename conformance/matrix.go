@@ -45,6 +45,9 @@ func WriteMatrix(w io.Writer, cols []Column) error {
 			cell := "—"
 			if r, ok := byID[i][id]; ok {
 				cell = r.Status.String()
+				if r.Status == Pass && r.Note != "" {
+					cell += "*"
+				}
 			}
 			fmt.Fprintf(&b, " %s |", cell)
 		}
@@ -73,8 +76,36 @@ func WriteMatrix(w io.Writer, cols []Column) error {
 			fmt.Fprintf(&b, "- **%s** %s — %s\n", c.Label, which, k)
 		}
 	}
+	writeNotes(&b, cols)
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// writeNotes lists the passes with a note (pass* in the table), grouped
+// by target and note; nothing when there are none.
+func writeNotes(b *bytes.Buffer, cols []Column) {
+	head := false
+	for _, c := range cols {
+		var notes []string
+		group := map[string][]string{}
+		for _, r := range c.Results {
+			if r.Status != Pass || r.Note == "" {
+				continue
+			}
+			k := oneLine(r.Note)
+			if _, ok := group[k]; !ok {
+				notes = append(notes, k)
+			}
+			group[k] = append(group[k], r.ID)
+		}
+		for _, k := range notes {
+			if !head {
+				b.WriteString("\npass*: a pass with a caveat:\n\n")
+				head = true
+			}
+			fmt.Fprintf(b, "- **%s** `%s` — %s\n", c.Label, strings.Join(group[k], "`, `"), k)
+		}
+	}
 }
 
 // Markers delimit the generated matrix in README.md.

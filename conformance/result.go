@@ -43,6 +43,10 @@ type Result struct {
 	// Detail explains a failure, the reason a check is not provable or not
 	// applicable, or what a pass covered. It never holds a secret.
 	Detail string
+	// Note, on a pass, is a caveat the matrix prints under the table: what
+	// holds only on some paths (a cancel whose context error vap's readers
+	// give but database/sql callers do not get). Never a secret.
+	Note string
 	// Declared is true when Status is NotProvable because the target
 	// declared the gap, or the suite knows the database's SQL cannot prove
 	// the check.

@@ -39,6 +39,9 @@ func Run(t *testing.T, target Target) []Result {
 				t.Skipf("n.p.: %s", r.Detail)
 			default:
 				t.Log(r.Detail)
+				if r.Note != "" {
+					t.Log("note: " + r.Note)
+				}
 			}
 		})
 	}

@@ -15,7 +15,11 @@ func WriteTable(w io.Writer, results []Result) error {
 	n := map[Status]int{}
 	for _, r := range results {
 		n[r.Status]++
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Status, r.ID, r.Title, oneLine(r.Detail))
+		detail := oneLine(r.Detail)
+		if r.Note != "" {
+			detail += " (note: " + oneLine(r.Note) + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Status, r.ID, r.Title, detail)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

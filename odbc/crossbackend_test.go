@@ -35,6 +35,12 @@ type backend struct {
 	// boolLiterals, when set, are the literals of true and false where the
 	// dialect has no bare TRUE and FALSE (T-SQL).
 	boolLiterals [2]string
+	// typedLiterals, when set, is why the day and at columns go in as the
+	// family's date and timestamp literals (registry.Dialect.Literal)
+	// instead of quoted text.
+	typedLiterals string
+	// upperNames, when set, is why the column names come back upper case.
+	upperNames string
 	// diffs are the columns whose values legitimately differ on this
 	// backend, with the reason and what it returns instead. Every other
 	// column must give exactly crossWant.
@@ -87,6 +93,15 @@ var backends = []backend{
 		ddl: `(id BIGINT, small SMALLINT, name NVARCHAR(MAX), label VARCHAR(20), price FLOAT, ratio REAL,
 			amount DECIMAL(12,2), flag BIT, day DATE, at DATETIME2(6), tod TIME(6), bin VARBINARY(MAX), doc NVARCHAR(MAX), uid UNIQUEIDENTIFIER)`,
 		boolLiterals: [2]string{"1", "0"}},
+	oracleBackend,
+	oracleDatabaseSQL(),
+}
+
+// oracleDatabaseSQL is oracleBackend through database/sql's Scan.
+func oracleDatabaseSQL() backend {
+	be := oracleBackend
+	be.name, be.generic = "oracle-database-sql", true
+	return be
 }
 
 // databricksBackend is Databricks on a local warehouse peer configured
@@ -104,6 +119,34 @@ func databricksBackend(name string, cfg dbsqlpeer.Config) backend {
 				kind: KindString, values: []any{"12:34:56.5", nil, "00:00:00"}},
 		}}
 }
+
+// oracleBackend is Oracle: go-ora v2.8.24 on the local Oracle peer
+// (peer/orapeer), with Oracle's documented differences declared: the empty
+// string is NULL (so row 3's name and label are NULL), there is no BOOLEAN
+// before 23ai (a NUMBER(1) flag, read as the integers 1 and 0) and no TIME
+// type (a time of day is VARCHAR2 text, as on Databricks). A DATE carries a
+// time part (midnight here, so day matches the others), a NUMBER(p,s) with
+// s > 0 is an exact decimal written with its scale (go-ora gives 12.50 as
+// "12.5": registry/oracle's Columns pads it), and id is NUMBER(18) because
+// a NUMBER(19) holds values past int64 and reads as a decimal. JSON and
+// UUID are VARCHAR2 text, bytes RAW, and unquoted column names come back
+// upper case.
+// A bare quoted date depends on the session's NLS_DATE_FORMAT, so day and
+// at go in as TO_DATE/TO_TIMESTAMP with explicit masks.
+var oracleBackend = backend{name: "oracle", typ: "oracle", fields: oracleFields, skip: func(testing.TB) {},
+	ddl: `(id NUMBER(18), small NUMBER(5), name VARCHAR2(100), label VARCHAR2(20), price BINARY_DOUBLE, ratio BINARY_FLOAT,
+		amount NUMBER(12,2), flag NUMBER(1), day DATE, at TIMESTAMP(6), tod VARCHAR2(20), bin RAW(16), doc VARCHAR2(100), uid VARCHAR2(36))`,
+	boolLiterals:  [2]string{"1", "0"},
+	typedLiterals: "a quoted date or timestamp converts by the session's NLS formats",
+	upperNames:    "Oracle folds unquoted identifiers to upper case",
+	diffs: map[string]columnDiff{
+		"name":  {reason: "Oracle stores the empty string as NULL", kind: KindString, values: []any{"héllo", nil, nil}},
+		"label": {reason: "Oracle stores the empty string as NULL", kind: KindString, values: []any{"lbl", nil, nil}},
+		"flag": {reason: "Oracle has no BOOLEAN type before 23ai; a flag is NUMBER(1)",
+			kind: KindInt64, values: []any{int64(1), nil, int64(0)}},
+		"tod": {reason: "Oracle has no TIME type; a time of day is VARCHAR2 text",
+			kind: KindString, values: []any{"12:34:56.5", nil, "00:00:00"}},
+	}}
 
 // crossNames are the columns of the cross-backend table, in order.
 var crossNames = []string{"id", "small", "name", "label", "price", "ratio", "amount", "flag", "day", "at", "tod", "bin", "doc", "uid"}
@@ -129,8 +172,16 @@ var crossWant = struct {
 }
 
 // want is what be must return: crossWant with be's declared differences.
-func (be backend) want(t *testing.T) (kinds []Kind, rows [][]any) {
+func (be backend) want(t *testing.T) (names []string, kinds []Kind, rows [][]any) {
 	t.Helper()
+	names = crossNames
+	if be.upperNames != "" {
+		names = nil
+		for _, n := range crossNames {
+			names = append(names, strings.ToUpper(n))
+		}
+		t.Logf("column names are upper case on %s: %s", be.name, be.upperNames)
+	}
 	kinds = append([]Kind(nil), crossWant.kinds...)
 	rows = make([][]any, len(crossWant.rows))
 	for i, r := range crossWant.rows {
@@ -147,7 +198,7 @@ func (be backend) want(t *testing.T) (kinds []Kind, rows [][]any) {
 		}
 		t.Logf("column %s differs on %s: %s", col, be.name, d.reason)
 	}
-	return kinds, rows
+	return names, kinds, rows
 }
 
 // crossResult is one backend's JSON and CSV of the table.
@@ -155,6 +206,7 @@ type crossResult struct {
 	backend   string
 	diffs     map[string]columnDiff
 	json, csv string
+	upper     bool // column names upper case (backend.upperNames)
 }
 
 // TestCrossBackend runs the same table and query on PostgreSQL (pgx fast
@@ -168,7 +220,7 @@ func TestCrossBackend(t *testing.T) {
 	for _, be := range backends {
 		t.Run(be.name, func(t *testing.T) {
 			be.skip(t)
-			kinds, want := be.want(t)
+			names, kinds, want := be.want(t)
 			st := testenv.Store(t)
 			testenv.Put(t, st, "conn", be.typ, be.fields(t))
 			c := New(WithStore(st))
@@ -186,12 +238,24 @@ func TestCrossBackend(t *testing.T) {
 			typ := registry.Lookup(be.typ)
 			ph := func(n int) string { return typ.Placeholder(n) }
 			inserts := []struct {
-				values string // {bin} is the bin column
-				blob   []byte
+				values  string // {bin}, {date} and {timestamp} are the bin, day and at columns
+				day, at string
+				blob    []byte
 			}{
-				{`1, -7, 'héllo', 'lbl', 1.25, 0.5, 12.50, TRUE, '2024-02-29', '2024-02-29 13:14:15.123456', '12:34:56.5', {bin}, '{"a": [1, 2]}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'`, []byte{0, 1, 0xff}},
-				{`2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, {bin}, NULL, NULL`, nil},
-				{`3, 0, '', '', -2.5, -1.5, -0.05, FALSE, '1999-12-31', '1970-01-01 00:00:00', '00:00:00', {bin}, '[]', '00000000-0000-0000-0000-000000000001'`, []byte{0x42}},
+				{`1, -7, 'héllo', 'lbl', 1.25, 0.5, 12.50, TRUE, {date}, {timestamp}, '12:34:56.5', {bin}, '{"a": [1, 2]}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'`, "2024-02-29", "2024-02-29 13:14:15.123456", []byte{0, 1, 0xff}},
+				{`2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, {bin}, NULL, NULL`, "", "", nil},
+				{`3, 0, '', '', -2.5, -1.5, -0.05, FALSE, {date}, {timestamp}, '00:00:00', {bin}, '[]', '00000000-0000-0000-0000-000000000001'`, "1999-12-31", "1970-01-01 00:00:00", []byte{0x42}},
+			}
+			literal := func(kind, v string) string {
+				if be.typedLiterals != "" {
+					if l := typ.Dialect.Literal(kind, v); l != "" {
+						return l
+					}
+				}
+				return "'" + v + "'"
+			}
+			if be.typedLiterals != "" {
+				t.Logf("day and at go in as typed literals on %s: %s", be.name, be.typedLiterals)
 			}
 			if be.binLiteral != "" {
 				t.Logf("bin goes in as X'…' literals on %s: %s", be.name, be.binLiteral)
@@ -204,7 +268,11 @@ func TestCrossBackend(t *testing.T) {
 						bin = "X'" + hex.EncodeToString(ins.blob) + "'"
 					}
 				}
-				values := strings.Replace(ins.values, "{bin}", bin, 1)
+				day, at := "NULL", "NULL"
+				if ins.day != "" {
+					day, at = literal("date", ins.day), literal("timestamp", ins.at)
+				}
+				values := strings.NewReplacer("{bin}", bin, "{date}", day, "{timestamp}", at).Replace(ins.values)
 				if be.boolLiterals[0] != "" {
 					values = strings.NewReplacer("TRUE", be.boolLiterals[0], "FALSE", be.boolLiterals[1]).Replace(values)
 				}
@@ -227,7 +295,7 @@ func TestCrossBackend(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					checkCross(t, rows, kinds, want)
+					checkCross(t, rows, names, kinds, want)
 					if q.args == nil {
 						js, err := rows.MarshalJSON()
 						if err != nil {
@@ -237,7 +305,7 @@ func TestCrossBackend(t *testing.T) {
 						if err := rows.WriteCSV(&csv); err != nil {
 							t.Fatal(err)
 						}
-						results = append(results, crossResult{backend: be.name, diffs: be.diffs, json: string(js), csv: csv.String()})
+						results = append(results, crossResult{backend: be.name, diffs: be.diffs, json: string(js), csv: csv.String(), upper: be.upperNames != ""})
 					}
 				})
 			}
@@ -275,7 +343,7 @@ func TestCrossBackend(t *testing.T) {
 		for col := range r.diffs {
 			skip[col] = true
 		}
-		if len(skip) == 0 {
+		if len(skip) == 0 && !r.upper && !ref.upper {
 			if r.json != ref.json {
 				t.Errorf("JSON differs between %s and %s:\n%s\n%s", ref.backend, r.backend, ref.json, r.json)
 			}
@@ -284,10 +352,10 @@ func TestCrossBackend(t *testing.T) {
 			}
 			continue
 		}
-		if a, b := jsonWithout(t, ref.json, skip), jsonWithout(t, r.json, skip); a != b {
+		if a, b := jsonWithout(t, ref.json, skip, ref.upper), jsonWithout(t, r.json, skip, r.upper); a != b {
 			t.Errorf("JSON differs between %s and %s beyond the declared columns %v:\n%s\n%s", ref.backend, r.backend, slices.Sorted(maps.Keys(skip)), a, b)
 		}
-		if a, b := csvWithout(t, ref.csv, skip), csvWithout(t, r.csv, skip); !reflect.DeepEqual(a, b) {
+		if a, b := csvWithout(t, ref.csv, skip, ref.upper), csvWithout(t, r.csv, skip, r.upper); !reflect.DeepEqual(a, b) {
 			t.Errorf("CSV differs between %s and %s beyond the declared columns %v:\n%q\n%q", ref.backend, r.backend, slices.Sorted(maps.Keys(skip)), a, b)
 		}
 	}
@@ -297,14 +365,25 @@ func TestCrossBackend(t *testing.T) {
 }
 
 // jsonWithout re-encodes a JSON array of objects without the skipped keys,
-// keeping each remaining value's bytes as they were.
-func jsonWithout(t *testing.T, js string, skip map[string]bool) string {
+// keeping each remaining value's bytes as they were; upper: the keys are
+// upper case, and are lowered first.
+func jsonWithout(t *testing.T, js string, skip map[string]bool, upper bool) string {
 	t.Helper()
 	var objs []map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(js), &objs); err != nil {
 		t.Fatalf("JSON %s: %v", js, err)
 	}
-	for _, o := range objs {
+	for i, o := range objs {
+		if upper {
+			lower := map[string]json.RawMessage{}
+			for k, v := range o {
+				if k != strings.ToUpper(k) {
+					t.Errorf("JSON key %q is not upper case", k)
+				}
+				lower[strings.ToLower(k)] = v
+			}
+			o, objs[i] = lower, lower
+		}
 		for k := range skip {
 			if _, ok := o[k]; !ok {
 				t.Errorf("JSON object without declared column %q", k)
@@ -319,12 +398,21 @@ func jsonWithout(t *testing.T, js string, skip map[string]bool) string {
 	return string(out)
 }
 
-// csvWithout parses CSV and drops the skipped columns, named in the header.
-func csvWithout(t *testing.T, text string, skip map[string]bool) [][]string {
+// csvWithout parses CSV and drops the skipped columns, named in the header;
+// upper: the header is upper case, and is lowered first.
+func csvWithout(t *testing.T, text string, skip map[string]bool, upper bool) [][]string {
 	t.Helper()
 	recs, err := csv.NewReader(strings.NewReader(text)).ReadAll()
 	if err != nil || len(recs) == 0 {
 		t.Fatalf("CSV %q: %v", text, err)
+	}
+	if upper {
+		for j, h := range recs[0] {
+			if h != strings.ToUpper(h) {
+				t.Errorf("CSV header %q is not upper case", h)
+			}
+			recs[0][j] = strings.ToLower(h)
+		}
 	}
 	header := recs[0]
 	for k := range skip {
@@ -343,15 +431,15 @@ func csvWithout(t *testing.T, text string, skip map[string]bool) [][]string {
 	return out
 }
 
-func checkCross(t *testing.T, rows *Rows, kinds []Kind, want [][]any) {
+func checkCross(t *testing.T, rows *Rows, names []string, kinds []Kind, want [][]any) {
 	t.Helper()
 	cols := rows.Columns()
 	if len(cols) != len(kinds) {
 		t.Fatalf("%d columns, want %d", len(cols), len(kinds))
 	}
 	for j, c := range cols {
-		if c.Name != crossNames[j] {
-			t.Errorf("column %d named %q, want %q", j, c.Name, crossNames[j])
+		if c.Name != names[j] {
+			t.Errorf("column %d named %q, want %q", j, c.Name, names[j])
 		}
 		if c.Kind != kinds[j] {
 			t.Errorf("column %s (%s): kind %s, want %s", c.Name, c.DatabaseType, c.Kind, kinds[j])

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vapsql/vap/internal/testenv"
 	"github.com/vapsql/vap/peer/dbsqlpeer"
+	"github.com/vapsql/vap/peer/orapeer"
 	"github.com/vapsql/vap/peer/tdspeer"
 	_ "github.com/vapsql/vap/registry/databricks" // the databricks type, for the peer
 	"github.com/vapsql/vap/store"
@@ -133,5 +134,31 @@ func mssqlFields(t testing.TB) map[string]string {
 	return map[string]string{
 		"host": p.Host(), "port": strconv.Itoa(p.Port()), "user_name": user, "password": password,
 		"dbname": p.Database(), "options.certificate": p.CAFile(),
+	}
+}
+
+// oracleFields starts a local Oracle peer for the test and returns the
+// fields of an oracle connection to it.
+func oracleFields(t testing.TB) map[string]string {
+	t.Helper()
+	_, fields := oraclePeer(t)
+	return fields
+}
+
+// oraclePeer is oracleFields with the peer, to watch its sessions.
+func oraclePeer(t testing.TB) (*orapeer.Peer, map[string]string) {
+	t.Helper()
+	const user, password = "odbc", "odbc-peer-password"
+	p, err := orapeer.Start(orapeer.Config{User: user, Password: password})
+	if err != nil {
+		t.Fatalf("orapeer.Start: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := p.Close(); err != nil {
+			t.Errorf("orapeer Close: %v", err)
+		}
+	})
+	return p, map[string]string{
+		"host": p.Host(), "port": strconv.Itoa(p.Port()), "user_name": user, "password": password, "dbname": p.Service(),
 	}
 }

@@ -46,7 +46,7 @@ func appendValue(c *colData, s *colSpec, v any) error {
 			c.appendTime(t)
 		}
 	case KindDecimal:
-		err = appendDecimal(c, v, s.Scale)
+		err = appendDecimal(c, v, s)
 	case KindString:
 		err = appendText(c, v, s)
 	case KindBytes:
@@ -311,11 +311,22 @@ func timeIn(t time.Time, m timeMode) time.Time {
 // appendDecimal stores a decimal's exact text. Drivers give decimals as text
 // (MySQL, SQL Server, Databricks, Oracle); SQLite gives numbers, written with
 // the column's declared scale so 12.5 in a DECIMAL(12,2) reads "12.50".
-func appendDecimal(c *colData, v any, scale int) error {
+// Text is padded to the scale when the column says its driver drops
+// trailing zeros (Spec.PadScale: Oracle).
+func appendDecimal(c *colData, v any, s *colSpec) error {
+	scale := s.Scale
 	switch x := v.(type) {
 	case []byte:
+		if s.PadScale {
+			c.appendString(padScale(string(trimSpace(x)), scale))
+			return nil
+		}
 		c.appendBytes(trimSpace(x))
 	case string:
+		if s.PadScale {
+			c.appendString(padScale(strings.TrimSpace(x), scale))
+			return nil
+		}
 		c.appendString(strings.TrimSpace(x))
 	case float64:
 		c.appendString(strconv.FormatFloat(x, 'f', scale, 64))
@@ -339,6 +350,23 @@ func appendDecimal(c *colData, v any, scale int) error {
 		return typeErr(v)
 	}
 	return nil
+}
+
+// padScale pads the fraction of a plain decimal text with zeros to scale
+// places ("12.5" → "12.50", "3" → "3.00"); text with an exponent, or
+// already as long, is kept.
+func padScale(text string, scale int) string {
+	if scale <= 0 || strings.ContainsAny(text, "eE") || text == "" {
+		return text
+	}
+	_, frac, dot := strings.Cut(text, ".")
+	if !dot {
+		return text + zeros(scale)
+	}
+	if n := scale - len(frac); n > 0 {
+		return text + strings.Repeat("0", n)
+	}
+	return text
 }
 
 func zeros(scale int) string {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 
 	"github.com/jackc/pgx/v5/stdlib"
 
@@ -83,7 +84,19 @@ func run(ctx context.Context, db *sql.DB, typ *registry.Type, query string, args
 	if end != nil && end() {
 		conn.Raw(func(any) error { return driver.ErrBadConn }) // drop the connection
 	}
-	return err
+	return canceled(ctx, typ, err)
+}
+
+// canceled returns err, or, when ctx has ended and err is the real
+// driver's own report of the statement it interrupted for that
+// (registry.Type.Canceled: go-ora's ORA-01013), an error that matches both
+// ctx.Err() and err with errors.Is.
+func canceled(ctx context.Context, typ *registry.Type, err error) error {
+	cerr := ctx.Err()
+	if err == nil || cerr == nil || typ == nil || typ.Canceled == nil || errors.Is(err, cerr) || !typ.Canceled(err) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", cerr, err)
 }
 
 // realConn returns the real driver's connection behind dc: vap returns it

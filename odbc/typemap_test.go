@@ -67,7 +67,9 @@ func TestClassifyDrivers(t *testing.T) {
 
 		// Oracle (github.com/sijms/go-ora/v2): NUMBER arrives as a string.
 		{"oracle NUMBER(10)", famOracle, tiPS("NUMBER", 10, 0), "42", KindInt64, int64(42)},
-		{"oracle NUMBER(12,2)", famOracle, tiPS("NUMBER", 12, 2), "12.5", KindDecimal, "12.5"},
+		{"oracle NUMBER(12,2)", famOracle, tiPS("NUMBER", 12, 2), "12.5", KindDecimal, "12.50"}, // padded to the scale (Spec.PadScale)
+		{"oracle NUMBER(12,2) whole", famOracle, tiPS("NUMBER", 12, 2), "-3", KindDecimal, "-3.00"},
+		{"oracle NUMBER(38,255)", famOracle, tiPS("NUMBER", 38, 255), "0.125", KindDecimal, "0.125"},
 		{"oracle NUMBER", famOracle, tiPS("NUMBER", 0, 0), "3.14159265358979323846", KindDecimal, "3.14159265358979323846"},
 		{"oracle NUMBER(38)", famOracle, tiPS("NUMBER", 38, 0), "12345678901234567890123", KindDecimal, "12345678901234567890123"},
 		{"oracle FLOAT", famOracle, tiPS("NUMBER", 126, 255), "0.1", KindDecimal, "0.1"},

@@ -109,6 +109,14 @@ type Type struct {
 	// connection whose statement was stopped that way must not be reused.
 	// nil end: nothing was arranged. Optional.
 	Cancel func(ctx context.Context, db *sql.DB, conn *sql.Conn) (end func() (fired bool))
+	// Canceled reports whether err is the real driver's own report of a
+	// statement it interrupted because its context ended, where the driver
+	// returns that instead of the context's error (go-ora's ORA-01013,
+	// "user requested cancel of current operation"). vap's readers (odbc)
+	// then return an error that matches both the context's error and err
+	// (errors.Is); a database/sql caller still gets the driver's error
+	// alone. Optional: nil means the driver returns the context's error.
+	Canceled func(err error) bool
 }
 
 // Classify classifies a result column with the type's Columns, or

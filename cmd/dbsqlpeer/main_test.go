@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -17,12 +15,11 @@ import (
 	dbsql "github.com/databricks/databricks-sql-go"
 	dbsqllogger "github.com/databricks/databricks-sql-go/logger"
 
+	"github.com/vapsql/vap/internal/peercmd/peercmdtest"
 	"github.com/vapsql/vap/peer/dbsqlpeer"
 )
 
 func init() { dbsqllogger.SetLogOutput(io.Discard) }
-
-func noEnv(string) string { return "" }
 
 // toPeer sends the driver's requests for localhost (the Thrift calls and
 // the feature-flag request the driver makes on port 443) to the peer at
@@ -48,25 +45,9 @@ func (t toPeer) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestServesUntilStdinCloses(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	stdinR, stdinW := io.Pipe()
-	outR, outW := io.Pipe()
-	var stderr bytes.Buffer
-	env := func(k string) string {
-		if k == "DBSQLPEER_TOKEN" {
-			return "dapi-cmd-test"
-		}
-		return ""
-	}
-	code := make(chan int, 1)
-	go func() {
-		code <- run(ctx, []string{"-until-stdin-eof", "-max-result-rows", "10"}, env, stdinR, outW, &stderr)
-		outW.Close()
-	}()
-	line, err := bufio.NewReader(outR).ReadString('\n')
-	if err != nil {
-		t.Fatalf("read the address: %v (stderr %q)", err, stderr.String())
-	}
-	go io.Copy(io.Discard, outR)
+	cmd := peercmdtest.Start(t, ctx, run, []string{"-until-stdin-eof", "-max-result-rows", "10"},
+		peercmdtest.Env(map[string]string{"DBSQLPEER_TOKEN": "dapi-cmd-test"}))
+	line := cmd.Line
 	var a dbsqlpeer.Address
 	if err := json.Unmarshal([]byte(line), &a); err != nil || a.Port == 0 || a.Host != "localhost" {
 		t.Fatalf("address line %q: %+v, %v", line, a, err)
@@ -87,36 +68,16 @@ func TestServesUntilStdinCloses(t *testing.T) {
 		t.Fatalf("11 rows with -max-result-rows 10: %v, want SQLSTATE 54000", err)
 	}
 	db.Close()
-	stdinW.Close()
-	select {
-	case c := <-code:
-		if c != 0 {
-			t.Fatalf("exit code %d, stderr %q", c, stderr.String())
-		}
-	case <-ctx.Done():
-		t.Fatal("the command did not stop when stdin closed")
-	}
+	cmd.Stop(t)
 }
 
 func TestBadArguments(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"no credential", nil, "needs a Token"},
-		{"stray argument", []string{"-token", "x", "extra"}, `unexpected argument "extra"`},
-		{"bad max rows", []string{"-token", "x", "-max-result-rows", "0"}, "must be positive"},
-		{"bad result format", []string{"-token", "x", "-results", "rows"}, `unknown result format "rows"`},
-		{"zero cloudfetch threshold", []string{"-token", "x", "-cloudfetch-threshold", "0"}, "must not be 0"},
-		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var out, errb bytes.Buffer
-			code := run(context.Background(), tc.args, noEnv, strings.NewReader(""), &out, &errb)
-			if code == 0 || !strings.Contains(errb.String(), tc.want) || out.Len() != 0 {
-				t.Fatalf("code %d, stdout %q, stderr %q; want a failure mentioning %q", code, out.String(), errb.String(), tc.want)
-			}
-		})
-	}
+	peercmdtest.BadArguments(t, run, []peercmdtest.BadArgument{
+		{Name: "no credential", Args: nil, Want: "needs a Token"},
+		{Name: "stray argument", Args: []string{"-token", "x", "extra"}, Want: `unexpected argument "extra"`},
+		{Name: "bad max rows", Args: []string{"-token", "x", "-max-result-rows", "0"}, Want: "must be positive"},
+		{Name: "bad result format", Args: []string{"-token", "x", "-results", "rows"}, Want: `unknown result format "rows"`},
+		{Name: "zero cloudfetch threshold", Args: []string{"-token", "x", "-cloudfetch-threshold", "0"}, Want: "must not be 0"},
+		{Name: "unknown flag", Args: []string{"-nope"}, Want: "flag provided but not defined"},
+	})
 }

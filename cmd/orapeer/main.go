@@ -14,60 +14,30 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
-	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/vapsql/vap/internal/peercmd"
 	"github.com/vapsql/vap/peer/orapeer"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
-}
+func main() { peercmd.Main(run) }
 
 // run is the command: it parses args and serves a peer until ctx is done
 // (or stdin closes, with -until-stdin-eof). It returns the exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("orapeer", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := peercmd.NewFlagSet("orapeer", stderr)
 	var cfg orapeer.Config
 	fs.StringVar(&cfg.User, "user", "", "the user the peer accepts (required)")
 	fs.StringVar(&cfg.Password, "password", getenv("ORAPEER_PASSWORD"), "its password (default $ORAPEER_PASSWORD)")
 	fs.StringVar(&cfg.Service, "service", orapeer.DefaultService, "the service name (or SID) clients connect to")
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:0", "TCP address to listen on")
 	fs.StringVar(&cfg.AdminToken, "admin-token", getenv("ORAPEER_ADMIN_TOKEN"), "serve the observe admin endpoint (admin_url) to this bearer token (default $ORAPEER_ADMIN_TOKEN)")
-	untilEOF := fs.Bool("until-stdin-eof", false, "also stop when standard input closes")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	check := func() error {
+		if cfg.User == "" || cfg.Password == "" {
+			return errors.New("orapeer: -user and a password (ORAPEER_PASSWORD or -password) are required")
 		}
-		return 2
+		return nil
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "orapeer: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	if cfg.User == "" || cfg.Password == "" {
-		fmt.Fprintln(stderr, "orapeer: -user and a password (ORAPEER_PASSWORD or -password) are required")
-		return 2
-	}
-	if *untilEOF {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithCancel(ctx)
-		defer cancel()
-		go func() {
-			_, _ = io.Copy(io.Discard, stdin)
-			cancel()
-		}()
-	}
-	if err := orapeer.Serve(ctx, cfg, stdout); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	return 0
+	serve := func(ctx context.Context, announce io.Writer) error { return orapeer.Serve(ctx, cfg, announce) }
+	return peercmd.Run(ctx, peercmd.Command{Flags: fs, Check: check, Serve: serve}, args, stdin, stdout, stderr)
 }

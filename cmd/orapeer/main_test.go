@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
-	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -14,6 +11,7 @@ import (
 
 	goora "github.com/sijms/go-ora/v2"
 
+	"github.com/vapsql/vap/internal/peercmd/peercmdtest"
 	"github.com/vapsql/vap/peer/orapeer"
 )
 
@@ -23,24 +21,9 @@ import (
 func TestServesUntilStdinCloses(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	stdinR, stdinW := io.Pipe()
-	outR, outW := io.Pipe()
-	var stderr bytes.Buffer
-	env := func(k string) string {
-		if k == "ORAPEER_PASSWORD" {
-			return "cmd-Secret1"
-		}
-		return ""
-	}
-	code := make(chan int, 1)
-	go func() {
-		code <- run(ctx, []string{"-user", "cmduser", "-service", "CMDSVC", "-until-stdin-eof"}, env, stdinR, outW, &stderr)
-		outW.Close()
-	}()
-	line, err := bufio.NewReader(outR).ReadString('\n')
-	if err != nil {
-		t.Fatalf("read endpoint: %v (stderr %q)", err, stderr.String())
-	}
+	cmd := peercmdtest.Start(t, ctx, run, []string{"-user", "cmduser", "-service", "CMDSVC", "-until-stdin-eof"},
+		peercmdtest.Env(map[string]string{"ORAPEER_PASSWORD": "cmd-Secret1"}))
+	line := cmd.Line
 	if strings.Contains(line, "cmd-Secret1") {
 		t.Fatalf("endpoint line holds the password: %s", line)
 	}
@@ -55,24 +38,12 @@ func TestServesUntilStdinCloses(t *testing.T) {
 		t.Fatalf("query = %d, %v", n, err)
 	}
 	db.Close()
-	go io.Copy(io.Discard, outR)
-	stdinW.Close()
-	select {
-	case c := <-code:
-		if c != 0 {
-			t.Fatalf("exit code %d (stderr %q)", c, stderr.String())
-		}
-	case <-ctx.Done():
-		t.Fatal("the command did not stop when stdin closed")
-	}
+	cmd.Stop(t)
 }
 
 func TestRefusesMissingPassword(t *testing.T) {
-	var stderr bytes.Buffer
-	if c := run(context.Background(), []string{"-user", "u"}, func(string) string { return "" }, strings.NewReader(""), io.Discard, &stderr); c != 2 {
-		t.Fatalf("exit code %d, want 2", c)
-	}
-	if !strings.Contains(stderr.String(), "password") {
-		t.Fatalf("stderr %q does not say what is missing", stderr.String())
-	}
+	peercmdtest.BadArguments(t, run, []peercmdtest.BadArgument{
+		{Name: "no password", Args: []string{"-user", "u"}, Want: "password", Code: 2},
+		{Name: "stray argument", Args: []string{"-user", "u", "-password", "x", "extra"}, Want: `unexpected argument "extra"`, Code: 2},
+	})
 }

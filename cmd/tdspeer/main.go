@@ -15,59 +15,29 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
-	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/vapsql/vap/internal/peercmd"
 	"github.com/vapsql/vap/peer/tdspeer"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
-}
+func main() { peercmd.Main(run) }
 
 // run is the command: it parses args and serves a peer until ctx is done
 // (or stdin closes, with -until-stdin-eof). It returns the exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("tdspeer", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := peercmd.NewFlagSet("tdspeer", stderr)
 	var cfg tdspeer.Config
 	fs.StringVar(&cfg.User, "user", "sa", "the SQL login the peer accepts")
 	fs.StringVar(&cfg.Password, "password", getenv("TDSPEER_PASSWORD"), "its password (default $TDSPEER_PASSWORD)")
 	fs.StringVar(&cfg.Database, "database", tdspeer.DefaultDatabase, "the name of the peer's database")
 	fs.IntVar(&cfg.MaxResultRows, "max-result-rows", tdspeer.DefaultMaxResultRows, "largest result set the peer holds")
-	untilEOF := fs.Bool("until-stdin-eof", false, "also stop when standard input closes")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	check := func() error {
+		if cfg.MaxResultRows <= 0 {
+			return errors.New("tdspeer: -max-result-rows must be positive")
 		}
-		return 2
+		return nil
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "tdspeer: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	if cfg.MaxResultRows <= 0 {
-		fmt.Fprintln(stderr, "tdspeer: -max-result-rows must be positive")
-		return 2
-	}
-	if *untilEOF {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithCancel(ctx)
-		defer cancel()
-		go func() {
-			_, _ = io.Copy(io.Discard, stdin)
-			cancel()
-		}()
-	}
-	if err := tdspeer.Serve(ctx, cfg, stdout); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	return 0
+	serve := func(ctx context.Context, announce io.Writer) error { return tdspeer.Serve(ctx, cfg, announce) }
+	return peercmd.Run(ctx, peercmd.Command{Flags: fs, Check: check, Serve: serve}, args, stdin, stdout, stderr)
 }

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
-	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -15,11 +12,10 @@ import (
 
 	mssql "github.com/microsoft/go-mssqldb"
 
+	"github.com/vapsql/vap/internal/peercmd/peercmdtest"
 	"github.com/vapsql/vap/peer/observe"
 	"github.com/vapsql/vap/peer/tdspeer"
 )
-
-func noEnv(string) string { return "" }
 
 // TestServe runs the command in process: it announces where it listens,
 // serves go-mssqldb with TLS verified against the announced CA, is
@@ -27,25 +23,9 @@ func noEnv(string) string { return "" }
 func TestServe(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	stdinR, stdinW := io.Pipe()
-	outR, outW := io.Pipe()
-	var stderr bytes.Buffer
-	code := make(chan int, 1)
-	env := func(k string) string {
-		if k == "TDSPEER_PASSWORD" {
-			return "Pw-from-env-1"
-		}
-		return ""
-	}
-	go func() {
-		code <- run(ctx, []string{"-user", "tester", "-database", "shop", "-until-stdin-eof"}, env, stdinR, outW, &stderr)
-		outW.Close()
-	}()
-	line, err := bufio.NewReader(outR).ReadString('\n')
-	if err != nil {
-		t.Fatalf("no address line: %v (stderr %q)", err, stderr.String())
-	}
-	go func() { _, _ = io.Copy(io.Discard, outR) }()
+	cmd := peercmdtest.Start(t, ctx, run, []string{"-user", "tester", "-database", "shop", "-until-stdin-eof"},
+		peercmdtest.Env(map[string]string{"TDSPEER_PASSWORD": "Pw-from-env-1"}))
+	line := cmd.Line
 	var l tdspeer.Listening
 	if err := json.Unmarshal([]byte(line), &l); err != nil {
 		t.Fatalf("address line %q: %v", line, err)
@@ -100,34 +80,14 @@ func TestServe(t *testing.T) {
 	if _, err := bad.Running(ctx); err == nil || !strings.Contains(err.Error(), "401") || strings.Contains(err.Error(), "wrong-pw-9") {
 		t.Errorf("Remote with a wrong password: %v", err)
 	}
-	stdinW.Close()
-	select {
-	case c := <-code:
-		if c != 0 {
-			t.Fatalf("exit code %d, stderr %q", c, stderr.String())
-		}
-	case <-ctx.Done():
-		t.Fatal("the command did not stop when stdin closed")
-	}
+	cmd.Stop(t)
 }
 
 func TestBadArguments(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"no password", nil, "needs a User and a Password"},
-		{"stray argument", []string{"-password", "x", "extra"}, `unexpected argument "extra"`},
-		{"bad max rows", []string{"-password", "x", "-max-result-rows", "0"}, "must be positive"},
-		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var out, errb bytes.Buffer
-			code := run(context.Background(), tc.args, noEnv, strings.NewReader(""), &out, &errb)
-			if code == 0 || !strings.Contains(errb.String(), tc.want) || out.Len() != 0 {
-				t.Fatalf("code %d, stdout %q, stderr %q; want a failure mentioning %q", code, out.String(), errb.String(), tc.want)
-			}
-		})
-	}
+	peercmdtest.BadArguments(t, run, []peercmdtest.BadArgument{
+		{Name: "no password", Args: nil, Want: "needs a User and a Password"},
+		{Name: "stray argument", Args: []string{"-password", "x", "extra"}, Want: `unexpected argument "extra"`},
+		{Name: "bad max rows", Args: []string{"-password", "x", "-max-result-rows", "0"}, Want: "must be positive"},
+		{Name: "unknown flag", Args: []string{"-nope"}, Want: "flag provided but not defined"},
+	})
 }

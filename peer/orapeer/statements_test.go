@@ -72,6 +72,42 @@ func TestTypesRoundTrip(t *testing.T) {
 	}
 }
 
+// TestBinaryFloatColumn: a BINARY_FLOAT column is described as Oracle
+// describes it (type 100, go-ora's IBFloat, 4 bytes) and keeps single
+// precision, not as a BINARY_DOUBLE; so does a CAST to BINARY_FLOAT.
+func TestBinaryFloatColumn(t *testing.T) {
+	p := startPeer(t)
+	db := openGoOra(t, p)
+	ctx := testCtx(t)
+	mustExec(t, db, `CREATE TABLE bfloat (f BINARY_FLOAT, d BINARY_DOUBLE)`)
+	mustExec(t, db, `INSERT INTO bfloat VALUES (0.1234567891, 0.1234567891)`)
+	rows, err := db.QueryContext(ctx, `SELECT f, d, CAST(d AS BINARY_FLOAT) FROM bfloat`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cts, err := rows.ColumnTypes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"IBFloat", "IBDouble", "IBFloat"} {
+		if got := cts[i].DatabaseTypeName(); got != want {
+			t.Errorf("column %d described as %s, want %s", i, got, want)
+		}
+	}
+	var f, d, c any
+	if !rows.Next() {
+		t.Fatalf("no row: %v", rows.Err())
+	}
+	if err := rows.Scan(&f, &d, &c); err != nil {
+		t.Fatal(err)
+	}
+	// go-ora gives a BINARY_FLOAT as the float64 of its shortest decimal.
+	if f != 0.12345679 || d != 0.1234567891 || c != 0.12345679 {
+		t.Fatalf("got %#v, %#v, %#v; want 0.12345679 (single precision), 0.1234567891, 0.12345679", f, d, c)
+	}
+}
+
 func TestExpressions(t *testing.T) {
 	p := startPeer(t)
 	db := openGoOra(t, p)

@@ -48,6 +48,7 @@ var (
 	typTimestamp = colType{ora: oraTimestamp, name: "TIMESTAMP", scale: 9}
 	typTSTZ      = colType{ora: oraTimestampTZ, name: "TIMESTAMP WITH TIME ZONE", scale: 9}
 	typDouble    = colType{ora: oraBinDouble, name: "BINARY_DOUBLE"}
+	typFloat     = colType{ora: oraBinFloat, name: "BINARY_FLOAT"}
 	typRaw       = colType{ora: oraRaw, name: "RAW", size: 2000}
 )
 
@@ -64,6 +65,8 @@ func (t colType) maxLen() int {
 		return 13
 	case oraBinDouble:
 		return 8
+	case oraBinFloat:
+		return 4
 	case oraVarchar, oraChar, oraRaw:
 		if t.national {
 			return t.size * 2
@@ -116,8 +119,10 @@ func parseDeclType(decl string) (colType, bool) {
 		t := typNumber
 		t.precision, t.scale = 126, -127
 		return t, true
-	case "BINARY_DOUBLE", "BINARY_FLOAT":
+	case "BINARY_DOUBLE":
 		return typDouble, true
+	case "BINARY_FLOAT":
+		return typFloat, true
 	case "VARCHAR2", "VARCHAR", "CHARACTER VARYING", "CHAR VARYING":
 		t := typVarchar
 		t.size = arg(0, 4000)
@@ -316,6 +321,20 @@ func sigDigits(s string) int {
 
 func encodeDouble(f float64) []byte {
 	b := binary.BigEndian.AppendUint64(nil, math.Float64bits(f))
+	if b[0]&0x80 == 0 {
+		b[0] |= 0x80
+	} else {
+		for i := range b {
+			b[i] = ^b[i]
+		}
+	}
+	return b
+}
+
+// encodeFloat is a BINARY_FLOAT: f rounded to single precision, as Oracle
+// stores it, in the same sign-flipped big-endian form as BINARY_DOUBLE.
+func encodeFloat(f float64) []byte {
+	b := binary.BigEndian.AppendUint32(nil, math.Float32bits(float32(f)))
 	if b[0]&0x80 == 0 {
 		b[0] |= 0x80
 	} else {

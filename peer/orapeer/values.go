@@ -136,6 +136,9 @@ func encodeValue(t colType, v any) ([]byte, error) {
 		if err != nil || !ok {
 			return nil, errf(1722, "invalid number")
 		}
+		if t.ora == oraBinFloat {
+			return encodeFloat(f), nil
+		}
 		return encodeDouble(f), nil
 	case oraDate, oraTimestamp, oraTimestampTZ:
 		var tm time.Time

@@ -3,8 +3,10 @@ package oracle
 import "github.com/vapsql/vap/coltype"
 
 // Columns classifies Oracle result columns: NUMBER with a precision up to
-// 18 and scale 0 is an integer, any other NUMBER an exact decimal; LONG is
-// text; the rest as coltype.Classify.
+// 18 and scale 0 is an integer (NUMBER(19) holds values past int64), any
+// other NUMBER an exact decimal, written with the column's scale when it
+// has one (NUMBER(12,2): 12.5 reads "12.50", as on the other databases);
+// LONG is text; the rest as coltype.Classify.
 func Columns(i coltype.Info) coltype.Spec {
 	switch name, _ := coltype.Split(i.Name); name {
 	case "LONG":
@@ -15,7 +17,9 @@ func Columns(i coltype.Info) coltype.Spec {
 		}
 		s := coltype.Spec{Kind: coltype.Decimal, Scale: -1}
 		if i.Scale > 0 && i.Scale < 127 {
-			s.Scale = int(i.Scale)
+			// A NUMBER keeps no trailing zeros: go-ora gives 12.50 as
+			// "12.5", which is padded back to the column's scale.
+			s.Scale, s.PadScale = int(i.Scale), true
 		}
 		return s
 	}

@@ -18,4 +18,8 @@
 // go-ora leaves the socket of a connect that fails after the TCP connection
 // is up (a failed login) open until the garbage collector runs: vap's
 // connector dials for it and closes every socket of a failed connect.
+// go-ora reports a statement it stopped because its context ended as
+// ORA-01013, not as the context's error: Canceled recognizes it, so vap's
+// readers (odbc) return an error matching both; database/sql callers get
+// ORA-01013 alone.
 package oracle

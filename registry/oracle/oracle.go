@@ -43,6 +43,7 @@ var Oracle = &registry.Type{
 	AuthError:   authError,
 	Dialect:     Dialect,
 	Columns:     Columns,
+	Canceled:    Canceled,
 	Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 		u, err := URL(p)
 		if err != nil {
