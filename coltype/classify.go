@@ -69,7 +69,7 @@ func Classify(i Info) Spec {
 	case clockNames[name]:
 		s.Kind, s.Time = Time, Clock
 	case wallNames[name]:
-		s.Kind, s.Time = Time, Wall
+		s.Kind, s.Time, s.Date = Time, Wall, name == "DATE"
 	case instantNames[name]:
 		s.Kind, s.Time = Time, Instant
 	default: // "", "NULL", or a type we do not know: the values decide

@@ -4,9 +4,12 @@ import "github.com/vapsql/vap/coltype"
 
 // Columns classifies Oracle result columns: NUMBER with a precision up to
 // 18 and scale 0 is an integer, any other NUMBER an exact decimal; LONG is
-// text; the rest as coltype.Classify.
+// text; DATE, which has a time of day, is a timestamp; the rest as
+// coltype.Classify.
 func Columns(i coltype.Info) coltype.Spec {
 	switch name, _ := coltype.Split(i.Name); name {
+	case "DATE":
+		return coltype.Spec{Kind: coltype.Time, Time: coltype.Wall, Scale: -1}
 	case "LONG":
 		return coltype.Spec{Kind: coltype.String, Scale: -1}
 	case "NUMBER":
