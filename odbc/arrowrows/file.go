@@ -1,6 +1,7 @@
 package arrowrows
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -139,6 +140,10 @@ type recordWriter interface {
 }
 
 func writeRecords(w io.Writer, f Format, codec string, groupRows int, records iter.Seq2[arrow.RecordBatch, error]) (n int64, err error) {
+	// Buffered, and never closed here: the Parquet writer closes a sink
+	// that is an io.Closer.
+	bw := bufio.NewWriterSize(w, 1<<20)
+	w = struct{ io.Writer }{bw}
 	var rw recordWriter
 	defer func() {
 		if rw != nil && err != nil {
@@ -167,7 +172,10 @@ func writeRecords(w io.Writer, f Format, codec string, groupRows int, records it
 	}
 	err = rw.Close()
 	rw = nil
-	return n, err
+	if err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
 }
 
 func newRecordWriter(w io.Writer, f Format, codec string, groupRows int, schema *arrow.Schema) (recordWriter, error) {
