@@ -116,19 +116,17 @@ func (b *builder) appendColumn(rows *odbc.Rows, j, from, to int) error {
 		if err != nil {
 			return err
 		}
-		for _, s := range v[from:to] {
-			b.bytes += int64(len(s))
-		}
-		fb.(*array.StringBuilder).AppendValues(v[from:to], valid)
+		sb := fb.(*array.StringBuilder)
+		growData(b, sb.BinaryBuilder, v[from:to])
+		sb.AppendValues(v[from:to], valid)
 	case odbc.KindBytes:
 		v, err := rows.Bytes(c.Name)
 		if err != nil {
 			return err
 		}
-		for _, s := range v[from:to] {
-			b.bytes += int64(len(s))
-		}
-		fb.(*array.BinaryBuilder).AppendValues(v[from:to], valid)
+		bb := fb.(*array.BinaryBuilder)
+		growData(b, bb, v[from:to])
+		bb.AppendValues(v[from:to], valid)
 	case odbc.KindDecimal:
 		v, err := rows.Decimals(c.Name)
 		if err != nil {
@@ -149,12 +147,25 @@ func (b *builder) appendColumn(rows *odbc.Rows, j, from, to int) error {
 	return nil
 }
 
+// growData makes room for v's bytes in a string or binary builder,
+// doubling its data buffer: the builder's own reservation grows it by just
+// what is needed, which copies the buffer on every batch. It counts the
+// bytes for maxBatchBytes.
+func growData[T string | []byte](b *builder, bb *array.BinaryBuilder, v []T) {
+	n := 0
+	for _, s := range v {
+		n += len(s)
+	}
+	b.bytes += int64(n)
+	if bb.DataCap() < bb.DataLen()+n {
+		bb.ReserveData(max(bb.DataCap(), n, 4096))
+	}
+}
+
 func (b *builder) appendDecimals(fb array.Builder, v []string, valid []bool) error {
 	switch db := fb.(type) {
 	case *array.StringBuilder: // scale unknown: the exact text
-		for _, s := range v {
-			b.bytes += int64(len(s))
-		}
+		growData(b, db.BinaryBuilder, v)
 		db.AppendValues(v, valid)
 	case *array.Decimal128Builder:
 		t := db.Type().(*arrow.Decimal128Type)

@@ -150,7 +150,7 @@ func writeRecords(w io.Writer, f Format, codec string, groupRows int, records it
 			rw.Close() // the error wins
 		}
 	}()
-	for rec, err := range records {
+	for rec, err := range pipelined(records) {
 		if err != nil {
 			return n, err
 		}
@@ -160,9 +160,12 @@ func writeRecords(w io.Writer, f Format, codec string, groupRows int, records it
 			}
 		}
 		if rec.NumRows() == 0 {
+			rec.Release()
 			continue
 		}
-		if err := rw.Write(rec); err != nil {
+		err = rw.Write(rec)
+		rec.Release()
+		if err != nil {
 			return n, err
 		}
 		n += rec.NumRows()
@@ -181,14 +184,74 @@ func writeRecords(w io.Writer, f Format, codec string, groupRows int, records it
 func newRecordWriter(w io.Writer, f Format, codec string, groupRows int, schema *arrow.Schema) (recordWriter, error) {
 	switch f {
 	case Parquet:
-		props := parquet.NewWriterProperties(
+		// Dictionary encoding for text only: numbers, times and decimals
+		// rarely repeat enough to pay for its hashing (most of the cost
+		// of writing them), text often does (codes, names, states).
+		opts := []parquet.WriterProperty{
 			parquet.WithCompression(parquetCodecs[codec]),
 			parquet.WithMaxRowGroupLength(int64(groupRows)),
 			parquet.WithCreatedBy("vap (arrow-go parquet)"),
-		)
+			parquet.WithDictionaryDefault(false),
+		}
+		for _, f := range schema.Fields() {
+			if f.Type.ID() == arrow.STRING {
+				opts = append(opts, parquet.WithDictionaryFor(f.Name, true))
+			}
+		}
+		props := parquet.NewWriterProperties(opts...)
 		return pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	case ArrowFile:
 		return ipc.NewFileWriter(w, append([]ipc.Option{ipc.WithSchema(schema)}, ipcCodecs[codec]...)...)
 	}
 	return ipc.NewWriter(w, append([]ipc.Option{ipc.WithSchema(schema)}, ipcCodecs[codec]...)...), nil
+}
+
+// pipelined runs records (the query and the conversion to Arrow) in a
+// goroutine of its own, one record batch ahead of the caller (encoding and
+// writing the file), so the two overlap on two cores. The caller owns, and
+// releases, each record batch it gets. At most three record batches exist
+// at a time: one being built, one handed over, one being written. When the
+// caller stops early, the producer stops at its next record batch, which
+// stops the query.
+func pipelined(records iter.Seq2[arrow.RecordBatch, error]) iter.Seq2[arrow.RecordBatch, error] {
+	type item struct {
+		rec arrow.RecordBatch
+		err error
+	}
+	return func(yield func(arrow.RecordBatch, error) bool) {
+		ch := make(chan item, 1)
+		done := make(chan struct{})
+		go func() {
+			defer close(ch)
+			for rec, err := range records {
+				if rec != nil {
+					rec.Retain()
+				}
+				select {
+				case ch <- item{rec, err}:
+				case <-done:
+					if rec != nil {
+						rec.Release()
+					}
+					return
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+		defer func() {
+			close(done)
+			for it := range ch { // wait for the producer to end
+				if it.rec != nil {
+					it.rec.Release()
+				}
+			}
+		}()
+		for it := range ch {
+			if !yield(it.rec, it.err) {
+				return
+			}
+		}
+	}
 }
