@@ -51,7 +51,7 @@ func streamBatches(ctx context.Context, db *sql.DB, typ *registry.Type, cfg conf
 	switch {
 	case err != nil && !errors.Is(err, errStop):
 		yield(nil, err)
-	case err == nil && !emitted && b.rows != nil:
+	case err == nil && !emitted && b.rows != nil && len(b.rows.cols) > 0:
 		yield(b.rows, nil) // a result without rows: its columns
 	}
 }
