@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/vapsql/vap/odbc"
 	"github.com/vapsql/vap/odbc/arrowrows"
+	"github.com/vapsql/vap/odbc/arrowrows/databricksarrow"
 )
 
 // isFileFormat reports whether a --format is a columnar file format,
@@ -42,7 +44,14 @@ func checkFileFlags(f queryFlags) error {
 // --output the file is written under a temporary name next to it and
 // renamed once complete: a failed or interrupted query leaves no file (and
 // an earlier file of that name as it was).
-func (a *app) queryFile(ctx context.Context, client *odbc.Client, name, query string, params []any, f queryFlags, maxBytes int64) error {
+//
+// On Databricks the driver's own Arrow record batches are written
+// (databricksarrow), with the driver's schema; --max-rows and --max-bytes
+// do not apply there.
+func (a *app) queryFile(ctx context.Context, client *odbc.Client, typeName, name, query string, params []any, f queryFlags, maxBytes int64) error {
+	if typeName == "databricks" && (f.maxRows > 0 || maxBytes > 0) {
+		return usagef("--max-rows and --max-bytes do not apply to --format %s on Databricks (the driver's Arrow is written as it arrives): use LIMIT", f.format)
+	}
 	var w io.Writer = a.stdout
 	var tmp *os.File
 	if f.output == "" {
@@ -94,7 +103,18 @@ func (a *app) queryFile(ctx context.Context, client *odbc.Client, name, query st
 			}
 		}
 	}
-	n, err := arrowrows.WriteFile(w, arrowrows.Format(f.format), batches, &arrowrows.FileOptions{Compression: f.compression})
+	fopts := &arrowrows.FileOptions{Compression: f.compression}
+	var n int64
+	var err error
+	if typeName == "databricks" {
+		var db *sql.DB
+		if db, err = client.DB(name, nil); err != nil {
+			return err
+		}
+		n, err = arrowrows.WriteRecords(w, arrowrows.Format(f.format), databricksarrow.Records(ctx, db, query, params...), fopts)
+	} else {
+		n, err = arrowrows.WriteFile(w, arrowrows.Format(f.format), batches, fopts)
+	}
 	if ctx.Err() != nil {
 		return a.queryErr(ctx, query, context.Cause(ctx))
 	}

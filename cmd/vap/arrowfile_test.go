@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+
+	"github.com/vapsql/vap/peer/dbsqlpeer"
 )
 
 // TestQueryFileFormats: --format arrow|arrows|parquet writes the file
@@ -93,5 +97,50 @@ func TestQueryFileFormats(t *testing.T) {
 	_, errs, code := cli(t, home, "", "query", "lite", "CREATE TABLE x (a int)", "--format", "parquet", "--output", none)
 	if _, err := os.Stat(none); code != 0 || err == nil {
 		t.Errorf("CREATE: %d %q, file: %v", code, errs, err)
+	}
+}
+
+// TestQueryFileDatabricks: on Databricks the file holds the driver's own
+// Arrow (the local warehouse peer).
+func TestQueryFileDatabricks(t *testing.T) {
+	t.Parallel()
+	const token = "dapi-vap-query-file"
+	p, err := dbsqlpeer.Start(dbsqlpeer.Config{Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	home := t.TempDir()
+	if _, errs, code := cli(t, home, "", "conn", "create", "dbx", "--type", "databricks", "--set", "server_hostname="+p.Host(),
+		"--set", "port="+strconv.Itoa(p.Port()), "--set", "http_path="+p.HTTPPath(), "--secret", "access_token="+token); code != 0 {
+		t.Fatal(errs)
+	}
+	out := filepath.Join(t.TempDir(), "d.arrow")
+	_, errs, code := cli(t, home, "", "query", "dbx", "SELECT id, CAST(id AS STRING) AS s FROM range(5000)", "--format", "arrow", "--output", out)
+	if code != 0 || errs != "5000 rows written\n" {
+		t.Fatalf("%d %q", code, errs)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ipc.NewFileReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	total := int64(0)
+	for i := range r.NumRecords() {
+		rec, err := r.RecordBatch(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += rec.NumRows()
+	}
+	if total != 5000 || r.Schema().Field(1).Type.ID() != arrow.STRING {
+		t.Errorf("%d rows, schema %s", total, r.Schema())
+	}
+	if _, errs, code := cli(t, home, "", "query", "dbx", "SELECT 1", "--format", "arrow", "--output", out, "--max-rows", "1"); code != 2 || !strings.Contains(errs, "use LIMIT") {
+		t.Errorf("--max-rows on Databricks: %d %q", code, errs)
 	}
 }

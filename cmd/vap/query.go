@@ -146,7 +146,7 @@ func (a *app) query(ctx context.Context, args []string, f queryFlags) error {
 		return a.report(f.format, w, fmt.Sprintf("%d %s affected", n, plural(n, "row", "rows")))
 	}
 	if isFileFormat(f.format) {
-		return a.queryFile(ctx, client, args[0], query, params, f, maxBytes)
+		return a.queryFile(ctx, client, conn.Type().Name, args[0], query, params, f, maxBytes)
 	}
 
 	out := newOutput(w)
