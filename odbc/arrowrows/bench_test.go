@@ -98,7 +98,7 @@ func BenchmarkPG1MFiles(b *testing.B) {
 	}
 }
 
-// BenchmarkFileMemory streams 100k and 1M rows of the table into a Parquet
+// BenchmarkFileMemory streams 100k, 300k and 1M rows of the table into a Parquet
 // file and reports the peak heap growth while writing (sampled after a
 // collection every 10k rows): it stays flat in the row count, bounded by a
 // row group.
@@ -107,7 +107,7 @@ func BenchmarkFileMemory(b *testing.B) {
 	benchSetup(b, testenv.Postgres(b))
 	ctx := context.Background()
 	dir := b.TempDir()
-	for _, n := range []int{100_000, 1_000_000} {
+	for _, n := range []int{100_000, 300_000, 1_000_000} {
 		for _, f := range []arrowrows.Format{arrowrows.Parquet, arrowrows.ArrowStream} {
 			b.Run(string(f)+"/rows="+strconv.Itoa(n), func(b *testing.B) {
 				var peak uint64
