@@ -91,7 +91,7 @@ func Classify(i Info) Spec {
 	case c == classClock:
 		s.Kind, s.Time = Time, Clock
 	case c == classWall:
-		s.Kind, s.Time = Time, Wall
+		s.Kind, s.Time, s.Date = Time, Wall, name == "DATE"
 	case c == classInstant:
 		s.Kind, s.Time = Time, Instant
 	default: // "", "NULL", or a type we do not know: the values decide

@@ -18,6 +18,7 @@ func TestClassify(t *testing.T) {
 		{NewInfo("TIMESTAMPTZ"), Spec{Kind: Time, Time: Instant, Scale: -1}},
 		{NewInfo("TIME"), Spec{Kind: Time, Time: Clock, Scale: -1}},
 		{NewInfo("DATETIME2"), Spec{Kind: Time, Time: Wall, Scale: -1}},
+		{NewInfo("date"), Spec{Kind: Time, Time: Wall, Date: true, Scale: -1}},
 		{NewInfo("TNSType(252)"), Spec{Kind: Bool, Scale: -1}},
 		{NewInfo(""), Spec{Kind: Null, Flexible: true, Scale: -1}},
 		{NewInfo("HSTORE"), Spec{Kind: Null, Flexible: true, Scale: -1}},

@@ -32,6 +32,9 @@ type Spec struct {
 	Kind Kind
 	// Time is how a Time column's values become UTC.
 	Time TimeMode
+	// Date: a Wall time that is a calendar date (DATE), always at
+	// midnight; readers may store it as a date.
+	Date bool
 	// Scale is the decimal places of a Decimal given as a number; -1 unknown.
 	Scale int
 	// PadScale: the driver's decimal text drops trailing fractional zeros

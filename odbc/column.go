@@ -19,7 +19,34 @@ type Column struct {
 	// checked to be valid JSON: Databricks' ARRAY, MAP and STRUCT (see
 	// "Complex types" in the package doc).
 	JSON bool `json:"json,omitempty"`
+	// Precision and Scale are a KindDecimal column's total and fractional
+	// digits, as the driver declares them (NUMERIC(12,2): 12 and 2).
+	// Precision is 0 when unknown, Scale -1; both are 0 for other kinds.
+	Precision int `json:"precision,omitempty"`
+	Scale     int `json:"scale,omitempty"`
+	// Time says what a KindTime column holds: a date, a time of day, or a
+	// timestamp with or without a time zone; empty when unknown.
+	Time TimeType `json:"time,omitempty"`
 }
+
+// TimeType is what the values of a KindTime column stand for. They are all
+// time.Time in UTC (see Kind); TimeType keeps what the database meant.
+type TimeType string
+
+// The time types.
+const (
+	// TimeDate is a calendar date (DATE; Oracle's DATE, which has a time
+	// of day, is a TimeTimestamp): midnight UTC.
+	TimeDate TimeType = "date"
+	// TimeOfDay is a time of day (TIME): January 1 of year 0, UTC.
+	TimeOfDay TimeType = "time"
+	// TimeTimestamp is a timestamp without a time zone (TIMESTAMP,
+	// DATETIME): its wall clock, in UTC.
+	TimeTimestamp TimeType = "timestamp"
+	// TimeTimestampTZ is a point in time (TIMESTAMPTZ, DATETIMEOFFSET,
+	// Databricks' TIMESTAMP), converted to UTC.
+	TimeTimestampTZ TimeType = "timestamptz"
+)
 
 // colData stores one column: a typed slice for the column's kind and a
 // NULL bitmap. A NULL stores the kind's zero value. Strings, decimals and

@@ -114,6 +114,7 @@ func pgxQuery(ctx context.Context, pc *pgx.Conn, query string, args []any, b *bu
 	for j, fd := range fds {
 		k, mode := pgKind(fd.DataTypeOID)
 		cols[j] = Column{Name: fd.Name, DatabaseType: pgTypeName(tm, fd.DataTypeOID), Kind: k, Nullable: true}
+		pgDetails(&cols[j], fd.DataTypeOID, fd.TypeModifier)
 		decs[j] = pgDecoderFor(tm, fd, k, mode)
 	}
 	b.start(cols)

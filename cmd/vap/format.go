@@ -16,7 +16,7 @@ import (
 )
 
 // formats are vap query's output formats, in the order help lists them.
-var formats = []string{"table", "csv", "tsv", "json", "ndjson"}
+var formats = []string{"table", "csv", "tsv", "json", "ndjson", "parquet", "arrow", "arrows"}
 
 // sink writes a streamed result in one format. begin gets the columns
 // before the first row (also for a result without rows); end the row count.

@@ -25,6 +25,7 @@ func init() { commands = append(commands, newQuery) }
 // queryFlags are vap query's options.
 type queryFlags struct {
 	format, file, output string
+	compression          string
 	params               []string
 	timeout              time.Duration
 	maxRows              int64
@@ -47,7 +48,15 @@ Formats (--format):
            newline and backslash escaped with a backslash
   json     an array of objects (numbers stay numbers, times RFC 3339, NULL null)
   ndjson   one JSON object per line
+  parquet  Apache Parquet (snappy; row groups of 128 Ki rows)
+  arrow    Arrow IPC file (Feather v2)
+  arrows   Arrow IPC stream
 Values are normalized as odbc normalizes them, the same on every backend.
+Parquet and Arrow keep the types: decimals with their precision and scale,
+dates, times, timestamps with and without a time zone; see odbc/arrowrows.
+They need --output FILE (or a redirected standard output); the file appears
+only once complete. --compression picks the codec: parquet snappy (default),
+zstd, gzip, brotli, lz4, none; arrow and arrows none (default), lz4, zstd.
 
 The statement comes from the argument, or from a file with -f FILE (-f - reads
 standard input). --param binds a value to the statement's placeholders in the
@@ -58,7 +67,8 @@ rows prints its command tag (PostgreSQL) or how many rows it affected.
 Ctrl-C (SIGINT) or SIGTERM cancels the statement on the server, then exits 130.`,
 		Example: `  vap query pg 'SELECT * FROM orders WHERE id > $1' --param 1000 --format csv --output orders.csv
   vap query pg -f report.sql --format ndjson --max-rows 100
-  echo "SELECT 1" | vap query my -f -`,
+  echo "SELECT 1" | vap query my -f -
+  vap query pg 'SELECT * FROM orders' --format parquet --compression zstd --output orders.parquet`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.query(cmd.Context(), args, f)
@@ -68,6 +78,7 @@ Ctrl-C (SIGINT) or SIGTERM cancels the statement on the server, then exits 130.`
 	fl.StringVar(&f.format, "format", "table", "output format: one of "+strings.Join(formats, ", "))
 	fl.StringVarP(&f.file, "file", "f", "", "read the statement from FILE (- for standard input)")
 	fl.StringVar(&f.output, "output", "", "write the result to FILE instead of standard output")
+	fl.StringVar(&f.compression, "compression", "", "parquet, arrow, arrows: the codec (parquet: snappy by default)")
 	fl.StringArrayVar(&f.params, "param", nil, "bind parameter value, in placeholder order (repeatable)")
 	fl.DurationVar(&f.timeout, "timeout", 0, "cancel the statement after this long, e.g. 30s (0: no timeout)")
 	fl.Int64Var(&f.maxRows, "max-rows", 0, "print at most N rows, then stop the statement and say so (0: all rows)")
@@ -90,6 +101,9 @@ func (a *app) query(ctx context.Context, args []string, f queryFlags) error {
 	if err != nil {
 		return usagef("--max-bytes: %v", err)
 	}
+	if err := checkFileFlags(f); err != nil {
+		return err
+	}
 	query, err := a.statement(args, f.file)
 	if err != nil {
 		return err
@@ -99,7 +113,7 @@ func (a *app) query(ctx context.Context, args []string, f queryFlags) error {
 		return err
 	}
 	var w io.Writer = a.stdout
-	if f.output != "" {
+	if f.output != "" && !isFileFormat(f.format) {
 		file, err := os.Create(f.output)
 		if err != nil {
 			return err
@@ -130,6 +144,9 @@ func (a *app) query(ctx context.Context, args []string, f queryFlags) error {
 			return a.queryErr(ctx, query, err)
 		}
 		return a.report(f.format, w, fmt.Sprintf("%d %s affected", n, plural(n, "row", "rows")))
+	}
+	if isFileFormat(f.format) {
+		return a.queryFile(ctx, client, conn.Type().Name, args[0], query, params, f, maxBytes)
 	}
 
 	out := newOutput(w)

@@ -6,9 +6,12 @@ import "github.com/vapsql/vap/coltype"
 // 18 and scale 0 is an integer (NUMBER(19) holds values past int64), any
 // other NUMBER an exact decimal, written with the column's scale when it
 // has one (NUMBER(12,2): 12.5 reads "12.50", as on the other databases);
-// LONG is text; the rest as coltype.Classify.
+// LONG is text; DATE, which has a time of day, is a timestamp; the rest as
+// coltype.Classify.
 func Columns(i coltype.Info) coltype.Spec {
 	switch name, _ := coltype.Split(i.Name); name {
+	case "DATE":
+		return coltype.Spec{Kind: coltype.Time, Time: coltype.Wall, Scale: -1}
 	case "LONG":
 		return coltype.Spec{Kind: coltype.String, Scale: -1}
 	case "NUMBER":
