@@ -49,6 +49,7 @@ func run(ctx context.Context, db *sql.DB, typ *registry.Type, query string, args
 	defer conn.Close()
 	done, raw := false, false
 	err = conn.Raw(func(dc any) error {
+		dc = realConn(dc)
 		if sc, ok := dc.(*stdlib.Conn); ok && !b.cfg.generic {
 			done = true
 			return pgxQuery(ctx, sc.Conn(), query, args, b)
@@ -81,4 +82,14 @@ func run(ctx context.Context, db *sql.DB, typ *registry.Type, query string, args
 		conn.Raw(func(any) error { return driver.ErrBadConn }) // drop the connection
 	}
 	return err
+}
+
+// realConn returns the real driver's connection behind dc: vap returns it
+// unwrapped, except when its credential bounds its life (stdlib's
+// limitedConn), which hands it out through Unwrap.
+func realConn(dc any) any {
+	if u, ok := dc.(interface{ Unwrap() driver.Conn }); ok {
+		return u.Unwrap()
+	}
+	return dc
 }

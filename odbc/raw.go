@@ -36,7 +36,7 @@ var errNoRaw = errors.New("odbc: driver has no context query interface")
 // protocol on MySQL) for queries without arguments too.
 func rawQuery(ctx context.Context, abort func(), conn *sql.Conn, typ *registry.Type, query string, args []any, prepare bool, b *builder) error {
 	return conn.Raw(func(dc any) (err error) {
-		rows, closeStmt, err := rawRows(ctx, dc, query, args, prepare)
+		rows, closeStmt, err := rawRows(ctx, realConn(dc), query, args, prepare)
 		if err != nil {
 			return err
 		}

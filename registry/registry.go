@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"database/sql/driver"
 	"reflect"
 	"slices"
 	"strings"
@@ -83,7 +84,13 @@ func (r *Registry) Types() []*Type {
 // ForDriver returns the type whose Packages hold the Go package of v, a
 // real driver's connection or driver (the first by name when several
 // match), or nil. It serves readers handed a *sql.DB that vap did not open.
+// A connection that hands out the real one through Unwrap() driver.Conn
+// (vap's wrapper of a connection whose credential bounds its life) is
+// looked through.
 func (r *Registry) ForDriver(v any) *Type {
+	if u, ok := v.(interface{ Unwrap() driver.Conn }); ok {
+		v = u.Unwrap() // vap's wrapper of a connection with a bounded life
+	}
 	t := reflect.TypeOf(v)
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/vapsql/vap/credential"
 	"github.com/vapsql/vap/internal/redact"
 	"github.com/vapsql/vap/registry"
 	"github.com/vapsql/vap/store"
@@ -22,6 +23,7 @@ type Connector struct {
 	store *store.Store
 	reg   *registry.Registry
 	drv   *Driver
+	cache *credential.Cache
 
 	checks singleflight.Group // the version check in flight, shared by callers
 
@@ -34,8 +36,9 @@ type Connector struct {
 type resolved struct {
 	version int64
 	typ     *registry.Type
-	real    driver.Connector
+	real    driver.Connector // nil when dyn is set
 	secrets []string
+	dyn     *dynamic // the fields that exist only at connect time; nil: none
 }
 
 var (
@@ -67,7 +70,10 @@ func NewConnectorContext(ctx context.Context, name string, opts ...Option) (*Con
 	for _, o := range opts {
 		o(&cfg)
 	}
-	c := &Connector{name: name, store: cfg.store, reg: cfg.reg, drv: cfg.drv}
+	c := &Connector{name: name, store: cfg.store, reg: cfg.reg, drv: cfg.drv, cache: cfg.cache}
+	if c.cache == nil {
+		c.cache = credential.DefaultCache
+	}
 	if c.store == nil {
 		c.store = DefaultStore()
 	}
@@ -98,6 +104,13 @@ func (c *Connector) resolve(ctx context.Context) (*resolved, error) {
 		return nil, &ConnectError{Op: OpResolve, Conn: c.name, Err: linkHint(err)}
 	}
 	secrets := conn.SecretValues()
+	dyn, err := c.newDynamic(conn, t)
+	if err != nil {
+		return nil, err
+	}
+	if dyn != nil {
+		return &resolved{version: conn.Version, typ: t, secrets: secrets, dyn: dyn}, nil
+	}
 	real, err := t.Connector(ctx, conn.Params())
 	if err != nil {
 		return nil, &ConnectError{Op: OpResolve, Conn: c.name, Type: t.Name, Err: redact.Error(err, secrets...)}
@@ -194,15 +207,23 @@ func (c *Connector) check(cur *resolved) checkResult {
 	old := c.cur
 	if c.closed {
 		c.mu.Unlock()
-		closeReal(r.real)
+		r.close()
 		return checkResult{}
 	}
 	c.cur = r
 	c.mu.Unlock()
 	if old != r {
-		closeReal(old.real)
+		old.close()
 	}
 	return checkResult{r: r}
+}
+
+// close releases what r holds: its real connector, or its dynamic part.
+func (r *resolved) close() error {
+	if r.dyn != nil {
+		return r.dyn.close()
+	}
+	return closeReal(r.real)
 }
 
 func closeReal(real driver.Connector) error {
@@ -213,11 +234,17 @@ func closeReal(real driver.Connector) error {
 }
 
 // Connect opens a physical connection with the real driver and returns it
-// unwrapped. Errors name the connection and never hold a secret.
+// unwrapped, unless its credential bounds its life (see limitConn). A
+// connection with secret references or a minted auth_type gets them from
+// the credential cache first (credential.go). Errors name the connection
+// and never hold a secret.
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	r, err := c.current(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if r.dyn != nil {
+		return c.connectDynamic(ctx, r)
 	}
 	conn, err := r.real.Connect(ctx)
 	if err != nil {
@@ -249,5 +276,5 @@ func (c *Connector) Close() error {
 		return nil
 	}
 	c.closed = true
-	return closeReal(c.cur.real)
+	return c.cur.close()
 }

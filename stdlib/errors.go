@@ -13,15 +13,20 @@ import "fmt"
 // store's missing-name error (errors.Is(err, store.ErrNotFound)), whose text
 // is part of vap's contract.
 type ConnectError struct {
-	Op   string // "resolve" (name to connector) or "connect" (physical connection)
+	Op   string // OpResolve, OpRef, OpMint or OpConnect: the step that failed
 	Conn string // the connection name
 	Type string // the connection type's name; "" when it was not resolved
 	Err  error  // the cause, without secrets
 }
 
 func (e *ConnectError) Error() string {
-	if e.Op == OpConnect {
+	switch e.Op {
+	case OpConnect:
 		return fmt.Sprintf("vap: connect %q (%s): %v", e.Conn, e.Type, e.Err)
+	case OpRef:
+		return fmt.Sprintf("vap: connection %q (%s): secret reference: %v", e.Conn, e.Type, e.Err)
+	case OpMint:
+		return fmt.Sprintf("vap: connection %q (%s): minting a credential: %v", e.Conn, e.Type, e.Err)
 	}
 	if e.Type == "" {
 		return fmt.Sprintf("vap: connection %q: %v", e.Conn, e.Err)
@@ -32,6 +37,8 @@ func (e *ConnectError) Error() string {
 // The operations a ConnectError reports.
 const (
 	OpResolve = "resolve" // resolving the name into the real driver's connector
+	OpRef     = "ref"     // resolving a secret reference ({"ref": "env:VAR"})
+	OpMint    = "mint"    // minting a credential for the auth_type (aws-iam, azure-ad)
 	OpConnect = "connect" // opening a physical connection
 )
 

@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	"github.com/vapsql/vap/credential"
 	"github.com/vapsql/vap/registry"
 	"github.com/vapsql/vap/store"
 )
@@ -10,6 +11,7 @@ type config struct {
 	store *store.Store
 	reg   *registry.Registry
 	drv   *Driver
+	cache *credential.Cache
 }
 
 // Option configures NewConnector and NewConnectorContext.
@@ -22,3 +24,8 @@ func WithStore(s *store.Store) Option { return func(c *config) { c.store = s } }
 func WithRegistry(r *registry.Registry) Option { return func(c *config) { c.reg = r } }
 
 func withDriver(d *Driver) Option { return func(c *config) { c.drv = d } }
+
+// WithCredentialCache resolves secret references and mints credentials
+// through cc instead of credential.DefaultCache (a cache with another TTL,
+// or a test clock).
+func WithCredentialCache(cc *credential.Cache) Option { return func(c *config) { c.cache = cc } }

@@ -24,6 +24,9 @@ const MaxPayload = 1 << 20
 //	   "password": {"value": "secret-password", "encrypt": true},
 //	   "host": "localhost", "port": 5432, "dbname": "test"}}
 //
+// A field may instead name where its value is found at connect time,
+// {"ref": "env:PGPASSWORD"} (see Field and package credential).
+//
 // "connection_name" is accepted for "name" (a payload with both is
 // refused). Plain values may be strings,
 // numbers or booleans; {"value": …, "encrypt": true} marks a secret; an
@@ -113,7 +116,11 @@ func DecodeConnectionData(name string, r io.Reader) (*Connection, error) {
 			if err != nil {
 				return nil, &InvalidError{Name: name, Err: fmt.Errorf("field %q: %w", k, err)}
 			}
-			c.Set(k, f.Value, f.Secret)
+			if f.Ref {
+				c.SetRef(k, f.Value)
+			} else {
+				c.Set(k, f.Value, f.Secret)
+			}
 		}
 	}
 	if c.Type == "" {
@@ -123,7 +130,7 @@ func DecodeConnectionData(name string, r io.Reader) (*Connection, error) {
 }
 
 // EncodePayload writes c as the platform's create body. Secrets are written
-// as Redacted unless reveal is true.
+// as Redacted unless reveal is true; references as {"ref": "SCHEME:REST"}.
 func EncodePayload(c *Connection, reveal bool) ([]byte, error) {
 	data := map[string]any{"connection_type": c.Type}
 	opts := map[string]any{}
@@ -134,7 +141,9 @@ func EncodePayload(c *Connection, reveal bool) ([]byte, error) {
 				v = n
 			}
 		}
-		if f.Secret {
+		if f.Ref {
+			v = map[string]any{"ref": f.Value}
+		} else if f.Secret {
 			s := Redacted
 			if reveal {
 				s = f.Value
@@ -160,9 +169,19 @@ func field(v json.RawMessage) (Field, error) {
 			return Field{}, errors.New("is not a valid object")
 		}
 		var f Field
+		if raw, ok := obj["ref"]; ok {
+			if len(obj) != 1 {
+				return Field{}, errors.New(`the reference form is {"ref": "SCHEME:REST"} alone (a reference is sealed by the store; "value" and "encrypt" do not go with it)`)
+			}
+			if err := json.Unmarshal(raw, &f.Value); err != nil {
+				return Field{}, errors.New(`"ref" must be a string "SCHEME:REST"`)
+			}
+			f.Ref = true
+			return f, nil
+		}
 		raw, ok := obj["value"]
 		if !ok {
-			return Field{}, errors.New(`object form needs a "value"`)
+			return Field{}, errors.New(`object form needs a "value" (or is {"ref": "SCHEME:REST"})`)
 		}
 		s, err := scalar(raw)
 		if err != nil {

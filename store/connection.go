@@ -17,23 +17,41 @@ const Redacted = "********"
 // AlwaysSecret are the fields encrypted whatever the payload says.
 var AlwaysSecret = []string{"password", "access_token", "client_secret"}
 
-// Field is one field of a connection: its value and whether it is a secret.
-// A secret Field prints as Redacted with every fmt verb and in slog.
+// Field is one field of a connection: its value and whether it is a secret,
+// or a secret reference. A secret Field prints as Redacted with every fmt
+// verb and in slog.
+//
+// A reference (Ref true) holds "SCHEME:REST" in Value ({"ref": "env:VAR"}
+// in a payload): it names where the value is found at connect time
+// (package credential resolves it) and is not a secret itself, so it
+// prints as "ref(SCHEME:REST)". The store seals it all the same, bound to
+// the connection's plain fields like a secret, so that nobody without the
+// keyset can point it elsewhere or point the connection at another host.
+// A reference is never Secret, and the resolved value never reaches the
+// store.
 type Field struct {
 	Value  string
 	Secret bool
+	Ref    bool
 }
 
-// String returns the value, or Redacted for a secret.
+// String returns the value, Redacted for a secret, or "ref(SCHEME:REST)"
+// for a reference.
 func (f Field) String() string {
 	if f.Secret {
 		return Redacted
+	}
+	if f.Ref {
+		return "ref(" + f.Value + ")"
 	}
 	return f.Value
 }
 
 // GoString is like String, quoted.
 func (f Field) GoString() string {
+	if f.Ref {
+		return fmt.Sprintf("store.Field{Value:%q, Ref:true}", f.Value)
+	}
 	return fmt.Sprintf("store.Field{Value:%q, Secret:%v}", f.String(), f.Secret)
 }
 
@@ -75,20 +93,49 @@ func (c *Connection) Set(field, value string, secret bool) {
 	c.Fields[field] = Field{Value: value, Secret: secret || slices.Contains(AlwaysSecret, field)}
 }
 
+// SetRef sets field to the secret reference ref ("env:PGPASSWORD"). The
+// reference is checked when the connection is stored (Validate).
+func (c *Connection) SetRef(field, ref string) {
+	if c.Fields == nil {
+		c.Fields = map[string]Field{}
+	}
+	c.Fields[field] = Field{Value: ref, Ref: true}
+}
+
 // Params returns the fields as registry.Params for a Type's Connector.
+// Fields given as references are left out: their values exist only at
+// connect time (see Refs).
 func (c *Connection) Params() registry.Params {
 	m := make(map[string]string, len(c.Fields))
 	for k, f := range c.Fields {
-		m[k] = f.Value
+		if !f.Ref {
+			m[k] = f.Value
+		}
 	}
 	return registry.NewParams(c.Name, c.Type, m)
 }
 
+// Refs returns the fields given as secret references, by field name, as
+// "SCHEME:REST"; nil when there are none.
+func (c *Connection) Refs() map[string]string {
+	var out map[string]string
+	for k, f := range c.Fields {
+		if f.Ref {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[k] = f.Value
+		}
+	}
+	return out
+}
+
 // SecretValues returns the non-empty secret values, for scrubbing errors.
+// References are not secrets and are not returned.
 func (c *Connection) SecretValues() []string {
 	var out []string
 	for _, f := range c.Fields {
-		if f.Secret && f.Value != "" {
+		if f.Secret && !f.Ref && f.Value != "" {
 			out = append(out, f.Value)
 		}
 	}

@@ -130,7 +130,7 @@ func keyUse(ctx context.Context, b backend.Backend, h *tinkkeyset.Handle) (map[u
 			found := false
 			for _, rid := range raw {
 				if sl := rawSealers[rid]; sl != nil {
-					if _, err := sl.open(bind, k, f.Value); err == nil {
+					if _, err := sl.open(bind, k, f.Value, f.Ref); err == nil {
 						use[rid] = append(use[rid], who)
 						found = true
 						break

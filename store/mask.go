@@ -46,14 +46,17 @@ func (s *Store) keepMasked(sl *sealer, r *backend.Record, c *Connection) error {
 	bind := recordBinding(r)
 	for _, k := range maskedFields(c) {
 		old, ok := r.Fields[k]
+		if ok && old.Ref {
+			return &InvalidError{Name: c.Name, Err: fmt.Errorf("field %q holds %s, the mask of a stored secret, but the stored connection holds a reference in %q, which is shown as is: give the reference or a value", k, Redacted, k)}
+		}
 		if !ok || !old.Secret {
 			return &InvalidError{Name: c.Name, Err: fmt.Errorf("field %q holds %s, the mask of a stored secret, but the stored connection has no secret %q to keep: give the secret itself", k, Redacted, k)}
 		}
-		plain, err := sl.open(bind, k, old.Value)
+		plain, err := sl.open(bind, k, old.Value, false)
 		if errors.Is(err, ErrDecrypt) {
 			if nsl, ok := s.reloadKeyset(); ok {
 				sl = nsl
-				plain, err = sl.open(bind, k, old.Value)
+				plain, err = sl.open(bind, k, old.Value, false)
 			}
 		}
 		if err != nil {

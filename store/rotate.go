@@ -163,15 +163,15 @@ func (s *Store) Reencrypt(ctx context.Context, h *tinkkeyset.Handle) error {
 				nr.Fields[k] = f
 				continue
 			}
-			plain, err := sl.open(bind, k, f.Value)
+			plain, err := sl.open(bind, k, f.Value, f.Ref)
 			if err != nil {
 				return nil, err
 			}
-			ct, err := sl.seal(bind, k, plain)
+			ct, err := sl.seal(bind, k, plain, f.Ref)
 			if err != nil {
 				return nil, err
 			}
-			nr.Fields[k] = backend.SealedField{Value: ct, Secret: true}
+			nr.Fields[k] = backend.SealedField{Value: ct, Secret: true, Ref: f.Ref}
 		}
 		return &nr, nil
 	})
@@ -266,10 +266,10 @@ func onlyOpenWith(ctx context.Context, b backend.Backend, h *tinkkeyset.Handle, 
 			if !f.Secret {
 				continue
 			}
-			if _, err := rest.open(bind, k, f.Value); err == nil {
+			if _, err := rest.open(bind, k, f.Value, f.Ref); err == nil {
 				continue
 			}
-			if _, err := full.open(bind, k, f.Value); err == nil {
+			if _, err := full.open(bind, k, f.Value, f.Ref); err == nil {
 				users = append(users, fmt.Sprintf("%q/%s", r.Name, k))
 			}
 		}

@@ -53,23 +53,30 @@ func recordBinding(r *backend.Record) binding {
 func connBinding(c *Connection) binding {
 	b := binding{name: c.Name, typ: c.Type, plain: make(map[string]string, len(c.Fields))}
 	for k, f := range c.Fields {
-		if !f.Secret {
+		if !f.Secret && !f.Ref {
 			b.plain[k] = f.Value
 		}
 	}
 	return b
 }
 
-// associatedData is "vap/v2", then the name, the field, the type and each
-// plain field (sorted by name) as name and value, every string
-// length-prefixed so that no two bindings share an encoding.
-func (b binding) associatedData(field string) []byte {
+// associatedData is "vap/v2" (a secret) or "vap/ref1" (a secret
+// reference), then the name, the field, the type and each plain field
+// (sorted by name) as name and value, every string length-prefixed so that
+// no two bindings share an encoding. The two prefixes differ at their fifth
+// byte, before anything variable: a reference's ciphertext never opens as a
+// secret nor a secret's as a reference (which show would print).
+func (b binding) associatedData(field string, ref bool) []byte {
 	out := make([]byte, 0, 64+len(b.name)+len(field))
 	put := func(s string) {
 		out = binary.AppendUvarint(out, uint64(len(s)))
 		out = append(out, s...)
 	}
-	out = append(out, "vap/v2"...)
+	if ref {
+		out = append(out, "vap/ref1"...)
+	} else {
+		out = append(out, "vap/v2"...)
+	}
 	put(b.name)
 	put(field)
 	put(b.typ)
@@ -82,20 +89,20 @@ func (b binding) associatedData(field string) []byte {
 	return out
 }
 
-func (s *sealer) seal(b binding, field, plain string) (string, error) {
-	ct, err := s.aead.Encrypt([]byte(plain), b.associatedData(field))
+func (s *sealer) seal(b binding, field, plain string, ref bool) (string, error) {
+	ct, err := s.aead.Encrypt([]byte(plain), b.associatedData(field, ref))
 	if err != nil {
 		return "", fmt.Errorf("%w: encrypt field %q: %v", ErrKeyset, field, err)
 	}
 	return base64.StdEncoding.EncodeToString(ct), nil
 }
 
-func (s *sealer) open(b binding, field, sealed string) (string, error) {
+func (s *sealer) open(b binding, field, sealed string, ref bool) (string, error) {
 	ct, err := base64.StdEncoding.DecodeString(sealed)
 	if err != nil {
 		return "", &DecryptError{Name: b.name, Field: field}
 	}
-	pt, err := s.aead.Decrypt(ct, b.associatedData(field))
+	pt, err := s.aead.Decrypt(ct, b.associatedData(field, ref))
 	if err != nil {
 		return "", &DecryptError{Name: b.name, Field: field}
 	}

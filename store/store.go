@@ -692,15 +692,15 @@ func (s *Store) sealRecord(sl *sealer, c *Connection) (*backend.Record, error) {
 	r := &backend.Record{Name: c.Name, Type: c.Type, Version: c.Version, Fields: make(map[string]backend.SealedField, len(c.Fields))}
 	bind := connBinding(c)
 	for k, f := range c.Fields {
-		if !f.Secret {
+		if !f.Secret && !f.Ref {
 			r.Fields[k] = backend.SealedField{Value: f.Value}
 			continue
 		}
-		ct, err := sl.seal(bind, k, f.Value)
+		ct, err := sl.seal(bind, k, f.Value, f.Ref)
 		if err != nil {
 			return nil, err
 		}
-		r.Fields[k] = backend.SealedField{Value: ct, Secret: true}
+		r.Fields[k] = backend.SealedField{Value: ct, Secret: true, Ref: f.Ref}
 	}
 	return r, nil
 }
@@ -714,14 +714,14 @@ func (s *Store) unseal(sl *sealer, r *backend.Record, decrypt bool) (*Connection
 			continue
 		}
 		if !decrypt {
-			c.Fields[k] = Field{Secret: true}
+			c.Fields[k] = Field{Secret: !f.Ref, Ref: f.Ref}
 			continue
 		}
-		pt, err := sl.open(bind, k, f.Value)
+		pt, err := sl.open(bind, k, f.Value, f.Ref)
 		if err != nil {
 			return nil, err
 		}
-		c.Fields[k] = Field{Value: pt, Secret: true}
+		c.Fields[k] = Field{Value: pt, Secret: !f.Ref, Ref: f.Ref}
 	}
 	return c, nil
 }

@@ -3,8 +3,12 @@ package store
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/vapsql/vap/credential"
 
 	"github.com/vapsql/vap/internal/termsafe"
 
@@ -48,9 +52,18 @@ func Validate(c *Connection, reg *registry.Registry) error {
 	if err != nil {
 		return &InvalidError{Name: c.Name, Err: err}
 	}
-	for k, f := range c.Fields {
+	for _, k := range slices.Sorted(maps.Keys(c.Fields)) {
+		f := c.Fields[k]
 		if k == "" {
 			return &InvalidError{Name: c.Name, Err: errors.New("a field name is empty")}
+		}
+		if f.Ref {
+			if err := checkRef(k, f.Value); err != nil {
+				return &InvalidError{Name: c.Name, Err: err}
+			}
+			f.Secret = false
+			c.Fields[k] = f
+			continue
 		}
 		if t.IsSecret(k) && !f.Secret {
 			f.Secret = true
@@ -58,7 +71,10 @@ func Validate(c *Connection, reg *registry.Registry) error {
 		}
 	}
 	c.Type = t.Name
-	if err := t.Validate(c.Params()); err != nil {
+	if err := t.Validate(validationParams(c)); err != nil {
+		return &InvalidError{Name: c.Name, Err: err}
+	}
+	if err := validateAuth(t, c); err != nil {
 		return &InvalidError{Name: c.Name, Err: err}
 	}
 	if t.Normalize != nil {
@@ -68,12 +84,62 @@ func Validate(c *Connection, reg *registry.Registry) error {
 		}
 		for k, v := range nf {
 			f, ok := c.Fields[k]
-			if !ok {
+			if !ok || f.Ref {
 				continue
 			}
 			f.Value = v
 			c.Fields[k] = f
 		}
+	}
+	return nil
+}
+
+// NoRefFields are the fields that cannot be given as a secret reference:
+// where the connection goes and how it authenticates are fixed when it is
+// stored, and every sealed secret and reference is bound to them.
+var NoRefFields = []string{"host", "port", "auth_type"}
+
+// checkRef checks the reference of field k: not a NoRefFields field, then
+// credential.CheckRef (syntax; a scheme this program links or vap
+// provides).
+func checkRef(k, ref string) error {
+	if slices.Contains(NoRefFields, k) || strings.HasPrefix(k, registry.OptionPrefix) {
+		return fmt.Errorf("field %q cannot be a secret reference (not allowed in: %s and driver options): give its value", k, strings.Join(NoRefFields, ", "))
+	}
+	if err := credential.CheckRef(ref); err != nil {
+		return fmt.Errorf("field %q: %w", k, err)
+	}
+	return nil
+}
+
+// validationParams are c's Params with each reference standing for its
+// value: a required field given as a reference is present.
+func validationParams(c *Connection) registry.Params {
+	m := make(map[string]string, len(c.Fields))
+	for k, f := range c.Fields {
+		m[k] = f.Value
+	}
+	return registry.NewParams(c.Name, c.Type, m)
+}
+
+// validateAuth runs the credential.Validator of c's auth_type when the type
+// mints it (Type.CredentialAuths) and this program links it; an auth type
+// that is not linked here is checked where it is used.
+func validateAuth(t *registry.Type, c *Connection) error {
+	at := c.Fields["auth_type"].Value
+	if at == "" || !slices.Contains(t.CredentialAuths, at) {
+		return nil
+	}
+	a, err := credential.LookupAuth(at, t.Name)
+	if err != nil {
+		var nl *credential.NotLinkedError
+		if errors.As(err, &nl) {
+			return nil
+		}
+		return err
+	}
+	if v, ok := a.(credential.Validator); ok {
+		return v.Validate(c.Params())
 	}
 	return nil
 }

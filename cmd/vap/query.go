@@ -273,6 +273,9 @@ func useExec(ctx context.Context, db *sql.DB, query string) (bool, error) {
 	defer conn.Close()
 	isPgx := false
 	conn.Raw(func(dc any) error {
+		if u, ok := dc.(interface{ Unwrap() driver.Conn }); ok {
+			dc = u.Unwrap() // a connection whose credential bounds its life
+		}
 		_, isPgx = dc.(*stdlib.Conn)
 		return nil
 	})

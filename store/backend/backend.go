@@ -17,9 +17,14 @@ type Record struct {
 }
 
 // SealedField is a plain value (Secret false) or a base64 Tink ciphertext.
+// Ref marks a sealed secret reference ({"ref": "env:VAR"}): its ciphertext
+// holds the reference, not a secret, sealed under associated data of its
+// own so that the flag cannot be flipped without the record failing to
+// open. Ref implies Secret.
 type SealedField struct {
 	Value  string `json:"v"`
 	Secret bool   `json:"s,omitempty"`
+	Ref    bool   `json:"r,omitempty"`
 }
 
 // Backend persists records. Implementations must make every write
