@@ -152,9 +152,31 @@ func fakePostgres(cfg *tls.Config) func(net.Conn, func(capture)) error {
 		if _, err := conn.Write(out); err != nil {
 			return err
 		}
-		// Wait for Terminate (or the client closing).
-		_, _ = io.Copy(io.Discard, r)
-		return nil
+		// Simple queries (pgx's ping, "-- ping") get EmptyQueryResponse;
+		// Terminate ends the connection.
+		for {
+			typ, err := r.ReadByte()
+			if err != nil {
+				return nil
+			}
+			var n uint32
+			if err := binary.Read(r, binary.BigEndian, &n); err != nil || n < 4 || n > 1<<20 {
+				return nil
+			}
+			if _, err := io.CopyN(io.Discard, r, int64(n-4)); err != nil {
+				return nil
+			}
+			switch typ {
+			case 'Q':
+				if _, err := conn.Write([]byte{'I', 0, 0, 0, 4, 'Z', 0, 0, 0, 5, 'I'}); err != nil {
+					return nil
+				}
+			case 'X':
+				return nil
+			default:
+				return errors.New("fake PostgreSQL: unexpected message " + string(typ))
+			}
+		}
 	}
 }
 
@@ -237,7 +259,15 @@ func fakeMySQL(cfg *tls.Config) func(net.Conn, func(capture)) error {
 		if err := writeMySQL(conn, seq+1, []byte{0, 0, 0, 2, 0, 0, 0}); err != nil {
 			return err
 		}
-		_, _ = io.Copy(io.Discard, conn)
-		return nil
+		// COM_PING and any other command get OK; COM_QUIT ends.
+		for {
+			seq, p, err := mysqlPacket(conn)
+			if err != nil || len(p) == 0 || p[0] == 0x01 {
+				return nil
+			}
+			if err := writeMySQL(conn, seq+1, []byte{0, 0, 0, 2, 0, 0, 0}); err != nil {
+				return nil
+			}
+		}
 	}
 }
