@@ -78,7 +78,7 @@ func (c *testCA) serverConfig() *tls.Config {
 // verifySigV4 checks that r (whose body is body) carries a SigV4
 // Authorization header made with creds for service: it signs a copy of r
 // holding only the signed headers at r's X-Amz-Date and compares.
-func verifySigV4(r *http.Request, body []byte, creds aws.Credentials, service, region string) error {
+func verifySigV4(r *http.Request, body []byte, creds aws.Credentials, service string) error {
 	auth := r.Header.Get("Authorization")
 	if !strings.HasPrefix(auth, "AWS4-HMAC-SHA256 ") {
 		return fmt.Errorf("no SigV4 Authorization header")
@@ -89,6 +89,12 @@ func verifySigV4(r *http.Request, body []byte, creds aws.Credentials, service, r
 	if creds.SessionToken != "" && r.Header.Get("X-Amz-Security-Token") != creds.SessionToken {
 		return fmt.Errorf("session token missing or different")
 	}
+	// The region is the one the client signed for (the tests use several).
+	scope := strings.Split(strings.SplitN(strings.SplitN(auth, "Credential=", 2)[1], ",", 2)[0], "/")
+	if len(scope) != 5 || scope[3] != service {
+		return fmt.Errorf("credential scope %v is not for %s", scope, service)
+	}
+	region := scope[2]
 	i := strings.Index(auth, "SignedHeaders=")
 	if i < 0 {
 		return fmt.Errorf("no SignedHeaders")
@@ -202,7 +208,7 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 	now := time.Now().UTC()
 	switch action {
 	case "AssumeRole":
-		if err := verifySigV4(r, body, f.base, "sts", "us-east-1"); err != nil {
+		if err := verifySigV4(r, body, f.base, "sts"); err != nil {
 			f.fail("AssumeRole: %v", err)
 			http.Error(w, "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>bad signature</Message></Error></ErrorResponse>", 403)
 			return
@@ -221,7 +227,7 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("X-Amz-Security-Token") != "" {
 			creds = f.role
 		}
-		if err := verifySigV4(r, body, creds, service, "us-east-1"); err != nil {
+		if err := verifySigV4(r, body, creds, service); err != nil {
 			f.fail("%s: %v", action, err)
 			http.Error(w, "bad signature", 403)
 			return
