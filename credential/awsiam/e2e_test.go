@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -166,7 +167,7 @@ func TestVapStoreRefusesIAMWithoutTLS(t *testing.T) {
 	}
 }
 
-func contains(s, sub string) bool { return len(sub) == 0 || len(s) >= len(sub) && (s[:len(sub)] == sub || contains(s[1:], sub)) }
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 // TestVapRedshiftConcurrentAndExpiry: 32 concurrent connects through
 // sql.Open("vap", …) make one GetClusterCredentials request and log in

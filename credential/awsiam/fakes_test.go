@@ -210,7 +210,7 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 	case "AssumeRole":
 		if err := verifySigV4(r, body, f.base, "sts"); err != nil {
 			f.fail("AssumeRole: %v", err)
-			http.Error(w, "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>bad signature</Message></Error></ErrorResponse>", 403)
+			http.Error(w, "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>bad signature</Message></Error></ErrorResponse>", http.StatusForbidden)
 			return
 		}
 		fmt.Fprintf(w, `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>%s</SecretAccessKey><SessionToken>%s</SessionToken><Expiration>%s</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/db/vap</Arn><AssumedRoleId>AROAEXAMPLE:vap</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleResponse>`,
@@ -229,7 +229,7 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		if err := verifySigV4(r, body, creds, service); err != nil {
 			f.fail("%s: %v", action, err)
-			http.Error(w, "bad signature", 403)
+			http.Error(w, "bad signature", http.StatusForbidden)
 			return
 		}
 		pw := fmt.Sprintf("Pw%d-%s", f.n.Add(1), randHex(12))
@@ -246,7 +246,7 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 			f.dbUser, pw, exp.Format(time.RFC3339))
 	default:
 		f.fail("unexpected action %q", action)
-		http.Error(w, "unknown action", 400)
+		http.Error(w, "unknown action", http.StatusBadRequest)
 	}
 }
 

@@ -118,19 +118,19 @@ func (f *fakeEntra) serve(w http.ResponseWriter, r *http.Request) {
 		})
 	case r.URL.Path == "/"+f.tenant+"/oauth2/v2.0/token" && r.Method == "POST":
 		if err := r.ParseForm(); err != nil {
-			oauthError(w, 400, "invalid_request", "bad form")
+			oauthError(w, http.StatusBadRequest, "invalid_request", "bad form")
 			return
 		}
 		client := r.PostForm.Get("client_id")
 		// MSAL adds openid, offline_access and profile to the scope asked.
 		if r.PostForm.Get("grant_type") != "client_credentials" || !slices.Contains(strings.Fields(r.PostForm.Get("scope")), "https://database.windows.net/.default") {
 			f.fail("token request grant %q scope %q", r.PostForm.Get("grant_type"), r.PostForm.Get("scope"))
-			oauthError(w, 400, "invalid_request", "unexpected grant or scope")
+			oauthError(w, http.StatusBadRequest, "invalid_request", "unexpected grant or scope")
 			return
 		}
 		if secret, ok := f.secrets[client]; ok && secret != "" {
 			if r.PostForm.Get("client_secret") != secret {
-				oauthError(w, 401, "invalid_client", "AADSTS7000215: Invalid client secret provided.")
+				oauthError(w, http.StatusUnauthorized, "invalid_client", "AADSTS7000215: Invalid client secret provided.")
 				return
 			}
 			f.issue(w, client+"@"+f.tenant, false)
@@ -138,12 +138,12 @@ func (f *fakeEntra) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		assertion := r.PostForm.Get("client_assertion")
 		if r.PostForm.Get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" || assertion == "" {
-			oauthError(w, 401, "invalid_client", "no client authentication")
+			oauthError(w, http.StatusUnauthorized, "invalid_client", "no client authentication")
 			return
 		}
 		if want, ok := f.federated[client]; ok {
 			if assertion != want {
-				oauthError(w, 401, "invalid_client", "AADSTS700211: No matching federated identity record found.")
+				oauthError(w, http.StatusUnauthorized, "invalid_client", "AADSTS700211: No matching federated identity record found.")
 				return
 			}
 			f.issue(w, client+"@"+f.tenant, false)
@@ -151,19 +151,19 @@ func (f *fakeEntra) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		cert, ok := f.certs[client]
 		if !ok {
-			oauthError(w, 400, "unauthorized_client", "unknown client")
+			oauthError(w, http.StatusBadRequest, "unauthorized_client", "unknown client")
 			return
 		}
 		if err := verifyAssertion(assertion, cert, client, base+"/oauth2/v2.0/token"); err != nil {
 			f.fail("client assertion: %v", err)
-			oauthError(w, 401, "invalid_client", "AADSTS700027: Client assertion contains an invalid signature.")
+			oauthError(w, http.StatusUnauthorized, "invalid_client", "AADSTS700027: Client assertion contains an invalid signature.")
 			return
 		}
 		f.issue(w, client+"@"+f.tenant, false)
 	case r.URL.Path == "/msi/token":
 		if r.Header.Get("X-IDENTITY-HEADER") != f.msiHeader {
 			f.fail("managed identity request without the identity header")
-			http.Error(w, "forbidden", 403)
+			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
 		if r.URL.Query().Get("resource") != "https://database.windows.net" {
