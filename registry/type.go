@@ -55,6 +55,11 @@ type Type struct {
 	// Connector is called. Other auth_type values, if the type takes the
 	// field at all, are the type's own business (Databricks). Optional.
 	CredentialAuths []string
+	// AuthError reports whether err, from Connector's connections, is the
+	// server refusing the credentials (PostgreSQL SQLSTATE class 28, MySQL
+	// 1045, SQL Server 18456), so that `vap conn test` can say the
+	// authentication step failed rather than the network or TLS. Optional.
+	AuthError func(err error) bool
 
 	// What readers and the conformance suite need to know of the family,
 	// declared here so that everything about a family lives in its package.

@@ -226,6 +226,11 @@ func (s *Server) test(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context() // bounded by Config.TestTimeout, resolving included
 	conn, err := stdlib.NewConnectorContext(ctx, name, stdlib.WithStore(s.st))
 	if err != nil {
+		var ce *stdlib.ConnectError
+		if errors.As(err, &ce) && status(err) == http.StatusInternalServerError {
+			writeJSON(w, http.StatusBadGateway, map[string]string{"error": err.Error(), "step": ce.Step()})
+			return
+		}
 		if status(err) == http.StatusInternalServerError {
 			err = errorf(http.StatusBadGateway, err.Error())
 		}
@@ -236,6 +241,13 @@ func (s *Server) test(w http.ResponseWriter, r *http.Request) {
 	defer db.Close()
 	start := time.Now()
 	if err := db.PingContext(ctx); err != nil {
+		var ce *stdlib.ConnectError
+		if errors.As(err, &ce) {
+			// Which step failed: reference resolution, token minting,
+			// network, TLS, authentication, server.
+			writeJSON(w, http.StatusBadGateway, map[string]string{"error": err.Error(), "step": ce.Step()})
+			return
+		}
 		writeError(w, errorf(http.StatusBadGateway, err.Error()))
 		return
 	}

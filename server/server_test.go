@@ -318,6 +318,22 @@ func TestTestEndpoint(t *testing.T) {
 			}
 		})
 	}
+	// A password given as a reference to an unset variable: the step is
+	// named; create and show carry the reference as is.
+	ref := `{"name": "ref", "connection_data": {"connection_type": "postgresql", "host": "127.0.0.1", "user_name": "u",
+		"password": {"ref": "env:VAP_TEST_SERVER_UNSET_VAR"}}}`
+	if code, out := e.do("POST", create, ref); code != http.StatusCreated {
+		t.Fatalf("%d %v", code, out)
+	}
+	if _, out := e.do("GET", server.Prefix+"show/?name=ref", ""); out["connection_data"].(map[string]any)["password"].(map[string]any)["ref"] != "env:VAP_TEST_SERVER_UNSET_VAR" {
+		t.Fatalf("show: %v", out)
+	}
+	if code, out := e.do("POST", server.Prefix+"test/", `{"name": "ref"}`); code != 502 || out["step"] != "reference resolution" || !strings.Contains(out["error"].(string), "VAP_TEST_SERVER_UNSET_VAR is not set") {
+		t.Fatalf("test of an unresolvable reference: %d %v", code, out)
+	}
+	if _, out := e.do("POST", server.Prefix+"test/", `{"name": "down"}`); out["step"] != "network" {
+		t.Fatalf("test of a closed port: %v", out)
+	}
 	if !strings.Contains(e.logs.String(), `"connection":"down"`) {
 		t.Errorf("the log does not name the connection: %s", e.logs.String())
 	}

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"path/filepath"
 	"testing"
+	"time"
 
 	pgxstdlib "github.com/jackc/pgx/v5/stdlib"
 
@@ -15,9 +16,11 @@ import (
 	"github.com/vapsql/vap/store"
 )
 
-// benchConnectors returns the pgx connector and the vap connector for the
-// same server, user and database, side by side.
-func benchConnectors(b *testing.B) (direct, vap driver.Connector) {
+// benchAll returns the pgx connector and the vap connector for the same
+// server, user and database, side by side, and vap connectors whose
+// password is a secret reference (env:, served from the credential cache),
+// without and with a bounded connection lifetime (the wrapped connection).
+func benchAll(b *testing.B) (direct, vap driver.Connector, refs []namedConnector) {
 	b.Helper()
 	testenv.Postgres(b)
 	st := testenv.Store(b)
@@ -31,18 +34,38 @@ func benchConnectors(b *testing.B) (direct, vap driver.Connector) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return pgxstdlib.GetConnector(*cfg), vc
+	b.Setenv("VAP_BENCH_PG_PASSWORD", "trust-ignores-it")
+	key := uniq("bench")
+	counting.set(key, "trust-ignores-it", time.Hour)
+	for _, rc := range []struct{ name, ref string }{{"vap-ref", "env:VAP_BENCH_PG_PASSWORD"}, {"vap-ref-lifetime", "count-test:" + key}} {
+		c := &store.Connection{Name: rc.name, Type: "postgresql"}
+		for k, v := range map[string]string{"host": "127.0.0.1", "user_name": "root", "dbname": "test", "options.sslmode": "disable"} {
+			c.Set(k, v, false)
+		}
+		c.SetRef("password", rc.ref)
+		if err := st.Create(context.Background(), c); err != nil {
+			b.Fatal(err)
+		}
+		rv, err := stdlib.NewConnector(rc.name, stdlib.WithStore(st))
+		if err != nil {
+			b.Fatal(err)
+		}
+		refs = append(refs, namedConnector{rc.name, rv})
+	}
+	return pgxstdlib.GetConnector(*cfg), vc, refs
+}
+
+type namedConnector struct {
+	name string
+	c    driver.Connector
 }
 
 // BenchmarkSelect1 runs SELECT 1 on one pooled connection, through pgx's
 // database/sql driver directly and through vap. vap returns pgx's own
 // connection, so the two should be equal (target: vap/pgx ≤ 1.02).
 func BenchmarkSelect1(b *testing.B) {
-	direct, vap := benchConnectors(b)
-	for _, bc := range []struct {
-		name string
-		c    driver.Connector
-	}{{"pgx", direct}, {"vap", vap}} {
+	direct, vap, refs := benchAll(b)
+	for _, bc := range append([]namedConnector{{"pgx", direct}, {"vap", vap}}, refs...) {
 		b.Run(bc.name, func(b *testing.B) {
 			db := sql.OpenDB(bc.c)
 			defer db.Close()
@@ -65,13 +88,11 @@ func BenchmarkSelect1(b *testing.B) {
 
 // BenchmarkConnect opens and closes a fresh physical connection (TCP,
 // startup, auth) through pgx's connector and through vap's, which adds one
-// version check on the embedded store (target: vap/pgx ≤ 1.05).
+// version check on the embedded store (target: vap/pgx ≤ 1.05). vap-ref
+// adds a credential cache hit and a digest of the dynamic fields.
 func BenchmarkConnect(b *testing.B) {
-	direct, vap := benchConnectors(b)
-	for _, bc := range []struct {
-		name string
-		c    driver.Connector
-	}{{"pgx", direct}, {"vap", vap}} {
+	direct, vap, refs := benchAll(b)
+	for _, bc := range append([]namedConnector{{"pgx", direct}, {"vap", vap}}, refs...) {
 		b.Run(bc.name, func(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()

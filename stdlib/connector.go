@@ -248,7 +248,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	}
 	conn, err := r.real.Connect(ctx)
 	if err != nil {
-		return nil, &ConnectError{Op: OpConnect, Conn: c.name, Type: r.typ.Name, Err: redact.Error(err, r.secrets...)}
+		return nil, &ConnectError{Op: OpConnect, Conn: c.name, Type: r.typ.Name, Err: redact.Error(err, r.secrets...), authError: r.typ.AuthError}
 	}
 	return conn, nil
 }

@@ -201,7 +201,7 @@ func (c *Connector) connectDynamic(ctx context.Context, r *resolved) (driver.Con
 	start := c.cache.Now()
 	conn, err := real.Connect(ctx)
 	if err != nil {
-		return nil, &ConnectError{Op: OpConnect, Conn: c.name, Type: r.typ.Name, Err: redact.Error(err, secrets...)}
+		return nil, &ConnectError{Op: OpConnect, Conn: c.name, Type: r.typ.Name, Err: redact.Error(err, secrets...), authError: r.typ.AuthError}
 	}
 	if o.lifetime > 0 {
 		return limitConn(conn, start.Add(o.lifetime), c.cache.Now), nil

@@ -6,9 +6,10 @@ import (
 	"testing"
 )
 
-// TestLinksNoFamilyNoBackend: the adapter imports no connection family and
-// no store backend (the store's SPI and keyset packages are the store's
-// own); programs choose those.
+// TestLinksNoFamilyNoBackend: the adapter imports no connection family, no
+// store backend (the store's SPI and keyset packages are the store's own)
+// and no cloud credential package (credential/vault, awsiam, …); programs
+// choose those.
 func TestLinksNoFamilyNoBackend(t *testing.T) {
 	gobin, err := exec.LookPath("go")
 	if err != nil {
@@ -20,7 +21,7 @@ func TestLinksNoFamilyNoBackend(t *testing.T) {
 	}
 	for _, d := range strings.Fields(string(out)) {
 		if strings.HasPrefix(d, "github.com/vapsql/vap/registry/") || (strings.HasPrefix(d, "github.com/vapsql/vap/store/") && d != "github.com/vapsql/vap/store/backend" && d != "github.com/vapsql/vap/store/keyset") ||
-			d == "github.com/vapsql/vap/driver" || strings.HasPrefix(d, "github.com/jackc/") || strings.HasPrefix(d, "modernc.org/") {
+			d == "github.com/vapsql/vap/driver" || strings.HasPrefix(d, "github.com/vapsql/vap/credential/") || strings.HasPrefix(d, "github.com/jackc/") || strings.HasPrefix(d, "modernc.org/") {
 			t.Errorf("stdlib links %s", d)
 		}
 	}

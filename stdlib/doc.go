@@ -27,6 +27,16 @@
 // bundle that imports this package, every connection type and both store
 // backends.
 //
+// A connection whose fields include secret references ({"ref":
+// "env:PGPASSWORD"}) or an auth_type its type mints (aws-iam, azure-ad)
+// gets those values from package credential's cache at each new physical
+// connection; its real connector is rebuilt when they change, and a
+// connection whose credential bounds its session's life is retired by the
+// pool in time (its connection is then wrapped; Unwrap() driver.Conn gives
+// the real one). See package credential. A failure's ConnectError.Step
+// names the step: reference resolution, token minting, network, TLS,
+// authentication…
+//
 // NewConnector and NewConnectorContext serve sql.OpenDB and accept options
-// such as WithStore and WithRegistry.
+// such as WithStore, WithRegistry and WithCredentialCache.
 package stdlib

@@ -17,6 +17,8 @@ type ConnectError struct {
 	Conn string // the connection name
 	Type string // the connection type's name; "" when it was not resolved
 	Err  error  // the cause, without secrets
+
+	authError func(error) bool // the type's AuthError, for Step
 }
 
 func (e *ConnectError) Error() string {

@@ -202,3 +202,30 @@ func TestRefKnownSchemeNotLinked(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestRefRotation: key rotation re-seals references as references, and a
+// retired key leaves none behind.
+func TestRefRotation(t *testing.T) {
+	ctx := context.Background()
+	st, _ := newStore(t)
+	c := pgConn("rot-ref", "rotation-ref-secret-1")
+	c.SetRef("user_name", "env:ROT_USER")
+	if err := st.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	ks, err := st.Keys(ctx)
+	if err != nil || len(ks) != 1 || ks[0].Secrets != 2 {
+		t.Fatalf("keys: %+v %v", ks, err)
+	}
+	old := ks[0].ID
+	if _, err := st.RotateKey(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RetireKey(ctx, old); err != nil {
+		t.Fatalf("retire the old key after rotation: %v", err)
+	}
+	got, err := st.Get(ctx, "rot-ref")
+	if err != nil || got.Refs()["user_name"] != "env:ROT_USER" || got.Get("password") != "rotation-ref-secret-1" {
+		t.Fatalf("after rotation: %v %v", got, err)
+	}
+}

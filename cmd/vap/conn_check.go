@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -22,7 +23,9 @@ func newConnTest(a *app) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "test (NAME | --all)",
 		Short: "Open the connection and ping it; exit status 1 on failure",
-		Long: "Open the connection and ping it; exit status 1 on failure.\n\n" +
+		Long: "Open the connection and ping it; exit status 1 on failure. A failure names the step\n" +
+			"that failed: configuration, reference resolution (a {\"ref\": …} field), token minting\n" +
+			"(an auth_type such as aws-iam), network, TLS, authentication or server.\n\n" +
 			"With --conformance, run the conformance suite instead and print a pass/fail/n.p./n/a\n" +
 			"table; exit status 1 when a check fails. The suite creates and drops a scratch table\n" +
 			"in the connection's database; it never changes the stored connection.\n\n" +
@@ -57,7 +60,7 @@ func newConnTest(a *app) *cobra.Command {
 			}
 			typ, took, err := a.ping(cmd.Context(), name, timeout)
 			if err != nil {
-				return err
+				return withStep(err)
 			}
 			fmt.Fprintf(a.stdout, "ok: %s (%s) answered in %s\n", escape(name), typ, took.Round(time.Millisecond))
 			return nil
@@ -102,7 +105,7 @@ func (a *app) testAll(ctx context.Context, timeout time.Duration) error {
 		typ, took, err := a.ping(ctx, e.Name, timeout)
 		if err != nil {
 			failed++
-			msg := strings.ReplaceAll(redact.String(err.Error(), a.secrets...), "\n", " ")
+			msg := strings.ReplaceAll(redact.String(withStep(err).Error(), a.secrets...), "\n", " ")
 			fmt.Fprintf(a.stdout, "FAIL  %s: %s\n", escape(e.Name), escape(msg))
 			continue
 		}
@@ -112,4 +115,14 @@ func (a *app) testAll(ctx context.Context, timeout time.Duration) error {
 		return fmt.Errorf("%d of %d connections failed", failed, len(es))
 	}
 	return nil
+}
+
+// withStep adds the step that failed to a connector's error: "(failed
+// step: reference resolution)", "(failed step: authentication)"…
+func withStep(err error) error {
+	var ce *stdlib.ConnectError
+	if errors.As(err, &ce) {
+		return fmt.Errorf("%w (failed step: %s)", err, ce.Step())
+	}
+	return err
 }

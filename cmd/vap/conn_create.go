@@ -17,10 +17,10 @@ func init() { connCommands = append(connCommands, newConnCreate) }
 
 func newConnCreate(a *app) *cobra.Command {
 	var file, typ string
-	var sets, secrets []string
+	var sets, secrets, refs []string
 	var replace bool
 	c := &cobra.Command{
-		Use:   "create [NAME] (-f FILE | --type TYPE --set FIELD=VALUE… --secret FIELD[=VALUE]…)",
+		Use:   "create [NAME] (-f FILE | --type TYPE --set FIELD=VALUE… --secret FIELD[=VALUE]… --ref FIELD=SCHEME:REST…)",
 		Short: "Store a connection, its secrets encrypted",
 		Long: `Store a connection.
 
@@ -35,13 +35,20 @@ Or field by field:
     --set user_name=ben --set dbname=test --secret password
 
 --secret FIELD without a value prompts for it with echo off at a terminal, and
-otherwise reads one line of standard input, so it stays out of shell history. Driver options are fields named options.KEY.`,
+otherwise reads one line of standard input, so it stays out of shell history. Driver options are fields named options.KEY.
+
+--ref FIELD=SCHEME:REST (in a payload: "password": {"ref": "env:PGPASSWORD"})
+stores where the value is found at connect time instead of the value: env:VAR,
+file:/path, vault:MOUNT/PATH#KEY, vault-db:MOUNT/ROLE, aws-sm:SECRET_ID#KEY.
+The reference is not a secret: show and export print it as is.
+  vap conn create pg --type postgresql --set host=db --set user_name=app \
+    --ref password=env:PGPASSWORD`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var conn *store.Connection
 			switch {
-			case file != "" && (len(args) > 0 || typ != "" || len(sets) > 0 || len(secrets) > 0):
-				return usagef("use either -f FILE or NAME --type with --set/--secret, not both")
+			case file != "" && (len(args) > 0 || typ != "" || len(sets) > 0 || len(secrets) > 0 || len(refs) > 0):
+				return usagef("use either -f FILE or NAME --type with --set/--secret/--ref, not both")
 			case file != "":
 				r, closeFn, err := openInput(a, file)
 				if err != nil {
@@ -54,7 +61,7 @@ otherwise reads one line of standard input, so it stays out of shell history. Dr
 				}
 			case len(args) == 1 && typ != "":
 				var err error
-				conn, err = connFromFlags(a, args[0], typ, sets, secrets)
+				conn, err = connFromFlags(a, args[0], typ, sets, secrets, refs...)
 				if err != nil {
 					return err
 				}
@@ -91,6 +98,7 @@ otherwise reads one line of standard input, so it stays out of shell history. Dr
 	c.Flags().StringVar(&typ, "type", "", "connection type (postgresql, mysql, sqlite, …)")
 	c.Flags().StringArrayVar(&sets, "set", nil, "plain field, FIELD=VALUE (repeatable)")
 	c.Flags().StringArrayVar(&secrets, "secret", nil, "encrypted field, FIELD=VALUE, or FIELD to read the value from standard input (repeatable)")
+	c.Flags().StringArrayVar(&refs, "ref", nil, "field resolved at connect time, FIELD=SCHEME:REST (env:VAR, file:/path, vault:…; repeatable)")
 	c.Flags().BoolVar(&replace, "replace", false, "overwrite an existing connection of that name")
 	return c
 }
@@ -106,7 +114,7 @@ func openInput(a *app, file string) (io.Reader, func(), error) {
 	return f, func() { f.Close() }, nil
 }
 
-func connFromFlags(a *app, name, typ string, sets, secrets []string) (*store.Connection, error) {
+func connFromFlags(a *app, name, typ string, sets, secrets []string, refs ...string) (*store.Connection, error) {
 	if err := store.ValidateName(name); err != nil {
 		return nil, err
 	}
@@ -143,6 +151,16 @@ func connFromFlags(a *app, name, typ string, sets, secrets []string) (*store.Con
 		}
 		a.secrets = append(a.secrets, v)
 		conn.Set(k, v, true)
+	}
+	for _, s := range refs {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || k == "" || v == "" {
+			return nil, usagef("--ref wants FIELD=SCHEME:REST, as password=env:PGPASSWORD")
+		}
+		if _, dup := conn.Fields[k]; dup {
+			return nil, usagef("field %s is given twice (--ref and --set or --secret): choose one", quote(k))
+		}
+		conn.SetRef(k, v)
 	}
 	return conn, nil
 }

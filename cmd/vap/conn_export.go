@@ -37,6 +37,10 @@ type exportedRecord struct {
 	Fields  map[string]string `json:"fields"`
 	Sealed  map[string]string `json:"sealed,omitempty"`
 	Secrets map[string]string `json:"secrets,omitempty"`
+	// Refs are the fields given as secret references, as is: a reference
+	// is not a secret (the store seals it only to bind it to the
+	// connection).
+	Refs map[string]string `json:"refs,omitempty"`
 }
 
 const maxExportFile = 64 << 20
@@ -102,10 +106,13 @@ func (a *app) export(ctx context.Context, names []string, reveal bool) (*exportF
 	}
 	for _, r := range recs {
 		e := exportedRecord{Name: r.Name, Type: r.Type, Fields: map[string]string{}}
+		hasRef := false
 		for k, v := range r.Fields {
 			switch {
 			case !v.Secret:
 				e.Fields[k] = v.Value
+			case v.Ref:
+				hasRef = true
 			case !reveal:
 				if e.Sealed == nil {
 					e.Sealed = map[string]string{}
@@ -113,12 +120,22 @@ func (a *app) export(ctx context.Context, names []string, reveal bool) (*exportF
 				e.Sealed[k] = v.Value
 			}
 		}
+		if hasRef && !reveal {
+			// Open the record for its references only; its secrets stay
+			// sealed as they are.
+			c, err := st.Get(ctx, r.Name)
+			if err != nil {
+				return nil, err
+			}
+			e.Refs = c.Refs()
+		}
 		if reveal {
 			c, err := st.Get(ctx, r.Name)
 			if err != nil {
 				return nil, err
 			}
 			a.secrets = append(a.secrets, c.SecretValues()...)
+			e.Refs = c.Refs()
 			for k, v := range c.Fields {
 				if v.Secret {
 					if e.Secrets == nil {
@@ -308,6 +325,12 @@ func (a *app) importedConn(ctx context.Context, st *store.Store, e exportedRecor
 		}
 		a.secrets = append(a.secrets, v)
 		c.Set(k, v, true)
+	}
+	for k, v := range e.Refs {
+		if _, dup := c.Fields[k]; dup {
+			return nil, fmt.Errorf("field %s appears twice", quote(k))
+		}
+		c.SetRef(k, v)
 	}
 	a.secrets = append(a.secrets, c.SecretValues()...)
 	if err := store.Validate(c.Clone(), st.Registry()); err != nil {

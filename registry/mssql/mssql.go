@@ -65,6 +65,7 @@ func newType(name string, aliases ...string) *registry.Type {
 		Check:           check,
 		Packages:        []string{"github.com/microsoft/go-mssqldb", "github.com/denisenkom/go-mssqldb"},
 		CredentialAuths: []string{AuthAzureAD},
+		AuthError:       authError,
 		Dialect:         Dialect,
 		Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 			if p.Get("auth_type") == AuthAzureAD {

@@ -32,6 +32,7 @@ var MySQL = &registry.Type{
 	DescribeColumns:       DescribeColumns,
 	DescribeDriverColumns: DescribeDriverColumns,
 	Cancel:                Cancel,
+	AuthError:             authError,
 	Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 		cfg, err := Config(p)
 		if err != nil {

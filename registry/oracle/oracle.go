@@ -40,6 +40,7 @@ var Oracle = &registry.Type{
 	PingQuery:   "SELECT 1 FROM DUAL",
 	Check:       check,
 	Packages:    []string{"github.com/sijms/go-ora", "github.com/godror/godror"},
+	AuthError:   authError,
 	Dialect:     Dialect,
 	Columns:     Columns,
 	Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {

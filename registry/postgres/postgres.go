@@ -64,6 +64,7 @@ func newType(name string, aliases []string, defPort int, defSSL string, maxIdent
 		},
 		Packages:        []string{"github.com/jackc/pgx", "github.com/lib/pq"},
 		CredentialAuths: []string{AuthAWSIAM},
+		AuthError:       authError,
 		Dialect:         Dialect,
 		Columns:         Columns,
 		Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
