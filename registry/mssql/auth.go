@@ -36,8 +36,8 @@ var azureKinds = map[string]struct{ required, accepted []string }{
 	AzureDefault:          {nil, []string{"azure_tenant_id", "azure_client_id"}},
 }
 
-// checkAuth checks the auth fields when the connection is stored:
-// auth_type is azure-ad or absent. Without it, user_name is required and
+// checkAuth checks the auth fields when the connection is stored.
+// Without auth_type azure-ad, user_name is required and
 // no azure_ field is set. With it there is no user_name or password (the
 // token names the principal), options.encrypt is not "disable" (the token
 // would cross the network in the clear), and the azure_ fields are those
@@ -47,8 +47,9 @@ var azureKinds = map[string]struct{ required, accepted []string }{
 // credential/azuread's Validate. Errors name fields, never values.
 func checkAuth(p registry.Params) error {
 	bad := func(f, reason string) error { return &registry.FieldError{Type: p.Type(), Field: f, Reason: reason} }
-	at, ok := p.Lookup("auth_type")
-	if !ok {
+	// An auth_type the type does not list is refused by Type.Validate
+	// (CredentialAuths); the fields of azure-ad are checked here.
+	if p.Get("auth_type") != AuthAzureAD {
 		for _, f := range azureFields[1:] {
 			if _, ok := p.Lookup(f); ok {
 				return bad(f, "is used only with auth_type "+AuthAzureAD)
@@ -58,9 +59,6 @@ func checkAuth(p registry.Params) error {
 			return bad("user_name", "is required")
 		}
 		return nil
-	}
-	if at != AuthAzureAD {
-		return bad("auth_type", "must be "+AuthAzureAD+" (or absent, for a SQL Server login)")
 	}
 	for _, f := range []string{"user_name", "password"} {
 		if _, ok := p.Lookup(f); ok {

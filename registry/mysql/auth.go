@@ -18,23 +18,21 @@ var awsFields = []string{"auth_type", "aws_region", "aws_profile", "aws_role_arn
 // back to a plain connection and "false" is one.
 var iamTLS = map[string]bool{"true": true, "skip-verify": true}
 
-// checkAuth checks the auth fields when the connection is stored:
-// auth_type is aws-iam or absent; with aws-iam there is no stored password
+// checkAuth checks the auth fields when the connection is stored: with
+// aws-iam there is no stored password
 // and options.tls requires TLS; without it no aws_ field is set. The
 // shapes of the AWS values are checked by credential/awsiam's Validate.
 func checkAuth(p registry.Params) error {
 	bad := func(f, reason string) error { return &registry.FieldError{Type: p.Type(), Field: f, Reason: reason} }
-	at, iam := p.Lookup("auth_type")
-	if !iam {
+	// An auth_type the type does not list is refused by Type.Validate
+	// (CredentialAuths); the fields of aws-iam are checked here.
+	if p.Get("auth_type") != AuthAWSIAM {
 		for _, f := range awsFields[1:] {
 			if _, ok := p.Lookup(f); ok {
 				return bad(f, "is used only with auth_type "+AuthAWSIAM)
 			}
 		}
 		return nil
-	}
-	if at != AuthAWSIAM {
-		return bad("auth_type", "must be "+AuthAWSIAM+" (or absent, for a stored password)")
 	}
 	if _, ok := p.Lookup("password"); ok {
 		return bad("password", "must be absent with auth_type "+AuthAWSIAM+": the password is minted at each connection")

@@ -27,7 +27,7 @@ var redshiftFields = []string{"cluster_identifier", "workgroup_name", "db_groups
 var tlsModes = map[string]bool{"require": true, "verify-ca": true, "verify-full": true}
 
 // checkAuth checks the auth fields of a connection when it is stored:
-// auth_type is aws-iam or absent; with aws-iam there is no stored password
+// with auth_type aws-iam there is no stored password
 // (it is minted), TLS is required, and for Redshift exactly one of
 // cluster_identifier and workgroup_name names the cluster; without it no
 // aws_ or Redshift field is set. user_name is required except where
@@ -36,10 +36,9 @@ var tlsModes = map[string]bool{"require": true, "verify-ca": true, "verify-full"
 // never values.
 func checkAuth(p registry.Params, defSSL string, redshift bool) error {
 	bad := func(f, reason string) error { return &registry.FieldError{Type: p.Type(), Field: f, Reason: reason} }
-	at, iam := p.Lookup("auth_type")
-	if iam && at != AuthAWSIAM {
-		return bad("auth_type", "must be "+AuthAWSIAM+" (or absent, for a stored password)")
-	}
+	// An auth_type the type does not list is refused by Type.Validate
+	// (CredentialAuths); the fields of aws-iam are checked here.
+	iam := p.Get("auth_type") == AuthAWSIAM
 	if !iam {
 		for _, f := range append(slices.Clone(awsFields[1:]), redshiftFields...) {
 			if _, ok := p.Lookup(f); ok {
