@@ -67,10 +67,6 @@ func newRef(fn func() (credential.Secret, error)) (string, *atomic.Int64) {
 	return "fake-cache:" + k, n
 }
 
-func value(v string) func() (credential.Secret, error) {
-	return func() (credential.Secret, error) { return credential.Secret{Value: v}, nil }
-}
-
 func TestCacheTTL(t *testing.T) {
 	ctx := context.Background()
 	clk := newClock()
@@ -86,7 +82,8 @@ func TestCacheTTL(t *testing.T) {
 		}
 		return s.Value
 	}
-	if get() != "one-value-123" || get() != "one-value-123" || n.Load() != 1 {
+	first, second := get(), get()
+	if first != "one-value-123" || second != first || n.Load() != 1 {
 		t.Fatalf("resolved %d times", n.Load())
 	}
 	cur.Store("two-value-456")
