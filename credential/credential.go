@@ -73,8 +73,9 @@ type Auth interface {
 }
 
 // ConnectorAuth is an Auth that builds the real connector itself, when the
-// real driver mints and refreshes its own tokens (go-mssqldb's azuread
-// package does, through azidentity). The connector it returns is used for
+// real driver asks for a token at each login (credential/azuread: go-mssqldb's
+// security-token connector, fed by a cached azidentity credential). The
+// connector it returns is used for
 // every physical connection; Mint is not called.
 type ConnectorAuth interface {
 	Connector(ctx context.Context, p registry.Params) (driver.Connector, error)

@@ -167,6 +167,12 @@ func (t *Type) Validate(p Params) error {
 	if v, ok := p.Lookup("port"); ok && v != "" && !validPort(v) {
 		return &FieldError{Type: t.Name, Field: "port", Reason: "must be an integer from 1 to 65535, written in decimal digits without sign or leading zero"}
 	}
+	if at, ok := p.Lookup("auth_type"); ok && len(t.CredentialAuths) > 0 && !slices.Contains(t.CredentialAuths, at) {
+		// A type whose credentials may be minted knows no other auth_type:
+		// one it does not list would be ignored, and the stored password
+		// used instead.
+		return &FieldError{Type: t.Name, Field: "auth_type", Reason: "must be " + strings.Join(t.CredentialAuths, " or ") + " (or absent)"}
+	}
 	if t.Check != nil {
 		return t.Check(p)
 	}

@@ -193,7 +193,7 @@ func TestMintScram(t *testing.T) {
 		st2 := store.Open(store.WithHome(t.TempDir()), store.WithRegistry(r2), store.WithoutEnvOverrides())
 		defer st2.Close()
 		c := &store.Connection{Name: "iam", Type: "postgresql"}
-		for k, v := range map[string]string{"host": "db.example", "user_name": "app", "auth_type": "aws-iam"} {
+		for k, v := range map[string]string{"host": "db.example", "user_name": "app", "auth_type": "aws-iam", "options.sslmode": "require"} { // registry/postgres: aws-iam requires TLS
 			c.Set(k, v, false)
 		}
 		if err := st2.Create(ctx, c); err != nil {

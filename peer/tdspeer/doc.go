@@ -26,6 +26,13 @@
 //     Config.MaxSessions sessions 17809. LOGINACK (TDS 7.4, SQL Server
 //     16.0), ENVCHANGE database, collation (SQL_Latin1_General_CP1_CI_AS),
 //     language and packet size, INFO 5701 and 5703.
+//   - LOGIN7 with Microsoft Entra ID (Azure AD) federated authentication,
+//     security token library (FEDAUTH feature extension 0x02, library
+//     0x01: an access token in LOGIN7, as go-mssqldb's
+//     NewSecurityTokenConnector sends), when Config.FedAuth is set: it
+//     checks the token and names the login; FEATUREEXTACK acknowledges
+//     FEDAUTH. A refused token gets 18456 "Login failed for user
+//     '<token-identified principal>'.".
 //   - SQLBatch, and RPC sp_executesql (ProcID 10) with @parameters of the
 //     types go-mssqldb sends (INTN, FLTN, BITN, DECIMALN, MONEYN, NVARCHAR
 //     and VARCHAR incl. PLP, BIGVARBIN incl. PLP, DATEN, TIMEN, DATETIME2N,
@@ -91,7 +98,9 @@
 // # Not emulated
 //
 // NTLM and Kerberos (integrated authentication is refused with 18452),
-// Azure AD federated authentication (refused with 18456), bulk copy (BULK
+// Entra ID's ADAL/MSAL workflows (FEDAUTHINFO and the FEDAUTH token
+// message; refused with 18456, as is every token without Config.FedAuth),
+// the FEDAUTH nonce and signature, bulk copy (BULK
 // LOAD packets), MARS, OUTPUT parameters, stored procedures other than
 // sp_executesql (2812), Always Encrypted, XML, sql_variant, TVPs, cursors,
 // statements without ';' between them, T-SQL control flow and variables

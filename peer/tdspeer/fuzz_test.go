@@ -17,7 +17,8 @@ func FuzzLogin7(f *testing.F) {
 
 func FuzzPrelogin(f *testing.F) {
 	f.Add([]byte{preEncryption, 0, 6, 0, 1, preTerminator, encryptNotSup})
-	f.Add(preloginAnswer(encryptOn))
+	f.Add(preloginAnswer(encryptOn, false))
+	f.Add(preloginAnswer(encryptOn, true))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = parsePrelogin(b)
 	})

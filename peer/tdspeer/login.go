@@ -53,7 +53,19 @@ type login7 struct {
 	sspi       bool
 	fedAuth    bool
 	language   string
+	// The FEDAUTH feature extension (MS-TDS 2.2.6.4, FeatureId 0x02):
+	// its library (fedAuthSecurityToken: a token in LOGIN7), the echo of
+	// the server's PRELOGIN FEDAUTHREQUIRED, and the token.
+	fedAuthLibrary byte
+	fedAuthEcho    bool
+	fedAuthToken   string
 }
+
+// FEDAUTH feature extension: feature id and the security token library.
+const (
+	featFedAuth          = 0x02
+	fedAuthSecurityToken = 0x01
+)
 
 // serveConn runs one client connection: PRELOGIN, TLS, LOGIN7, then the
 // session.
@@ -99,7 +111,9 @@ func (p *Peer) serveConn(raw net.Conn) {
 	case clientEnc == encryptNotSup:
 		answer = encryptNotSup
 	}
-	if err := writeMessage(rw, pktReply, preloginAnswer(answer), preloginPacketSize); err != nil {
+	_, clientFedAuth := opts[preFedAuth]
+	offerFedAuth := clientFedAuth && p.cfg.FedAuth != nil
+	if err := writeMessage(rw, pktReply, preloginAnswer(answer, offerFedAuth), preloginPacketSize); err != nil {
 		return
 	}
 	loginOnly := false
@@ -142,8 +156,17 @@ func (p *Peer) serveConn(raw net.Conn) {
 		refuse(&Error{Number: 18452, State: 1, Class: 14, Message: "Login failed. The login is from an untrusted domain and cannot be used with Integrated authentication."})
 		return
 	case l.fedAuth:
-		refuse(&Error{Number: 18456, State: 1, Class: 14, Message: "Login failed for user '<token-identified principal>'."})
-		return
+		login, ok := "", false
+		// The echo bit repeats the FEDAUTHREQUIRED the peer answered in
+		// PRELOGIN; a mismatch is refused, as SQL Server does.
+		if p.cfg.FedAuth != nil && l.fedAuthLibrary == fedAuthSecurityToken && l.fedAuthEcho == offerFedAuth {
+			login, ok = p.cfg.FedAuth(l.fedAuthToken)
+		}
+		if !ok {
+			refuse(&Error{Number: 18456, State: 1, Class: 14, Message: "Login failed for user '<token-identified principal>'."})
+			return
+		}
+		l.user = login
 	case subtle.ConstantTimeCompare([]byte(l.user), []byte(p.cfg.User)) != 1 ||
 		subtle.ConstantTimeCompare([]byte(l.password), []byte(p.cfg.Password)) != 1:
 		refuse(errLoginFailed(l.user))
@@ -168,6 +191,9 @@ func (p *Peer) serveConn(raw net.Conn) {
 	t.envChange(envLanguage, "us_english", "")
 	t.message(tokInfo, &Error{Number: 5703, State: 1, Message: "Changed language setting to us_english."})
 	t.loginAck()
+	if l.fedAuth {
+		t.featureExtAckFedAuth()
+	}
 	t.envChange(envPacket, strconv.Itoa(packetSize), strconv.Itoa(packetSize))
 	t.done(tokDone, 0, cmdNone, 0)
 	if err := writeMessage(rw, pktReply, t.b, min(packetSize, preloginPacketSize)); err != nil {
@@ -199,8 +225,10 @@ func parsePrelogin(b []byte) (map[byte][]byte, error) {
 }
 
 // preloginAnswer is the peer's PRELOGIN response: SQL Server 2022's
-// version, the encryption answer, no instance, MARS off.
-func preloginAnswer(enc byte) []byte {
+// version, the encryption answer, no instance, MARS off, and
+// FEDAUTHREQUIRED when fedAuth (the client asked, and the peer takes
+// Entra ID tokens).
+func preloginAnswer(enc byte, fedAuth bool) []byte {
 	opts := []struct {
 		tok byte
 		val []byte
@@ -210,6 +238,12 @@ func preloginAnswer(enc byte) []byte {
 		{preInstOpt, []byte{0}},
 		{preThreadID, nil},
 		{preMARS, []byte{0}},
+	}
+	if fedAuth {
+		opts = append(opts, struct {
+			tok byte
+			val []byte
+		}{preFedAuth, []byte{1}})
 	}
 	off := 5*len(opts) + 1
 	var head, body []byte
@@ -265,17 +299,47 @@ func parseLogin7(b []byte) (*login7, error) {
 		if at+4 <= len(b) {
 			ext := int(le.Uint32(b[at:]))
 			for ext < len(b) && b[ext] != 0xFF {
-				if b[ext] == 0x02 {
-					l.fedAuth = true
-				}
 				if ext+5 > len(b) {
 					break
 				}
-				ext += 5 + int(le.Uint32(b[ext+1:]))
+				n := int(le.Uint32(b[ext+1:]))
+				if n < 0 || n > len(b)-ext-5 {
+					return nil, errors.New("tdspeer: LOGIN7 feature extension out of range")
+				}
+				if b[ext] == featFedAuth {
+					l.fedAuth = true
+					if err := l.parseFedAuth(b[ext+5 : ext+5+n]); err != nil {
+						return nil, err
+					}
+				}
+				ext += 5 + n
 			}
 		}
 	}
 	return l, nil
+}
+
+// parseFedAuth reads the FEDAUTH feature data: options (library in bits
+// 1–7, fFedAuthEcho in bit 0), then for the security token library the
+// token's length in bytes and the token in UTF-16LE, then an optional
+// 32-byte nonce.
+func (l *login7) parseFedAuth(d []byte) error {
+	if len(d) < 1 {
+		return errors.New("tdspeer: empty FEDAUTH feature")
+	}
+	l.fedAuthLibrary, l.fedAuthEcho = d[0]>>1, d[0]&1 == 1
+	if l.fedAuthLibrary != fedAuthSecurityToken {
+		return nil
+	}
+	if len(d) < 5 {
+		return errors.New("tdspeer: short FEDAUTH security token")
+	}
+	n := int(binary.LittleEndian.Uint32(d[1:]))
+	if n < 0 || n > len(d)-5 || n%2 != 0 {
+		return errors.New("tdspeer: FEDAUTH token length out of range")
+	}
+	l.fedAuthToken = decodeUCS2(d[5 : 5+n])
+	return nil
 }
 
 var _ io.Reader = (*bufConn)(nil)

@@ -51,6 +51,14 @@ type Config struct {
 	// MaxSessions bounds open sessions (default DefaultMaxSessions); a
 	// connection over it is refused with error 17809.
 	MaxSessions int
+	// FedAuth, when set, accepts Microsoft Entra ID (Azure AD) logins made
+	// with the security token library: LOGIN7's FEDAUTH feature extension
+	// carrying an access token, as go-mssqldb's NewSecurityTokenConnector
+	// sends. FedAuth checks the token and returns the login name the
+	// session runs as (SUSER_NAME()); ok false refuses the login with
+	// 18456. Nil: federated logins are refused with 18456, as without
+	// Entra ID.
+	FedAuth func(token string) (login string, ok bool)
 }
 
 // Peer is a running local SQL Server. Its methods are safe for concurrent

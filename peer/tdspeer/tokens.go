@@ -12,6 +12,7 @@ const (
 	tokError        = 0xAA
 	tokInfo         = 0xAB
 	tokLoginAck     = 0xAD
+	tokFeatureAck   = 0xAE
 	tokRow          = 0xD1
 	tokNBCRow       = 0xD2
 	tokEnvChange    = 0xE3
@@ -147,6 +148,15 @@ func (t *tokens) done(tok byte, status, cmd uint16, rows int64) {
 func (t *tokens) returnStatus(v int32) {
 	t.byte(tokReturnStatus)
 	t.u32(uint32(v))
+}
+
+// featureExtAckFedAuth writes FEATUREEXTACK acknowledging FEDAUTH with
+// the security token library: no nonce was sent, so no data.
+func (t *tokens) featureExtAckFedAuth() {
+	t.byte(tokFeatureAck)
+	t.byte(featFedAuth)
+	t.bytes([]byte{0, 0, 0, 0})
+	t.byte(0xFF)
 }
 
 // loginAck writes LOGINACK for TDS 7.4 and SQL Server 2022's version.

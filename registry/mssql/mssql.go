@@ -52,22 +52,29 @@ var (
 func newType(name string, aliases ...string) *registry.Type {
 	opts := slices.Sorted(maps.Keys(options))
 	return &registry.Type{
-		Name:        name,
-		Aliases:     aliases,
-		Driver:      "github.com/microsoft/go-mssqldb",
-		DefaultPort: 1433,
-		Required:    []string{"host", "user_name"},
-		Optional:    []string{"password", "port", "dbname"},
-		Secrets:     []string{"password"},
-		Options:     opts,
-		Bind:        registry.AtP,
-		PingQuery:   "SELECT 1",
-		Check:       check,
-		Packages:    []string{"github.com/microsoft/go-mssqldb", "github.com/denisenkom/go-mssqldb"},
-		AuthError:   authError,
-		Dialect:     Dialect,
-		Load:        Load,
+		Name:            name,
+		Aliases:         aliases,
+		Driver:          "github.com/microsoft/go-mssqldb",
+		DefaultPort:     1433,
+		Required:        []string{"host"}, // and user_name, unless auth_type azure-ad (checkAuth)
+		Optional:        append([]string{"user_name", "password", "port", "dbname"}, azureFields...),
+		Secrets:         append([]string{"password"}, azureSecrets...),
+		Options:         opts,
+		Bind:            registry.AtP,
+		PingQuery:       "SELECT 1",
+		Check:           check,
+		Packages:        []string{"github.com/microsoft/go-mssqldb", "github.com/denisenkom/go-mssqldb"},
+		CredentialAuths: []string{AuthAzureAD},
+		AuthError:       authError,
+		Dialect:         Dialect,
+		Load:            Load,
 		Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
+			if p.Get("auth_type") == AuthAzureAD {
+				// Its connector is credential/azuread's (a
+				// credential.ConnectorAuth): without it there is no token
+				// to log in with.
+				return nil, errors.New("mssql: auth_type " + AuthAzureAD + " logs in with an access token: its connector is made by github.com/vapsql/vap/credential/azuread")
+			}
 			cfg, err := Config(p)
 			if err != nil {
 				return nil, err
@@ -84,6 +91,9 @@ func init() {
 }
 
 func check(p registry.Params) error {
+	if err := checkAuth(p); err != nil {
+		return err
+	}
 	if v, ok := p.Option("encrypt"); ok && !encryptValues[v] {
 		return &registry.FieldError{Type: p.Type(), Field: "options.encrypt", Reason: "must be one of true, false, disable, strict"}
 	}
@@ -117,6 +127,14 @@ func Config(p registry.Params) (msdsn.Config, error) {
 		// The URL holds no credentials, and msdsn's messages quote option
 		// values only.
 		return msdsn.Config{}, &registry.FieldError{Type: p.Type(), Field: "options", Reason: "are invalid: " + err.Error()}
+	}
+	if p.Get("auth_type") == AuthAzureAD {
+		// The login is an access token (credential/azuread); no SQL
+		// Server user or password is sent.
+		if cfg.Encryption == msdsn.EncryptionDisabled {
+			return msdsn.Config{}, &registry.FieldError{Type: p.Type(), Field: "options.encrypt", Reason: "must not be disable with auth_type " + AuthAzureAD + " (the access token would be sent without TLS)"}
+		}
+		return cfg, nil
 	}
 	cfg.User = p.Get("user_name")
 	cfg.Password = p.Get("password")

@@ -19,13 +19,14 @@ var MySQL = &registry.Type{
 	Driver:                "github.com/go-sql-driver/mysql",
 	DefaultPort:           3306,
 	Required:              []string{"host", "user_name"},
-	Optional:              []string{"password", "port", "dbname"},
+	Optional:              append([]string{"password", "port", "dbname"}, awsFields...),
 	Secrets:               []string{"password"},
 	Options:               []string{"tls", "charset", "collation", "timeout", "loc"},
 	Bind:                  registry.Question,
 	PingQuery:             "SELECT 1",
 	Check:                 check,
 	Packages:              []string{"github.com/go-sql-driver/mysql"},
+	CredentialAuths:       []string{AuthAWSIAM},
 	Dialect:               Dialect,
 	Columns:               Columns,
 	DescribeColumns:       DescribeColumns,
@@ -51,6 +52,9 @@ func init() { registry.Register(MySQL) }
 var tlsModes = map[string]bool{"true": true, "false": true, "skip-verify": true, "preferred": true}
 
 func check(p registry.Params) error {
+	if err := checkAuth(p); err != nil {
+		return err
+	}
 	if v, ok := p.Option("tls"); ok && !tlsModes[v] {
 		return &registry.FieldError{Type: p.Type(), Field: "options.tls", Reason: "must be one of true, false, skip-verify, preferred"}
 	}
@@ -99,6 +103,15 @@ func Config(p registry.Params) (*gomysql.Config, error) {
 	}
 	if v, ok := p.Option("loc"); ok {
 		cfg.Loc, _ = time.LoadLocation(v)
+	}
+	if p.Get("auth_type") == AuthAWSIAM {
+		// RDS checks the token with the mysql_clear_password plugin. Checked
+		// when stored; checked again here so that the token is never sent
+		// where TLS may be skipped.
+		if err := requireTLS(p); err != nil {
+			return nil, err
+		}
+		cfg.AllowCleartextPasswords = true
 	}
 	return cfg, nil
 }

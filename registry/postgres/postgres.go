@@ -44,13 +44,19 @@ func init() {
 // connection sets no port or options.sslmode; maxIdent is the longest
 // identifier, in bytes, the server keeps (it truncates longer ones).
 func newType(name string, aliases []string, defPort int, defSSL string, maxIdent int) *registry.Type {
+	redshift := name == "sqlalchemy-redshift"
+	required, optional := []string{"host", "user_name"}, append(slices.Clone(fields), awsFields...)
+	if redshift {
+		// Redshift Serverless names the user itself (checkAuth).
+		required, optional = []string{"host"}, append(append(optional, "user_name"), redshiftFields...)
+	}
 	return &registry.Type{
 		Name:        name,
 		Aliases:     aliases,
 		Driver:      "github.com/jackc/pgx/v5",
 		DefaultPort: defPort,
-		Required:    []string{"host", "user_name"},
-		Optional:    fields,
+		Required:    required,
+		Optional:    optional,
 		Secrets:     []string{"password"},
 		Options:     options,
 		Bind:        registry.Dollar,
@@ -59,20 +65,31 @@ func newType(name string, aliases []string, defPort int, defSSL string, maxIdent
 			if err := identifiers(p, maxIdent); err != nil {
 				return err
 			}
+			if err := checkAuth(p, defSSL, redshift); err != nil {
+				return err
+			}
 			return check(p)
 		},
-		Packages: []string{"github.com/jackc/pgx", "github.com/lib/pq"},
-		Dialect:  Dialect,
-		Columns:  Columns,
+		Packages:        []string{"github.com/jackc/pgx", "github.com/lib/pq"},
+		CredentialAuths: []string{AuthAWSIAM},
+		AuthError:       authError,
+		Dialect:         Dialect,
+		Columns:         Columns,
 		// DescribeQuery: NUMERIC(p,s) and VARCHAR(n) of a result, for vap copy --create.
 		DescribeQuery: DescribeQuery,
 		Connector: func(ctx context.Context, p registry.Params) (driver.Connector, error) {
 			if err := identifiers(p, maxIdent); err != nil {
 				return nil, err
 			}
+			if p.Get("auth_type") == AuthAWSIAM {
+				// Checked when stored; checked again here so that no
+				// minted token is ever sent where TLS may be skipped.
+				if err := requireTLS(p, defSSL); err != nil {
+					return nil, err
+				}
+			}
 			return connector(p, defPort, defSSL)
 		},
-		AuthError: authError,
 	}
 }
 
