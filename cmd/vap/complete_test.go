@@ -19,7 +19,7 @@ func TestCompletion(t *testing.T) {
 		{[]string{"conn", "show", "lite", ""}, []string{":4"}},
 		{[]string{"conn", "export", "lite", ""}, []string{"from_env\tsqlite", "other\tsqlite", ":4"}},
 		{[]string{"query", ""}, []string{"from_env\tsqlite", "lite\tsqlite", "other\tsqlite", ":4"}},
-		{[]string{"query", "lite", "SELECT 1", "--format", ""}, []string{"table", "csv", "tsv", "json", "ndjson", ":4"}},
+		{[]string{"query", "lite", "SELECT 1", "--format", ""}, []string{"table", "csv", "tsv", "json", "ndjson", "parquet", "arrow", "arrows", ":4"}},
 		{[]string{"conn", "list", "-o", ""}, []string{"table", "json", ":4"}},
 		{[]string{"conn", "create", "x", "--type", "post"}, []string{"postgresql", ":4"}},
 	} {
