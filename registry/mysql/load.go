@@ -118,7 +118,7 @@ func loadData(ctx context.Context, req *registry.LoadRequest) (int64, error) {
 	var id [12]byte
 	rand.Read(id[:])
 	name := "vap-load-" + hex.EncodeToString(id[:])
-	r := &loadReader{rows: req.Rows, cols: req.Columns, vals: make([]any, len(req.Columns))}
+	r := registry.NewRowReader(req.Rows, req.Columns, appendRow)
 	gomysql.RegisterReaderHandler(name, func() io.Reader { return r })
 	defer gomysql.DeregisterReaderHandler(name)
 
@@ -132,8 +132,8 @@ func loadData(ctx context.Context, req *registry.LoadRequest) (int64, error) {
 	}
 	b.WriteString(")")
 	res, err := req.Tx.ExecContext(ctx, b.String())
-	if r.err != nil { // the rows failed; the server took what came before
-		return 0, r.err
+	if err := r.Err(); err != nil { // the rows failed; the server took what came before
+		return 0, err
 	}
 	if err != nil {
 		return 0, err
@@ -145,8 +145,8 @@ func loadData(ctx context.Context, req *registry.LoadRequest) (int64, error) {
 	if err := warnings(ctx, req); err != nil {
 		return n, err
 	}
-	if n != r.row {
-		return n, fmt.Errorf("the server took %d of the %d rows sent", n, r.row)
+	if n != r.Rows() {
+		return n, fmt.Errorf("the server took %d of the %d rows sent", n, r.Rows())
 	}
 	return n, nil
 }
@@ -177,50 +177,6 @@ func warnings(ctx context.Context, req *registry.LoadRequest) error {
 		return e
 	}
 	return rows.Err()
-}
-
-// loadReader encodes rows in LOAD DATA's default format as the driver
-// reads them.
-type loadReader struct {
-	rows registry.LoadRows
-	cols []registry.LoadColumn
-	vals []any
-	buf  []byte
-	off  int
-	row  int64
-	err  error
-	done bool
-}
-
-func (r *loadReader) Read(p []byte) (int, error) {
-	for r.off == len(r.buf) {
-		if r.done {
-			if r.err != nil {
-				return 0, r.err
-			}
-			return 0, io.EOF
-		}
-		r.buf, r.off = r.buf[:0], 0
-		for len(r.buf) < 64<<10 {
-			clear(r.vals)
-			if !r.rows.Next(r.vals) {
-				r.err, r.done = r.rows.Err(), true
-				break
-			}
-			r.row++
-			var err error
-			if r.buf, err = appendRow(r.buf, r.cols, r.vals); err != nil {
-				r.err, r.done = &registry.LoadError{Row: r.row, Err: err}, true
-				break
-			}
-		}
-		if r.err != nil {
-			r.buf = r.buf[:0] // send none of a failing chunk
-		}
-	}
-	n := copy(p, r.buf[r.off:])
-	r.off += n
-	return n, nil
 }
 
 var errNoSpecial = errors.New("MySQL has no NaN or infinity")

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"regexp"
 	"strconv"
@@ -113,7 +112,7 @@ func copyFrom(ctx context.Context, req *registry.LoadRequest) (int64, error) {
 		b.WriteString(Quote(c.Name))
 	}
 	b.WriteString(") FROM STDIN")
-	r := &copyReader{rows: req.Rows, cols: req.Columns, vals: make([]any, len(req.Columns))}
+	r := registry.NewRowReader(req.Rows, req.Columns, appendRow)
 	var n int64
 	err := req.Conn.Raw(func(dc any) error {
 		sc, ok := dc.(*stdlib.Conn)
@@ -124,8 +123,8 @@ func copyFrom(ctx context.Context, req *registry.LoadRequest) (int64, error) {
 		n = tag.RowsAffected()
 		return err
 	})
-	if r.err != nil { // the rows failed: the server's CopyFail echo says less
-		return n, r.err
+	if err := r.Err(); err != nil { // the rows failed: the server's CopyFail echo says less
+		return n, err
 	}
 	if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) {
 		if m := copyLine.FindStringSubmatch(pe.Where); m != nil {
@@ -139,50 +138,6 @@ func copyFrom(ctx context.Context, req *registry.LoadRequest) (int64, error) {
 // copyLine finds the line of a COPY error's context ("COPY t, line 3,
 // column v: …"); a row is a line in text format.
 var copyLine = regexp.MustCompile(`^COPY [^\n]*, line ([0-9]+)`)
-
-// copyReader encodes rows in COPY's text format as pgx reads them.
-type copyReader struct {
-	rows registry.LoadRows
-	cols []registry.LoadColumn
-	vals []any
-	buf  []byte
-	off  int
-	row  int64
-	err  error // the rows' or the encoding's error
-	done bool
-}
-
-func (r *copyReader) Read(p []byte) (int, error) {
-	for r.off == len(r.buf) {
-		if r.done {
-			if r.err != nil {
-				return 0, r.err
-			}
-			return 0, io.EOF
-		}
-		r.buf, r.off = r.buf[:0], 0
-		for len(r.buf) < 64<<10 {
-			clear(r.vals)
-			if !r.rows.Next(r.vals) {
-				r.err, r.done = r.rows.Err(), true
-				break
-			}
-			r.row++
-			var err error
-			if r.buf, err = appendRow(r.buf, r.cols, r.vals); err != nil {
-				r.err, r.done = &registry.LoadError{Row: r.row, Err: err}, true
-				r.buf = r.buf[:0]
-				break
-			}
-		}
-		if r.err != nil {
-			r.buf = r.buf[:0] // send none of a failing chunk
-		}
-	}
-	n := copy(p, r.buf[r.off:])
-	r.off += n
-	return n, nil
-}
 
 // appendRow appends one row in COPY text format: tab-separated, \N for
 // NULL, backslash escapes, bytea as \\x hex, times as ISO 8601.
