@@ -11,6 +11,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -120,7 +121,8 @@ func WriteFile(w io.Writer, f Format, batches iter.Seq2[*odbc.Rows, error], opts
 	if err != nil {
 		return 0, err
 	}
-	return writeRecords(w, f, codec, opts.rowGroupRows(), Records(batches, &Options{BatchRows: opts.rowGroupRows()}))
+	mem := new(recycler)
+	return writeRecords(w, f, codec, opts.rowGroupRows(), mem, Records(batches, &Options{BatchRows: opts.rowGroupRows(), Allocator: mem}))
 }
 
 // WriteRecords writes record batches that share one schema to w in format
@@ -130,7 +132,7 @@ func WriteRecords(w io.Writer, f Format, records iter.Seq2[arrow.RecordBatch, er
 	if err != nil {
 		return 0, err
 	}
-	return writeRecords(w, f, codec, opts.rowGroupRows(), records)
+	return writeRecords(w, f, codec, opts.rowGroupRows(), new(recycler), records)
 }
 
 // recordWriter is one format's writer.
@@ -139,7 +141,7 @@ type recordWriter interface {
 	Close() error
 }
 
-func writeRecords(w io.Writer, f Format, codec string, groupRows int, records iter.Seq2[arrow.RecordBatch, error]) (n int64, err error) {
+func writeRecords(w io.Writer, f Format, codec string, groupRows int, mem memory.Allocator, records iter.Seq2[arrow.RecordBatch, error]) (n int64, err error) {
 	// Buffered, and never closed here: the Parquet writer closes a sink
 	// that is an io.Closer.
 	bw := bufio.NewWriterSize(w, 1<<20)
@@ -155,7 +157,7 @@ func writeRecords(w io.Writer, f Format, codec string, groupRows int, records it
 			return n, err
 		}
 		if rw == nil {
-			if rw, err = newRecordWriter(w, f, codec, groupRows, rec.Schema()); err != nil {
+			if rw, err = newRecordWriter(w, f, codec, groupRows, mem, rec.Schema()); err != nil {
 				return n, err
 			}
 		}
@@ -181,7 +183,7 @@ func writeRecords(w io.Writer, f Format, codec string, groupRows int, records it
 	return n, bw.Flush()
 }
 
-func newRecordWriter(w io.Writer, f Format, codec string, groupRows int, schema *arrow.Schema) (recordWriter, error) {
+func newRecordWriter(w io.Writer, f Format, codec string, groupRows int, mem memory.Allocator, schema *arrow.Schema) (recordWriter, error) {
 	switch f {
 	case Parquet:
 		// Dictionary encoding for text only: numbers, times and decimals
@@ -192,6 +194,7 @@ func newRecordWriter(w io.Writer, f Format, codec string, groupRows int, schema 
 			parquet.WithMaxRowGroupLength(int64(groupRows)),
 			parquet.WithCreatedBy("vap (arrow-go parquet)"),
 			parquet.WithDictionaryDefault(false),
+			parquet.WithAllocator(mem),
 		}
 		for _, f := range schema.Fields() {
 			if f.Type.ID() == arrow.STRING {
@@ -199,7 +202,7 @@ func newRecordWriter(w io.Writer, f Format, codec string, groupRows int, schema 
 			}
 		}
 		props := parquet.NewWriterProperties(opts...)
-		return pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+		return pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem)))
 	case ArrowFile:
 		return ipc.NewFileWriter(w, append([]ipc.Option{ipc.WithSchema(schema)}, ipcCodecs[codec]...)...)
 	}

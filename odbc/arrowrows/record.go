@@ -96,10 +96,18 @@ func Records(batches iter.Seq2[*odbc.Rows, error], opts *Options) iter.Seq2[arro
 				from = to
 				if b.n >= limit || b.bytes >= maxBatchBytes {
 					sent = true
+					full := b.n >= limit
 					if !emit() {
 						return
 					}
-					b.reserve(min(limit, 1024))
+					// The next record is likely as large as this one:
+					// its room at once, not by doubling (copying) from
+					// a small start.
+					if full {
+						b.reserveLike(limit)
+					} else {
+						b.reserve(min(limit, 1024))
+					}
 				}
 			}
 		}
