@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
@@ -157,7 +158,7 @@ func writeRecords(w io.Writer, f Format, codec string, groupRows int, mem memory
 			return n, err
 		}
 		if rw == nil {
-			if rw, err = newRecordWriter(w, f, codec, groupRows, mem, rec.Schema()); err != nil {
+			if rw, err = newRecordWriter(w, f, codec, groupRows, mem, rec); err != nil {
 				return n, err
 			}
 		}
@@ -183,12 +184,19 @@ func writeRecords(w io.Writer, f Format, codec string, groupRows int, mem memory
 	return n, bw.Flush()
 }
 
-func newRecordWriter(w io.Writer, f Format, codec string, groupRows int, mem memory.Allocator, schema *arrow.Schema) (recordWriter, error) {
+// newRecordWriter makes the writer of a format for record batches like
+// first (its schema; for Parquet, its values decide the encodings).
+func newRecordWriter(w io.Writer, f Format, codec string, groupRows int, mem memory.Allocator, first arrow.RecordBatch) (recordWriter, error) {
+	schema := first.Schema()
 	switch f {
 	case Parquet:
-		// Dictionary encoding for text only: numbers, times and decimals
+		// Dictionary encoding for text only, and only for text that
+		// repeats in the first record batch: numbers, times and decimals
 		// rarely repeat enough to pay for its hashing (most of the cost
-		// of writing them), text often does (codes, names, states).
+		// of writing them), text often does (codes, names, states), but
+		// unique text (ids, hashes, free text) only pays for hashing
+		// until the dictionary outgrows its page and the writer falls
+		// back to plain values.
 		opts := []parquet.WriterProperty{
 			parquet.WithCompression(parquetCodecs[codec]),
 			parquet.WithMaxRowGroupLength(int64(groupRows)),
@@ -196,8 +204,8 @@ func newRecordWriter(w io.Writer, f Format, codec string, groupRows int, mem mem
 			parquet.WithDictionaryDefault(false),
 			parquet.WithAllocator(mem),
 		}
-		for _, f := range schema.Fields() {
-			if f.Type.ID() == arrow.STRING {
+		for j, f := range schema.Fields() {
+			if f.Type.ID() == arrow.STRING && repeats(first.Column(j)) {
 				opts = append(opts, parquet.WithDictionaryFor(f.Name, true))
 			}
 		}
@@ -257,4 +265,29 @@ func pipelined(records iter.Seq2[arrow.RecordBatch, error]) iter.Seq2[arrow.Reco
 			}
 		}
 	}
+}
+
+// dictionarySample is the most values repeats looks at.
+const dictionarySample = 4096
+
+// repeats reports whether a text column's values repeat enough for a
+// dictionary: no more than half of up to dictionarySample values, taken
+// evenly across the column (NULLs skipped), are distinct. A column
+// without values says yes (dictionary encoding was the default).
+func repeats(col arrow.Array) bool {
+	s, ok := col.(*array.String)
+	if !ok || s.Len()-s.NullN() == 0 {
+		return true
+	}
+	step := max(1, s.Len()/dictionarySample)
+	seen := make(map[string]struct{}, min(s.Len(), dictionarySample)/2+1)
+	n := 0
+	for i := 0; i < s.Len(); i += step {
+		if s.IsNull(i) {
+			continue
+		}
+		n++
+		seen[s.Value(i)] = struct{}{}
+	}
+	return n > 0 && len(seen)*2 <= n
 }
