@@ -12,37 +12,39 @@ import (
 // file writer allocates the same large buffers (a record batch's columns,
 // the encoder's scratch) again and again, and Go's allocator pays for each
 // one with fresh pages, zeroing them and collecting them. Buffers of 4 KiB
-// and more are kept in power-of-two size classes, at most maxPooled bytes
-// in all, and zeroed when handed out again (Arrow expects zeroed memory);
+// and more are kept in size classes (four per power of two, so that a
+// buffer wastes at most a fifth of itself), at most maxPooled bytes in
+// all, and zeroed when handed out again (Arrow expects zeroed memory);
 // smaller ones come from Go's allocator. It is safe for concurrent use.
 // One lives as long as one WriteFile call.
 type recycler struct {
 	mu     sync.Mutex
-	free   [maxClass + 1][][]byte
+	free   map[int][][]byte // by class size
 	pooled int
 	limit  int // the most bytes pooled; 0 means maxPooled
 }
 
 const (
-	minClass   = 12 // 4 KiB
-	maxClass   = 30 // 1 GiB
-	maxPooled  = 256 << 20
+	minPooled  = 4 << 10
+	maxPooled  = 24 << 20
 	alignBytes = 64 // Arrow's buffer alignment
 )
 
 var _ memory.Allocator = (*recycler)(nil)
 
-// class returns the size class of n bytes (its power of two), 0 for a size
-// not pooled.
-func class(n int) int {
-	if n < 1<<minClass || n > 1<<maxClass {
+// classSize returns the size of the class of n bytes (the least of
+// 2^e·(1+k/4) at least n), 0 for a size not pooled.
+func classSize(n int) int {
+	if n < minPooled || n > 1<<40 {
 		return 0
 	}
-	return bits.Len(uint(n - 1))
+	top := 1 << bits.Len(uint(n-1)) // n <= top
+	step := top / 8                 // a quarter of the octave top/2..top
+	return (n + step - 1) / step * step
 }
 
 func (r *recycler) Allocate(size int) []byte {
-	c := class(size)
+	c := classSize(size)
 	if c == 0 {
 		return alignedMake(size, size)
 	}
@@ -58,7 +60,7 @@ func (r *recycler) Allocate(size int) []byte {
 		return b[:size]
 	}
 	r.mu.Unlock()
-	return alignedMake(size, 1<<c)
+	return alignedMake(size, c)
 }
 
 func (r *recycler) Reallocate(size int, b []byte) []byte {
@@ -75,11 +77,10 @@ func (r *recycler) Reallocate(size int, b []byte) []byte {
 }
 
 // Free takes back a buffer Allocate or Reallocate returned; its capacity
-// is its size class.
+// is its class size.
 func (r *recycler) Free(b []byte) {
 	n := cap(b)
-	c := class(n)
-	if c == 0 || n != 1<<c || uintptr(unsafe.Pointer(unsafe.SliceData(b[:1])))%alignBytes != 0 {
+	if n == 0 || classSize(n) != n || uintptr(unsafe.Pointer(unsafe.SliceData(b[:1])))%alignBytes != 0 {
 		return // not ours to keep (a small buffer)
 	}
 	r.mu.Lock()
@@ -88,7 +89,10 @@ func (r *recycler) Free(b []byte) {
 		limit = maxPooled
 	}
 	if r.pooled+n <= limit {
-		r.free[c] = append(r.free[c], b[:0])
+		if r.free == nil {
+			r.free = make(map[int][][]byte)
+		}
+		r.free[n] = append(r.free[n], b[:0])
 		r.pooled += n
 	}
 	r.mu.Unlock()

@@ -31,34 +31,37 @@ func zero(t *testing.T, what string, b []byte) {
 func TestRecyclerReusesZeroed(t *testing.T) {
 	r := new(recycler)
 	a := r.Allocate(5000)
-	if len(a) != 5000 || cap(a) != 8192 || uintptr(unsafe.Pointer(&a[0]))%64 != 0 {
+	if len(a) != 5000 || cap(a) != 5120 || uintptr(unsafe.Pointer(&a[0]))%64 != 0 {
 		t.Fatalf("Allocate(5000): len %d cap %d", len(a), cap(a))
 	}
 	zero(t, "fresh", a)
 	dirty(a)
 	r.Free(a)
-	b := r.Allocate(4100) // same class: the same memory
+	b := r.Allocate(4700) // same class: the same memory
 	if &b[0] != &a[0] {
 		t.Fatal("a freed buffer was not reused")
 	}
 	zero(t, "reused", b)
 	dirty(b)
 	b = r.Reallocate(3000, b) // shrink within the class
-	c := r.Reallocate(8000, b)
+	c := r.Reallocate(5100, b)
 	if &c[0] != &a[0] {
 		t.Fatal("Reallocate within the class moved the buffer")
 	}
 	zero(t, "regrown", c[3000:])
+	if classSize(4096) != 4096 || classSize(4097) != 5120 || classSize(1<<20+1) != 1<<20+1<<18 || classSize(100) != 0 {
+		t.Errorf("class sizes %d %d %d %d", classSize(4096), classSize(4097), classSize(1<<20+1), classSize(100))
+	}
 
 	// Growing past the class moves to a new buffer, keeps the bytes and
 	// frees the old one.
 	c[0] = 7
 	d := r.Reallocate(20000, c)
-	if d[0] != 7 || cap(d) != 32768 {
+	if d[0] != 7 || cap(d) != 20480 {
 		t.Fatalf("grown: first byte %d, cap %d", d[0], cap(d))
 	}
-	zero(t, "grown", d[8000:])
-	if e := r.Allocate(8192); &e[0] != &a[0] {
+	zero(t, "grown", d[5100:])
+	if e := r.Allocate(5000); &e[0] != &a[0] {
 		t.Fatal("Reallocate did not free the old buffer")
 	}
 
@@ -75,8 +78,8 @@ func TestRecyclerReusesZeroed(t *testing.T) {
 	for _, b := range held {
 		r.Free(b)
 	}
-	if r.pooled != 64<<10 || len(r.free[14]) != 4 {
-		t.Fatalf("%d bytes in %d buffers pooled, want the limit, %d", r.pooled, len(r.free[14]), 64<<10)
+	if r.pooled != 64<<10 || len(r.free[16<<10]) != 4 {
+		t.Fatalf("%d bytes in %d buffers pooled, want the limit, %d", r.pooled, len(r.free[16<<10]), 64<<10)
 	}
 }
 
