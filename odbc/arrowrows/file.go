@@ -122,8 +122,16 @@ func WriteFile(w io.Writer, f Format, batches iter.Seq2[*odbc.Rows, error], opts
 	if err != nil {
 		return 0, err
 	}
-	mem := new(recycler)
-	return writeRecords(w, f, codec, opts.rowGroupRows(), mem, Records(batches, &Options{BatchRows: opts.rowGroupRows(), Allocator: mem}))
+	ro := &Options{BatchRows: opts.rowGroupRows()}
+	var mem memory.Allocator = memory.DefaultAllocator
+	if f == Parquet {
+		// Encoding Parquet allocates (and Go zeroes) about as much as
+		// converting: recycling pays there. The Arrow formats write the
+		// record batches as they are, in a third of the memory without.
+		mem = new(recycler)
+		ro.Allocator, ro.reserveFull = mem, true
+	}
+	return writeRecords(w, f, codec, opts.rowGroupRows(), mem, Records(batches, ro))
 }
 
 // WriteRecords writes record batches that share one schema to w in format
@@ -133,7 +141,11 @@ func WriteRecords(w io.Writer, f Format, records iter.Seq2[arrow.RecordBatch, er
 	if err != nil {
 		return 0, err
 	}
-	return writeRecords(w, f, codec, opts.rowGroupRows(), new(recycler), records)
+	var mem memory.Allocator = memory.DefaultAllocator
+	if f == Parquet {
+		mem = new(recycler)
+	}
+	return writeRecords(w, f, codec, opts.rowGroupRows(), mem, records)
 }
 
 // recordWriter is one format's writer.

@@ -26,6 +26,11 @@ type Options struct {
 	BatchRows int
 	// Allocator allocates the Arrow buffers; nil means Go's allocator.
 	Allocator memory.Allocator
+
+	// reserveFull makes a record that follows a full one reserve its
+	// room at once (WriteFile with a recycler: no copies when growing,
+	// for a record's worth of memory more).
+	reserveFull bool
 }
 
 func (o *Options) batchRows() int {
@@ -96,7 +101,7 @@ func Records(batches iter.Seq2[*odbc.Rows, error], opts *Options) iter.Seq2[arro
 				from = to
 				if b.n >= limit || b.bytes >= maxBatchBytes {
 					sent = true
-					full := b.n >= limit
+					full := b.n >= limit && opts != nil && opts.reserveFull
 					if !emit() {
 						return
 					}
