@@ -291,7 +291,7 @@ func repeats(col arrow.Array) bool {
 	if !ok || s.Len()-s.NullN() == 0 {
 		return true
 	}
-	step := max(1, s.Len()/dictionarySample)
+	step := max(1, (s.Len()+dictionarySample-1)/dictionarySample) // at most dictionarySample values
 	seen := make(map[string]struct{}, min(s.Len(), dictionarySample)/2+1)
 	n := 0
 	for i := 0; i < s.Len(); i += step {
