@@ -23,8 +23,11 @@ type builder struct {
 	rb     *array.RecordBuilder
 	n      int   // rows in the current record
 	bytes  int64 // var-length bytes in the current record
-	valid  []bool
-	ts     []arrow.Timestamp
+	// dataLen holds each var-length column's bytes in the last record
+	// (reserveLike).
+	dataLen []int
+	valid   []bool
+	ts      []arrow.Timestamp
 }
 
 func newBuilder(mem memory.Allocator, cols []odbc.Column) *builder {
@@ -53,6 +56,27 @@ func (b *builder) reserve(n int) {
 	for _, f := range b.rb.Fields() {
 		f.Reserve(n)
 	}
+}
+
+// reserveLike makes room for n rows and, in each string or binary
+// column, for as many bytes as the last record held.
+func (b *builder) reserveLike(n int) {
+	b.reserve(n)
+	for j, f := range b.rb.Fields() {
+		if bb, ok := binaryBuilder(f); ok && j < len(b.dataLen) {
+			bb.ReserveData(b.dataLen[j])
+		}
+	}
+}
+
+func binaryBuilder(f array.Builder) (*array.BinaryBuilder, bool) {
+	switch x := f.(type) {
+	case *array.StringBuilder:
+		return x.BinaryBuilder, true
+	case *array.BinaryBuilder:
+		return x, true
+	}
+	return nil, false
 }
 
 // appendRows appends rows [from, to) of a batch.
@@ -315,6 +339,14 @@ func anyText(v any) string {
 // newRecord ends the current record.
 func (b *builder) newRecord() arrow.RecordBatch {
 	b.n, b.bytes = 0, 0
+	if b.dataLen == nil {
+		b.dataLen = make([]int, len(b.cols))
+	}
+	for j, f := range b.rb.Fields() {
+		if bb, ok := binaryBuilder(f); ok {
+			b.dataLen[j] = bb.DataLen()
+		}
+	}
 	return b.rb.NewRecordBatch()
 }
 

@@ -10,7 +10,9 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -120,7 +122,16 @@ func WriteFile(w io.Writer, f Format, batches iter.Seq2[*odbc.Rows, error], opts
 	if err != nil {
 		return 0, err
 	}
-	return writeRecords(w, f, codec, opts.rowGroupRows(), Records(batches, &Options{BatchRows: opts.rowGroupRows()}))
+	ro := &Options{BatchRows: opts.rowGroupRows()}
+	var mem memory.Allocator = memory.DefaultAllocator
+	if f == Parquet {
+		// Encoding Parquet allocates (and Go zeroes) about as much as
+		// converting: recycling pays there. The Arrow formats write the
+		// record batches as they are, in a third of the memory without.
+		mem = new(recycler)
+		ro.Allocator, ro.reserveFull = mem, true
+	}
+	return writeRecords(w, f, codec, opts.rowGroupRows(), mem, Records(batches, ro))
 }
 
 // WriteRecords writes record batches that share one schema to w in format
@@ -130,7 +141,11 @@ func WriteRecords(w io.Writer, f Format, records iter.Seq2[arrow.RecordBatch, er
 	if err != nil {
 		return 0, err
 	}
-	return writeRecords(w, f, codec, opts.rowGroupRows(), records)
+	var mem memory.Allocator = memory.DefaultAllocator
+	if f == Parquet {
+		mem = new(recycler)
+	}
+	return writeRecords(w, f, codec, opts.rowGroupRows(), mem, records)
 }
 
 // recordWriter is one format's writer.
@@ -139,7 +154,7 @@ type recordWriter interface {
 	Close() error
 }
 
-func writeRecords(w io.Writer, f Format, codec string, groupRows int, records iter.Seq2[arrow.RecordBatch, error]) (n int64, err error) {
+func writeRecords(w io.Writer, f Format, codec string, groupRows int, mem memory.Allocator, records iter.Seq2[arrow.RecordBatch, error]) (n int64, err error) {
 	// Buffered, and never closed here: the Parquet writer closes a sink
 	// that is an io.Closer.
 	bw := bufio.NewWriterSize(w, 1<<20)
@@ -155,7 +170,7 @@ func writeRecords(w io.Writer, f Format, codec string, groupRows int, records it
 			return n, err
 		}
 		if rw == nil {
-			if rw, err = newRecordWriter(w, f, codec, groupRows, rec.Schema()); err != nil {
+			if rw, err = newRecordWriter(w, f, codec, groupRows, mem, rec); err != nil {
 				return n, err
 			}
 		}
@@ -181,25 +196,33 @@ func writeRecords(w io.Writer, f Format, codec string, groupRows int, records it
 	return n, bw.Flush()
 }
 
-func newRecordWriter(w io.Writer, f Format, codec string, groupRows int, schema *arrow.Schema) (recordWriter, error) {
+// newRecordWriter makes the writer of a format for record batches like
+// first (its schema; for Parquet, its values decide the encodings).
+func newRecordWriter(w io.Writer, f Format, codec string, groupRows int, mem memory.Allocator, first arrow.RecordBatch) (recordWriter, error) {
+	schema := first.Schema()
 	switch f {
 	case Parquet:
-		// Dictionary encoding for text only: numbers, times and decimals
+		// Dictionary encoding for text only, and only for text that
+		// repeats in the first record batch: numbers, times and decimals
 		// rarely repeat enough to pay for its hashing (most of the cost
-		// of writing them), text often does (codes, names, states).
+		// of writing them), text often does (codes, names, states), but
+		// unique text (ids, hashes, free text) only pays for hashing
+		// until the dictionary outgrows its page and the writer falls
+		// back to plain values.
 		opts := []parquet.WriterProperty{
 			parquet.WithCompression(parquetCodecs[codec]),
 			parquet.WithMaxRowGroupLength(int64(groupRows)),
 			parquet.WithCreatedBy("vap (arrow-go parquet)"),
 			parquet.WithDictionaryDefault(false),
+			parquet.WithAllocator(mem),
 		}
-		for _, f := range schema.Fields() {
-			if f.Type.ID() == arrow.STRING {
+		for j, f := range schema.Fields() {
+			if f.Type.ID() == arrow.STRING && repeats(first.Column(j)) {
 				opts = append(opts, parquet.WithDictionaryFor(f.Name, true))
 			}
 		}
 		props := parquet.NewWriterProperties(opts...)
-		return pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+		return pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem)))
 	case ArrowFile:
 		return ipc.NewFileWriter(w, append([]ipc.Option{ipc.WithSchema(schema)}, ipcCodecs[codec]...)...)
 	}
@@ -254,4 +277,29 @@ func pipelined(records iter.Seq2[arrow.RecordBatch, error]) iter.Seq2[arrow.Reco
 			}
 		}
 	}
+}
+
+// dictionarySample is the most values repeats looks at.
+const dictionarySample = 4096
+
+// repeats reports whether a text column's values repeat enough for a
+// dictionary: no more than half of up to dictionarySample values, taken
+// evenly across the column (NULLs skipped), are distinct. A column
+// without values says yes (dictionary encoding was the default).
+func repeats(col arrow.Array) bool {
+	s, ok := col.(*array.String)
+	if !ok || s.Len()-s.NullN() == 0 {
+		return true
+	}
+	step := max(1, (s.Len()+dictionarySample-1)/dictionarySample) // at most dictionarySample values
+	seen := make(map[string]struct{}, min(s.Len(), dictionarySample)/2+1)
+	n := 0
+	for i := 0; i < s.Len(); i += step {
+		if s.IsNull(i) {
+			continue
+		}
+		n++
+		seen[s.Value(i)] = struct{}{}
+	}
+	return n > 0 && len(seen)*2 <= n
 }

@@ -26,6 +26,11 @@ type Options struct {
 	BatchRows int
 	// Allocator allocates the Arrow buffers; nil means Go's allocator.
 	Allocator memory.Allocator
+
+	// reserveFull makes a record that follows a full one reserve its
+	// room at once (WriteFile with a recycler: no copies when growing,
+	// for a record's worth of memory more).
+	reserveFull bool
 }
 
 func (o *Options) batchRows() int {
@@ -96,10 +101,18 @@ func Records(batches iter.Seq2[*odbc.Rows, error], opts *Options) iter.Seq2[arro
 				from = to
 				if b.n >= limit || b.bytes >= maxBatchBytes {
 					sent = true
+					full := b.n >= limit && opts != nil && opts.reserveFull
 					if !emit() {
 						return
 					}
-					b.reserve(min(limit, 1024))
+					// The next record is likely as large as this one:
+					// its room at once, not by doubling (copying) from
+					// a small start.
+					if full {
+						b.reserveLike(limit)
+					} else {
+						b.reserve(min(limit, 1024))
+					}
 				}
 			}
 		}
