@@ -148,7 +148,11 @@ func check(p registry.Params) error {
 	// that may exist only where the connection is used, is left out. With
 	// no options there is nothing to check: pgx parses only vap's pinned
 	// keys (the connector parses them again when it is built).
-	if len(opts) == 0 {
+	// The options checked above in full need no probe either: a probe
+	// parses a pgx configuration, which reads the user's home and account
+	// (a libc user lookup), and the connector does it again on every
+	// process's first resolve.
+	if !slices.ContainsFunc(slices.Collect(maps.Keys(opts)), needsProbe) {
 		return nil
 	}
 	probe := map[string]string{"host": "localhost", "user_name": "vap"}
@@ -157,11 +161,24 @@ func check(p registry.Params) error {
 			probe[registry.OptionPrefix+k] = v
 		}
 	}
-	if _, err := Config(registry.NewParams(p.Name(), p.Type(), probe), 5432, "disable"); err != nil {
+	if _, err := probeConfig(registry.NewParams(p.Name(), p.Type(), probe), 5432, "disable"); err != nil {
 		return &registry.FieldError{Type: p.Type(), Field: "options", Reason: "are refused by pgx (check sslmode, target_session_attrs and connect_timeout)"}
 	}
 	return nil
 }
+
+// selfChecked are the options check validates in full, whose every
+// accepted value pgx accepts: sslmode and target_session_attrs against
+// pgx's lists, and the session parameters pgx passes to the server as they
+// are; sslrootcert is never probed (a file that may exist only where the
+// connection is used). connect_timeout, which pgx parses into a duration,
+// is probed.
+var selfChecked = map[string]bool{"sslmode": true, "target_session_attrs": true, "application_name": true, "search_path": true, "statement_timeout": true, "sslrootcert": true}
+
+func needsProbe(option string) bool { return !selfChecked[option] }
+
+// probeConfig is Config, for check's probe; tests count its calls.
+var probeConfig = Config
 
 func digits(s string) bool {
 	if s == "" {
