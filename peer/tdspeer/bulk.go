@@ -63,6 +63,9 @@ func translateInsertBulk(in []tok, e *env, st *stmt) (*stmt, *Error) {
 // insertBulk checks an INSERT BULK's table and columns and keeps it for
 // the bulk load message that follows.
 func (s *session) insertBulk(ctx context.Context, r *response, st *stmt, doneTok byte) *Error {
+	if s.p.cfg.NoBulkLoad {
+		return errUnsupported("INSERT BULK")
+	}
 	ps, err := s.conn.PrepareContext(ctx, st.sql)
 	if err != nil {
 		return sqlError(err)
@@ -164,8 +167,11 @@ func decodeBulk(b []byte) ([]typeInfo, [][]any, *Error) {
 		rd.u32() // UserType
 		rd.u16() // Flags
 		ti, e := readTypeInfo(rd)
+		if rd.err != nil {
+			return nil, nil, errBulkStream()
+		}
 		if e != nil {
-			return nil, nil, e
+			return nil, nil, e // a type the peer does not know
 		}
 		rd.bvarchar() // the column's name
 		cols[i] = ti
