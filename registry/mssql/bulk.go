@@ -18,7 +18,7 @@ import (
 
 // bulkBatchBytes is about how many bytes of values one INSERT BULK carries;
 // the next rows go in another, in the same transaction.
-const bulkBatchBytes = 32 << 20
+var bulkBatchBytes = 32 << 20
 
 // bulkTypes are the column types bulk copy writes; a table with a column
 // of another type (VARCHAR, whose code page is its collation's, which the
