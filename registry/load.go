@@ -36,11 +36,12 @@ type Load struct {
 	// before any row is read. Optional.
 	Check func(ctx context.Context, req *LoadRequest) error
 	// Bulk writes req's rows with the family's bulk path (PostgreSQL COPY
-	// FROM, MySQL LOAD DATA LOCAL INFILE) in the transaction req.Tx, and
-	// returns how many rows the server took. An error about one row is a
+	// FROM, MySQL LOAD DATA LOCAL INFILE, SQL Server bulk copy) in the
+	// transaction req.Tx, and returns how many rows the server took. An error about one row is a
 	// *LoadError. ErrNoBulk: the bulk path is not available on this server
-	// and nothing was read or written; the rows go as INSERTs instead.
-	// Optional.
+	// (or for this table) and nothing was written; the rows go as INSERTs
+	// instead, read from req.Rows, which a Bulk that read rows to find out
+	// replaces with rows that yield those again first. Optional.
 	Bulk func(ctx context.Context, req *LoadRequest) (int64, error)
 	// BulkName names the bulk path in results and messages ("COPY").
 	BulkName string

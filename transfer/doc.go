@@ -32,10 +32,12 @@
 //     load turns bad values and duplicate keys into warnings and goes on, so
 //     any warning fails the copy and it is rolled back. A table of an engine
 //     without transactions (MyISAM) is refused.
-//   - SQLite, SQL Server, Redshift: multi-row INSERTs (placeholders in the
-//     type's style) in one transaction. SQL Server's bulk copy (TDS BULK
-//     LOAD) is not used: the local SQL Server peer the project tests against
-//     does not speak it.
+//   - SQL Server: go-mssqldb's bulk copy (mssql.CopyIn: INSERT BULK and a
+//     TDS bulk load message) in a transaction; multi-row INSERTs into a
+//     table with a column bulk copy does not write (VARCHAR, TEXT, XML …)
+//     or on a server that refuses INSERT BULK.
+//   - SQLite, Redshift: multi-row INSERTs (placeholders in the type's
+//     style) in one transaction.
 //   - any other family: single-row prepared INSERTs with standard SQL in a
 //     transaction.
 //

@@ -246,7 +246,10 @@ func (w *writer) run(ctx context.Context, s *source, srcCols []registry.LoadColu
 	committed := false
 	defer func() {
 		if !committed {
-			if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+			// A connection whose rollback failed, or whose load was
+			// cancelled (database/sql rolls back then, perhaps in the
+			// middle of a bulk load message), is not reused.
+			if rerr := tx.Rollback(); (rerr != nil && !errors.Is(rerr, sql.ErrTxDone)) || ctx.Err() != nil {
 				w.conn.Raw(func(any) error { return driver.ErrBadConn }) // do not reuse
 			}
 		}
@@ -287,7 +290,7 @@ func (w *writer) run(ctx context.Context, s *source, srcCols []registry.LoadColu
 		if w.load.InsertParams > 0 && len(cols) > 0 {
 			per = min(max(per, 1), max(w.load.InsertParams/len(cols), 1))
 		}
-		n, err = insertRows(ctx, tx, bind, w.load.Quote, target, cols, per, rows)
+		n, err = insertRows(ctx, tx, bind, w.load.Quote, target, cols, per, req.Rows)
 	}
 	if err == nil && rows.err != nil {
 		err = rows.err

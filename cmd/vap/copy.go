@@ -35,8 +35,8 @@ func newCopy(a *app) *cobra.Command {
 		Long: `Run a query on connection SRC and write its rows into TABLE on connection DST,
 streaming (memory stays flat however many rows), with the target's bulk path:
 COPY FROM STDIN on PostgreSQL, LOAD DATA LOCAL INFILE on MySQL/MariaDB (when
-the server's local_infile is ON), multi-row INSERTs elsewhere (SQLite, SQL
-Server, Redshift), all in one transaction.
+the server's local_infile is ON), bulk copy on SQL Server, multi-row INSERTs
+elsewhere (SQLite, Redshift), all in one transaction.
 
 The result's columns go into the table's columns of the same names. With
 --create the table is created (it must not exist), its column types mapped

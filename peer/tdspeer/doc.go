@@ -97,15 +97,16 @@
 //
 // # Not emulated
 //
-// NTLM and Kerberos (integrated authentication is refused with 18452),
-// Entra ID's ADAL/MSAL workflows (FEDAUTHINFO and the FEDAUTH token
-// message; refused with 18456, as is every token without Config.FedAuth),
-// the FEDAUTH nonce and signature, bulk copy (BULK
-// LOAD packets), MARS, OUTPUT parameters, stored procedures other than
-// sp_executesql (2812), Always Encrypted, XML, sql_variant, TVPs, cursors,
-// statements without ';' between them, T-SQL control flow and variables
-// (IF, WHILE, DECLARE), KILL, '+' on string columns, ]] inside
-// [identifiers], nested /* comments */, the system catalog beyond
-// sys.dm_exec_sessions (sys.tables, INFORMATION_SCHEMA), collations other
-// than SQL_Latin1_General_CP1_CI_AS, and more than one database.
+// NTLM and Kerberos (integrated authentication is refused with 18452), Entra
+// ID's ADAL/MSAL workflows (FEDAUTHINFO and the FEDAUTH token message;
+// refused with 18456, as is every token without Config.FedAuth), the FEDAUTH
+// nonce and signature, BULK INSERT from a file (INSERT BULK with a bulk load
+// message is spoken: see bulk.go), MARS, OUTPUT parameters, stored
+// procedures other than sp_executesql (2812), Always Encrypted, XML,
+// sql_variant, TVPs, cursors, statements without ';' between them (but
+// before a SET), T-SQL control flow and variables (IF, WHILE, DECLARE),
+// KILL, '+' on string columns, ]] inside [identifiers], nested
+// /* comments */, the system catalog beyond sys.dm_exec_sessions (sys.tables,
+// INFORMATION_SCHEMA), collations other than SQL_Latin1_General_CP1_CI_AS,
+// and more than one database.
 package tdspeer

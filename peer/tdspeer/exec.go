@@ -112,6 +112,9 @@ func (s *session) statement(ctx context.Context, r *response, st *stmt, params m
 		if st.isolation != 0 {
 			s.setIsolation(st.isolation)
 		}
+		if st.fmtonly != nil {
+			s.fmtonly = *st.fmtonly
+		}
 		r.done(doneTok, 0, cmdNone, 0)
 	case sPrint:
 		r.t.message(tokInfo, &Error{Number: 0, State: 1, Class: 0, Message: st.msg})
@@ -153,7 +156,14 @@ func (s *session) statement(ctx context.Context, r *response, st *stmt, params m
 			return e
 		}
 		r.done(doneTok, 0, cmdEnd, 0)
+	case sInsertBulk:
+		return s.insertBulk(ctx, r, st, doneTok)
 	case sExec, sDDL:
+		if s.fmtonly {
+			// SET FMTONLY ON: statements are described, not run
+			r.done(doneTok, 0, st.cmd, 0)
+			return nil
+		}
 		res, err := s.conn.ExecContext(ctx, st.sql, args...)
 		if err != nil {
 			return sqlError(err)
@@ -229,8 +239,8 @@ func (s *session) query(ctx context.Context, r *response, st *stmt, params map[s
 		return vals, nil
 	}
 	var ahead [][]any
-	more := true
-	for len(ahead) < lookahead {
+	more := !s.fmtonly // SET FMTONLY ON: COLMETADATA, no rows
+	for more && len(ahead) < lookahead {
 		if more = rows.Next(); !more {
 			break
 		}

@@ -219,16 +219,19 @@ func solidToks(toks []tok) []tok {
 	return out
 }
 
-// splitStatements splits a batch at the semicolons outside parentheses;
-// empty statements are dropped.
+// splitStatements splits a batch at the semicolons outside parentheses,
+// and before a SET that starts a statement without one (go-mssqldb's bulk
+// copy sends "select * from t SET FMTONLY OFF"); a SET after UPDATE is
+// UPDATE's. Empty statements are dropped.
 func splitStatements(toks []tok) [][]tok {
 	var out [][]tok
 	depth, start := 0, 0
-	flush := func(end int) {
+	update := false // the statement so far has UPDATE at the top level
+	flush := func(end, next int) {
 		if len(solidToks(toks[start:end])) > 0 {
 			out = append(out, toks[start:end])
 		}
-		start = end + 1
+		start, update = next, false
 	}
 	for i, t := range toks {
 		switch {
@@ -237,10 +240,14 @@ func splitStatements(toks []tok) [][]tok {
 		case t.punct(")"):
 			depth--
 		case t.punct(";") && depth <= 0:
-			flush(i)
+			flush(i, i+1)
+		case depth <= 0 && t.is("UPDATE"):
+			update = true
+		case depth <= 0 && t.is("SET") && !update && len(solidToks(toks[start:i])) > 0:
+			flush(i, i)
 		}
 	}
-	flush(len(toks))
+	flush(len(toks), len(toks))
 	return out
 }
 

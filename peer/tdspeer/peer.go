@@ -59,6 +59,9 @@ type Config struct {
 	// 18456. Nil: federated logins are refused with 18456, as without
 	// Entra ID.
 	FedAuth func(token string) (login string, ok bool)
+	// NoBulkLoad refuses INSERT BULK as a server without bulk load would
+	// (error 40517, not supported), to test clients' fallbacks.
+	NoBulkLoad bool
 }
 
 // Peer is a running local SQL Server. Its methods are safe for concurrent

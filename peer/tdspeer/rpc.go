@@ -140,33 +140,49 @@ func readParam(rd *reader) (rpcParam, *Error) {
 	if status&0x08 != 0 {
 		return p, errUnsupported("Always Encrypted parameters")
 	}
-	id := rd.u8()
-	fixed := func(k kind, n int) { p.typ = sqlType{kind: k}; p.val = fixedValue(k, rd.take(n)) }
+	ti, e := readTypeInfo(rd)
+	if e != nil {
+		return p, e
+	}
+	p.typ = ti.typ
+	if p.val, e = readValue(rd, ti); e != nil {
+		return p, e
+	}
+	if rd.err != nil {
+		return p, errTDS()
+	}
+	return p, nil
+}
+
+// typeInfo is a TYPE_INFO as a client sent it: the TDS type ID, its
+// length byte (or USHORT maximum length), and the SQL type it declares.
+type typeInfo struct {
+	id   byte
+	size int
+	typ  sqlType
+}
+
+// fixedTypes are the fixed-length TDS types: their kind and size.
+var fixedTypes = map[byte]struct {
+	k kind
+	n int
+}{
+	0x30: {kTinyInt, 1}, 0x32: {kBit, 1}, 0x34: {kSmallInt, 2}, 0x38: {kInt, 4}, 0x7F: {kBigInt, 8},
+	0x3B: {kReal, 4}, 0x3E: {kFloat, 8}, 0x3C: {kMoney, 8}, 0x7A: {kSmallMoney, 4},
+	0x3D: {kDateTime, 8}, 0x3A: {kSmallDateTime, 4},
+}
+
+// readTypeInfo reads a TYPE_INFO (MS-TDS 2.2.5.6) of a type the peer knows.
+func readTypeInfo(rd *reader) (typeInfo, *Error) {
+	ti := typeInfo{id: rd.u8()}
+	id := ti.id
+	if f, ok := fixedTypes[id]; ok {
+		ti.typ, ti.size = sqlType{kind: f.k}, f.n
+		return ti, nil
+	}
 	switch id {
 	case typeNull:
-		p.typ = sqlType{kind: kNVarChar, length: 1}
-	case 0x30:
-		fixed(kTinyInt, 1)
-	case 0x32:
-		fixed(kBit, 1)
-	case 0x34:
-		fixed(kSmallInt, 2)
-	case 0x38:
-		fixed(kInt, 4)
-	case 0x7F:
-		fixed(kBigInt, 8)
-	case 0x3B:
-		fixed(kReal, 4)
-	case 0x3E:
-		fixed(kFloat, 8)
-	case 0x3C:
-		fixed(kMoney, 8)
-	case 0x7A:
-		fixed(kSmallMoney, 4)
-	case 0x3D:
-		fixed(kDateTime, 8)
-	case 0x3A:
-		fixed(kSmallDateTime, 4)
+		ti.typ = sqlType{kind: kNVarChar, length: 1}
 	case typeIntN, typeBitN, typeFltN, typeMoneyN, typeDateTimeN:
 		size := int(rd.u8())
 		var k kind
@@ -194,27 +210,85 @@ func readParam(rd *reader) (rpcParam, *Error) {
 		case id == typeDateTimeN && size == 8:
 			k = kDateTime
 		default:
-			return p, errTDS()
+			return ti, errTDS()
 		}
-		p.typ = sqlType{kind: k}
-		if n := int(rd.u8()); n > 0 {
-			if n != size {
-				return p, errTDS()
-			}
-			p.val = fixedValue(k, rd.take(n))
-		}
+		ti.typ, ti.size = sqlType{kind: k}, size
 	case typeDecimalN, typeNumericN, 0x37, 0x3F:
-		rd.u8() // size
+		ti.size = int(rd.u8())
 		prec, scale := int(rd.u8()), int(rd.u8())
 		if prec < 1 || prec > 38 || scale > prec {
-			return p, errTDS()
+			return ti, errTDS()
 		}
-		p.typ = sqlType{kind: kDecimal, prec: prec, scale: scale}
+		ti.typ = sqlType{kind: kDecimal, prec: prec, scale: scale}
 		if id == typeNumericN || id == 0x3F {
-			p.typ.kind = kNumeric
+			ti.typ.kind = kNumeric
 		}
+	case typeGUID:
+		ti.size = int(rd.u8())
+		ti.typ = sqlType{kind: kGUID}
+	case typeDateN:
+		ti.typ = sqlType{kind: kDate}
+	case typeTimeN, typeDateTime2N, typeDTON:
+		scale := int(rd.u8())
+		if scale > 7 {
+			return ti, errTDS()
+		}
+		k := map[byte]kind{typeTimeN: kTime, typeDateTime2N: kDateTime2, typeDTON: kDateTimeOffset}[id]
+		ti.typ = sqlType{kind: k, scale: scale}
+	case typeBigVarChar, typeBigChar, typeNVarChar, typeNChar, typeBigVarBin, typeBigBinary:
+		maxBytes := rd.u16()
+		k := map[byte]kind{typeBigVarChar: kVarChar, typeBigChar: kChar, typeNVarChar: kNVarChar,
+			typeNChar: kNChar, typeBigVarBin: kVarBinary, typeBigBinary: kBinary}[id]
+		ti.size = int(maxBytes)
+		ti.typ = sqlType{kind: k, length: int(maxBytes)}
+		if ti.typ.unicode() {
+			ti.typ.length /= 2
+		}
+		if maxBytes == 0xFFFF {
+			ti.typ.length = maxLen
+		} else if ti.typ.length == 0 {
+			ti.typ.length = 1
+		}
+		if id != typeBigVarBin && id != typeBigBinary {
+			rd.take(5) // collation
+		}
+	default:
+		return ti, errUnsupported(fmt.Sprintf("parameters of TDS type 0x%02X", id))
+	}
+	if rd.err != nil {
+		return ti, errTDS()
+	}
+	return ti, nil
+}
+
+// readValue reads one value of a type ti declares, as RPC parameters and
+// bulk-load rows carry it: the peer's value of ti.typ (see convert), nil
+// for NULL.
+func readValue(rd *reader, ti typeInfo) (any, *Error) {
+	var val any
+	id := ti.id
+	if f, ok := fixedTypes[id]; ok {
+		val = fixedValue(f.k, rd.take(f.n))
+		if rd.err != nil {
+			return nil, errTDS()
+		}
+		return val, nil
+	}
+	switch id {
+	case typeNull:
+	case typeIntN, typeBitN, typeFltN, typeMoneyN, typeDateTimeN:
+		if n := int(rd.u8()); n > 0 {
+			if n != ti.size {
+				return nil, errTDS()
+			}
+			val = fixedValue(ti.typ.kind, rd.take(n))
+		}
+	case typeDecimalN, typeNumericN, 0x37, 0x3F:
 		if n := int(rd.u8()); n > 0 {
 			b := rd.take(n)
+			if rd.err != nil {
+				return nil, errTDS()
+			}
 			mag := make([]byte, n-1)
 			for i := range mag {
 				mag[i] = b[n-1-i]
@@ -223,34 +297,26 @@ func readParam(rd *reader) (rpcParam, *Error) {
 			if b[0] == 0 {
 				u.Neg(u)
 			}
-			p.val = decimalValue{unscaled: u, scale: scale}
+			val = decimalValue{unscaled: u, scale: ti.typ.scale}
 		}
 	case typeGUID:
-		rd.u8()
-		p.typ = sqlType{kind: kGUID}
 		if n := int(rd.u8()); n == 16 {
 			b := rd.take(16)
 			var g [16]byte
 			copy(g[:], []byte{b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6]})
 			copy(g[8:], b[8:])
-			p.val = g
+			val = g
 		} else if n != 0 {
-			return p, errTDS()
+			return nil, errTDS()
 		}
 	case typeDateN:
-		p.typ = sqlType{kind: kDate}
 		if n := int(rd.u8()); n == 3 {
-			p.val = dateFromDays(int(uintN(rd.take(3))))
+			val = dateFromDays(int(uintN(rd.take(3))))
 		} else if n != 0 {
-			return p, errTDS()
+			return nil, errTDS()
 		}
 	case typeTimeN, typeDateTime2N, typeDTON:
-		scale := int(rd.u8())
-		if scale > 7 {
-			return p, errTDS()
-		}
-		k := map[byte]kind{typeTimeN: kTime, typeDateTime2N: kDateTime2, typeDTON: kDateTimeOffset}[id]
-		p.typ = sqlType{kind: k, scale: scale}
+		k, scale := ti.typ.kind, ti.typ.scale
 		n := int(rd.u8())
 		if n == 0 {
 			break
@@ -258,43 +324,30 @@ func readParam(rd *reader) (rpcParam, *Error) {
 		ts := timeSize(scale)
 		b := rd.take(n)
 		if rd.err != nil || n < ts {
-			return p, errTDS()
+			return nil, errTDS()
 		}
 		ns := int64(uintN(b[:ts])) * int64(math.Pow10(9-scale))
 		day := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 		if k != kTime {
 			if n < ts+3 {
-				return p, errTDS()
+				return nil, errTDS()
 			}
 			day = dateFromDays(int(uintN(b[ts : ts+3])))
 		}
 		t := day.Add(time.Duration(ns))
 		if k == kDateTimeOffset {
 			if n < ts+5 {
-				return p, errTDS()
+				return nil, errTDS()
 			}
 			off := int(int16(binary.LittleEndian.Uint16(b[ts+3:])))
 			t = t.In(time.FixedZone("", off*60))
 		}
-		p.val = t
+		val = t
 	case typeBigVarChar, typeBigChar, typeNVarChar, typeNChar, typeBigVarBin, typeBigBinary:
-		maxBytes := rd.u16()
-		k := map[byte]kind{typeBigVarChar: kVarChar, typeBigChar: kChar, typeNVarChar: kNVarChar,
-			typeNChar: kNChar, typeBigVarBin: kVarBinary, typeBigBinary: kBinary}[id]
-		p.typ = sqlType{kind: k, length: int(maxBytes)}
-		if p.typ.unicode() {
-			p.typ.length /= 2
-		}
-		if id != typeBigVarBin && id != typeBigBinary {
-			rd.take(5) // collation
-		}
 		var raw []byte
-		isNull := false
-		if maxBytes == 0xFFFF {
-			p.typ.length = maxLen
+		if ti.size == 0xFFFF {
 			total := rd.u64()
 			if total == plpNull {
-				isNull = true
 				break
 			}
 			raw = []byte{}
@@ -308,33 +361,27 @@ func readParam(rd *reader) (rpcParam, *Error) {
 		} else {
 			n := rd.u16()
 			if n == 0xFFFF {
-				isNull = true
 				break
 			}
 			raw = rd.take(int(n))
 		}
-		if isNull || rd.err != nil {
+		if raw == nil || rd.err != nil {
 			break
 		}
-		if p.typ.length == 0 {
-			p.typ.length = 1
-		}
-		switch k {
+		switch ti.typ.kind {
 		case kNVarChar, kNChar:
-			p.val = decodeUCS2(raw)
+			val = decodeUCS2(raw)
 		case kVarChar, kChar:
 			s, _ := charmap.Windows1252.NewDecoder().Bytes(raw)
-			p.val = string(s)
+			val = string(s)
 		default:
-			p.val = append([]byte{}, raw...)
+			val = append([]byte{}, raw...)
 		}
-	default:
-		return p, errUnsupported(fmt.Sprintf("parameters of TDS type 0x%02X", id))
 	}
 	if rd.err != nil {
-		return p, errTDS()
+		return nil, errTDS()
 	}
-	return p, nil
+	return val, nil
 }
 
 func errTDS() *Error {

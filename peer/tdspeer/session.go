@@ -42,6 +42,9 @@ type session struct {
 	tranID    uint64
 	nocount   bool
 	rowcount  int64
+	fmtonly   bool
+	// bulk is the INSERT BULK the next message, a bulk load, loads.
+	bulk *stmt
 }
 
 var tranIDs atomic.Uint64
@@ -283,6 +286,8 @@ func (s *session) handle(ctx context.Context, m message) {
 		s.resetSession()
 		r.t.envChange(envResetAck, "", "")
 	}
+	pending := s.bulk // an INSERT BULK is for the message right after it
+	s.bulk = nil
 	switch m.typ {
 	case pktSQLBatch, pktRPC, pktTM:
 		descr, body, err := allHeaders(m.payload)
@@ -307,7 +312,7 @@ func (s *session) handle(ctx context.Context, m message) {
 			s.transactionManager(r, body)
 		}
 	case pktBulk:
-		s.fail(r, tokDone, errUnsupported("BULK INSERT"))
+		s.bulkLoad(ctx, r, pending, m.payload)
 	default:
 		s.fail(r, tokDone, &Error{Number: 4002, State: 1, Class: 16, Message: "The incoming tabular data stream (TDS) protocol stream is incorrect."})
 	}
@@ -328,7 +333,7 @@ func (s *session) resetSession() {
 	if s.tranDepth > 0 {
 		_, _ = s.conn.ExecContext(ctx, "ROLLBACK")
 	}
-	s.tranDepth, s.tranID, s.nocount, s.rowcount = 0, 0, false, 0
+	s.tranDepth, s.tranID, s.nocount, s.rowcount, s.fmtonly, s.bulk = 0, 0, false, 0, false, nil
 	s.isolation.Store(isoReadCommitted)
 	rows, err := s.conn.QueryContext(ctx, "SELECT name FROM sqlite_temp_master WHERE type = 'table'")
 	if err != nil {

@@ -11,15 +11,16 @@ import (
 type stmtKind int
 
 const (
-	sQuery    stmtKind = iota // returns a result set
-	sExec                     // INSERT, UPDATE, DELETE: a row count
-	sDDL                      // CREATE, DROP, ALTER: no count
-	sBegin                    // BEGIN TRAN
-	sCommit                   // COMMIT
-	sRollback                 // ROLLBACK
-	sWaitfor                  // WAITFOR DELAY
-	sNoop                     // SET options, USE of the current database
-	sPrint                    // PRINT
+	sQuery      stmtKind = iota // returns a result set
+	sExec                       // INSERT, UPDATE, DELETE: a row count
+	sDDL                        // CREATE, DROP, ALTER: no count
+	sBegin                      // BEGIN TRAN
+	sCommit                     // COMMIT
+	sRollback                   // ROLLBACK
+	sWaitfor                    // WAITFOR DELAY
+	sNoop                       // SET options, USE of the current database
+	sPrint                      // PRINT
+	sInsertBulk                 // INSERT BULK: a bulk load message follows
 )
 
 // stmt is one statement of a batch, translated for SQLite.
@@ -35,7 +36,12 @@ type stmt struct {
 	nocount *bool
 	// isolation is the level a SET TRANSACTION ISOLATION LEVEL sets (0: none).
 	isolation byte
-	params    []string // the @names the statement uses, lower case
+	// fmtonly is the SET FMTONLY value a SET FMTONLY statement sets (nil: none).
+	fmtonly *bool
+	params  []string // the @names the statement uses, lower case
+	// bulkCols are the columns an INSERT BULK declares, in the order of
+	// the bulk load's values; sql inserts one row of them (@b1 …).
+	bulkCols []column
 }
 
 // selItem is one item of a query's top-level select list.
@@ -112,6 +118,10 @@ func translate(toks []tok, e *env) (*stmt, *Error) {
 			v := in[2].is("ON")
 			st.nocount = &v
 		}
+		if len(in) == 3 && in[1].is("FMTONLY") {
+			v := in[2].is("ON")
+			st.fmtonly = &v
+		}
 		if len(in) >= 5 && in[1].is("TRANSACTION") && in[2].is("ISOLATION") && in[3].is("LEVEL") {
 			level := strings.ToUpper(joinSpaced(in[4:]))
 			st.isolation = map[string]byte{"READ UNCOMMITTED": 1, "READ COMMITTED": 2, "REPEATABLE READ": 3,
@@ -121,6 +131,8 @@ func translate(toks []tok, e *env) (*stmt, *Error) {
 			}
 		}
 		return st, nil
+	case first.is("INSERT") && len(in) > 1 && in[1].is("BULK"):
+		return translateInsertBulk(in, e, st)
 	case first.is("USE"):
 		if len(in) != 2 || !strings.EqualFold(in[1].name(), e.database) {
 			return nil, &Error{Number: 911, State: 1, Class: 16, Message: fmt.Sprintf("Database '%s' does not exist. Make sure that the name is entered correctly.", tokText(in, 1))}

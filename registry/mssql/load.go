@@ -8,15 +8,18 @@ import (
 	"github.com/vapsql/vap/registry"
 )
 
-// Load writes rows into SQL Server as multi-row INSERTs (1000 rows or 2000
-// parameters a statement) in the load's transaction; CREATE TABLE is
-// transactional. go-mssqldb's bulk copy (mssql.CopyIn, the TDS BULK LOAD
-// packet) is not used: the local SQL Server peer this project tests
-// against does not speak it, and an untested bulk path is not offered.
+// Load writes rows into SQL Server with go-mssqldb's bulk copy
+// (mssql.CopyIn: INSERT BULK and a TDS bulk load message) in the load's
+// transaction; CREATE TABLE is transactional. A table with a column bulk
+// copy does not write (VARCHAR, CHAR, TEXT, XML …), or a server that
+// refuses INSERT BULK, gets multi-row INSERTs (1000 rows or 2000
+// parameters a statement) instead.
 var Load = &registry.Load{
 	Quote:        Quote,
 	ColumnType:   ColumnType,
 	TxDDL:        true,
+	BulkName:     "bulk copy",
+	Bulk:         bulkCopy,
 	InsertRows:   1000,
 	InsertParams: 2000,
 }
