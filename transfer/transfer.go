@@ -150,35 +150,12 @@ func typeOf(ctx context.Context, db *sql.DB) (*registry.Type, error) {
 
 // standard is the Load of a family that declares none.
 var standard = &registry.Load{
-	Quote: func(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` },
-	ColumnType: func(c registry.LoadColumn) string {
-		switch c.Kind {
-		case coltype.Int64:
-			return "BIGINT"
-		case coltype.Float64:
-			return "DOUBLE PRECISION"
-		case coltype.Decimal:
-			if p, s := c.Type.Precision, c.Type.Scale; p > 0 && p <= 38 && s >= 0 && s <= p {
-				return fmt.Sprintf("NUMERIC(%d,%d)", p, s)
-			}
-			return "NUMERIC(38,10)"
-		case coltype.Bytes:
-			return "BLOB"
-		case coltype.Bool:
-			return "BOOLEAN"
-		case coltype.Time:
-			switch {
-			case c.Date:
-				return "DATE"
-			case c.Time == coltype.Clock:
-				return "TIME"
-			case c.Time == coltype.Instant:
-				return "TIMESTAMP WITH TIME ZONE"
-			}
-			return "TIMESTAMP"
-		}
-		return "VARCHAR(4000)"
-	},
+	Quote: registry.QuoteDouble,
+	ColumnType: (&registry.DDLTypes{
+		Int64: "BIGINT", Float64: "DOUBLE PRECISION", Bytes: "BLOB", Bool: "BOOLEAN", Text: "VARCHAR(4000)",
+		Decimal: "NUMERIC(%d,%d)", MaxPrecision: 38, DecimalDefault: "NUMERIC(38,10)",
+		Date: "DATE", Clock: "TIME", Wall: "TIMESTAMP", Instant: "TIMESTAMP WITH TIME ZONE",
+	}).ColumnType,
 }
 
 // loadOf is typ's Load with the standard's for what it leaves out.

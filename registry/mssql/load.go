@@ -1,10 +1,8 @@
 package mssql
 
 import (
-	"fmt"
 	"strings"
 
-	"github.com/vapsql/vap/coltype"
 	"github.com/vapsql/vap/registry"
 )
 
@@ -31,31 +29,10 @@ func Quote(name string) string { return "[" + strings.ReplaceAll(name, "]", "]]"
 // DECIMAL(p,s) (DECIMAL(38,18) when the source does not say),
 // NVARCHAR(MAX), VARBINARY(MAX), BIT, DATE, TIME(7), DATETIME2(7),
 // DATETIMEOFFSET(7).
-func ColumnType(c registry.LoadColumn) string {
-	switch c.Kind {
-	case coltype.Int64:
-		return "BIGINT"
-	case coltype.Float64:
-		return "FLOAT"
-	case coltype.Decimal:
-		if p, s := c.Type.Precision, c.Type.Scale; p > 0 && p <= 38 && s >= 0 && s <= p {
-			return fmt.Sprintf("DECIMAL(%d,%d)", p, s)
-		}
-		return "DECIMAL(38,18)"
-	case coltype.Bytes:
-		return "VARBINARY(MAX)"
-	case coltype.Bool:
-		return "BIT"
-	case coltype.Time:
-		switch {
-		case c.Date:
-			return "DATE"
-		case c.Time == coltype.Clock:
-			return "TIME(7)"
-		case c.Time == coltype.Instant:
-			return "DATETIMEOFFSET(7)"
-		}
-		return "DATETIME2(7)"
-	}
-	return "NVARCHAR(MAX)"
+func ColumnType(c registry.LoadColumn) string { return ddlTypes.ColumnType(c) }
+
+var ddlTypes = registry.DDLTypes{
+	Int64: "BIGINT", Float64: "FLOAT", Bytes: "VARBINARY(MAX)", Bool: "BIT", Text: "NVARCHAR(MAX)",
+	Decimal: "DECIMAL(%d,%d)", MaxPrecision: 38, DecimalDefault: "DECIMAL(38,18)",
+	Date: "DATE", Clock: "TIME(7)", Wall: "DATETIME2(7)", Instant: "DATETIMEOFFSET(7)",
 }

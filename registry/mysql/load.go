@@ -51,31 +51,12 @@ func renameTable(schema, from, to string) string {
 // DECIMAL(p,s) (DECIMAL(65,30) when the source does not say), LONGTEXT,
 // LONGBLOB, BOOLEAN, DATE, TIME(6), DATETIME(6) (a TIMESTAMPTZ's instant
 // as its UTC wall clock).
-func ColumnType(c registry.LoadColumn) string {
-	switch c.Kind {
-	case coltype.Int64:
-		return "BIGINT"
-	case coltype.Float64:
-		return "DOUBLE"
-	case coltype.Decimal:
-		if p, s := c.Type.Precision, c.Type.Scale; p > 0 && p <= 65 && s >= 0 && s <= 30 && s <= p {
-			return fmt.Sprintf("DECIMAL(%d,%d)", p, s)
-		}
-		return "DECIMAL(65,30)"
-	case coltype.Bytes:
-		return "LONGBLOB"
-	case coltype.Bool:
-		return "BOOLEAN"
-	case coltype.Time:
-		switch {
-		case c.Date:
-			return "DATE"
-		case c.Time == coltype.Clock:
-			return "TIME(6)"
-		}
-		return "DATETIME(6)"
-	}
-	return "LONGTEXT"
+func ColumnType(c registry.LoadColumn) string { return ddlTypes.ColumnType(c) }
+
+var ddlTypes = registry.DDLTypes{
+	Int64: "BIGINT", Float64: "DOUBLE", Bytes: "LONGBLOB", Bool: "BOOLEAN", Text: "LONGTEXT",
+	Decimal: "DECIMAL(%d,%d)", MaxPrecision: 65, MaxScale: 30, DecimalDefault: "DECIMAL(65,30)",
+	Date: "DATE", Clock: "TIME(6)", Wall: "DATETIME(6)",
 }
 
 // transactional refuses a table whose engine has no transactions

@@ -29,38 +29,17 @@ var Load = &registry.Load{
 }
 
 // Quote quotes an identifier: "name", with " doubled.
-func Quote(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
+func Quote(name string) string { return registry.QuoteDouble(name) }
 
 // ColumnType is the type of a created column: BIGINT, DOUBLE PRECISION,
 // NUMERIC(p,s) (plain NUMERIC when the source does not say), TEXT, BYTEA,
 // BOOLEAN, DATE, TIME, TIMESTAMP, TIMESTAMPTZ.
-func ColumnType(c registry.LoadColumn) string {
-	switch c.Kind {
-	case coltype.Int64:
-		return "BIGINT"
-	case coltype.Float64:
-		return "DOUBLE PRECISION"
-	case coltype.Decimal:
-		if p, s := c.Type.Precision, c.Type.Scale; p > 0 && p <= 1000 && s >= 0 && s <= p {
-			return fmt.Sprintf("NUMERIC(%d,%d)", p, s)
-		}
-		return "NUMERIC"
-	case coltype.Bytes:
-		return "BYTEA"
-	case coltype.Bool:
-		return "BOOLEAN"
-	case coltype.Time:
-		switch {
-		case c.Date:
-			return "DATE"
-		case c.Time == coltype.Clock:
-			return "TIME"
-		case c.Time == coltype.Instant:
-			return "TIMESTAMPTZ"
-		}
-		return "TIMESTAMP"
-	}
-	return "TEXT"
+func ColumnType(c registry.LoadColumn) string { return ddlTypes.ColumnType(c) }
+
+var ddlTypes = registry.DDLTypes{
+	Int64: "BIGINT", Float64: "DOUBLE PRECISION", Bytes: "BYTEA", Bool: "BOOLEAN", Text: "TEXT",
+	Decimal: "NUMERIC(%d,%d)", MaxPrecision: 1000, DecimalDefault: "NUMERIC",
+	Date: "DATE", Clock: "TIME", Wall: "TIMESTAMP", Instant: "TIMESTAMPTZ",
 }
 
 // DescribeQuery describes query's result columns with a Parse/Describe of

@@ -1,9 +1,6 @@
 package sqlite
 
 import (
-	"strings"
-
-	"github.com/vapsql/vap/coltype"
 	"github.com/vapsql/vap/registry"
 )
 
@@ -18,32 +15,15 @@ var Load = &registry.Load{
 }
 
 // Quote quotes an identifier: "name", with " doubled.
-func Quote(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
+func Quote(name string) string { return registry.QuoteDouble(name) }
 
 // ColumnType is the declared type of a created column: INTEGER, REAL,
 // TEXT for decimals (NUMERIC affinity would store 12.50 as the REAL 12.5),
 // TEXT, BLOB, BOOLEAN, DATE, TIME, DATETIME or TIMESTAMP (values stored as
 // modernc.org/sqlite writes a time.Time, read back as times).
-func ColumnType(c registry.LoadColumn) string {
-	switch c.Kind {
-	case coltype.Int64:
-		return "INTEGER"
-	case coltype.Float64:
-		return "REAL"
-	case coltype.Bytes:
-		return "BLOB"
-	case coltype.Bool:
-		return "BOOLEAN"
-	case coltype.Time:
-		switch {
-		case c.Date:
-			return "DATE"
-		case c.Time == coltype.Clock:
-			return "TIME"
-		case c.Time == coltype.Instant:
-			return "TIMESTAMP"
-		}
-		return "DATETIME"
-	}
-	return "TEXT"
+func ColumnType(c registry.LoadColumn) string { return ddlTypes.ColumnType(c) }
+
+var ddlTypes = registry.DDLTypes{
+	Int64: "INTEGER", Float64: "REAL", Bytes: "BLOB", Bool: "BOOLEAN", Text: "TEXT", DecimalDefault: "TEXT",
+	Date: "DATE", Clock: "TIME", Wall: "DATETIME", Instant: "TIMESTAMP",
 }
