@@ -524,18 +524,23 @@ func rewriteDivision(ts []tok) []tok {
 			}
 			ls = s
 		}
-		var out []tok
-		out = append(out, ts[:ls]...)
-		out = append(out, tok{kind: tkWord, text: "ora_div"}, tok{kind: tkPunct, text: "("})
-		out = append(out, ts[ls:i]...)
-		out = append(out, tok{kind: tkPunct, text: ","})
-		out = append(out, ts[i+1:re+1]...)
-		out = append(out, tok{kind: tkPunct, text: ")"})
-		out = append(out, ts[re+1:]...)
-		ts = out
+		ts = callInfix(ts, "ora_div", ls, i, re)
 		i = ls
 	}
 	return ts
+}
+
+// callInfix rewrites the infix operator at ts[op], whose operands are
+// ts[ls:op] and ts[op+1:re+1], as the call fn(left, right).
+func callInfix(ts []tok, fn string, ls, op, re int) []tok {
+	out := make([]tok, 0, len(ts)+3)
+	out = append(out, ts[:ls]...)
+	out = append(out, tok{kind: tkWord, text: fn}, tok{kind: tkPunct, text: "("})
+	out = append(out, ts[ls:op]...)
+	out = append(out, tok{kind: tkPunct, text: ","})
+	out = append(out, ts[op+1:re+1]...)
+	out = append(out, tok{kind: tkPunct, text: ")"})
+	return append(out, ts[re+1:]...)
 }
 
 // rewriteConcat replaces a || b with ora_concat(a, b): Oracle treats NULL
@@ -564,15 +569,7 @@ func rewriteConcat(ts []tok) []tok {
 			}
 			re = e
 		}
-		var out []tok
-		out = append(out, ts[:ls]...)
-		out = append(out, tok{kind: tkWord, text: "ora_concat"}, tok{kind: tkPunct, text: "("})
-		out = append(out, ts[ls:i]...)
-		out = append(out, tok{kind: tkPunct, text: ","})
-		out = append(out, ts[i+1:re+1]...)
-		out = append(out, tok{kind: tkPunct, text: ")"})
-		out = append(out, ts[re+1:]...)
-		ts = out
+		ts = callInfix(ts, "ora_concat", ls, i, re)
 		i = ls
 	}
 	return ts
