@@ -10,9 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 
-	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
-	tinkpb "github.com/tink-crypto/tink-go/v2/proto/tink_go_proto"
-
 	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/keyset"
 )
@@ -60,13 +57,9 @@ func (s *Store) Keys(ctx context.Context) ([]KeyInfo, error) {
 	}
 	var out []KeyInfo
 	in := map[uint32]bool{}
-	for i := range h.Len() {
-		e, err := h.Entry(i)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrKeyset, err)
-		}
-		in[e.KeyID()] = true
-		out = append(out, KeyInfo{ID: e.KeyID(), Primary: e.IsPrimary(), Status: e.KeyStatus().String(), Secrets: len(use[e.KeyID()])})
+	for _, e := range h.Keys() {
+		in[e.ID] = true
+		out = append(out, KeyInfo{ID: e.ID, Primary: e.Primary, Status: e.Status.String(), Secrets: len(use[e.ID])})
 	}
 	slices.SortFunc(out, func(a, b KeyInfo) int { return cmp.Compare(a.ID, b.ID) })
 	var missing []KeyInfo
@@ -91,18 +84,18 @@ const unknownKey = 0
 // keyset holds that key with that prefix, else by opening the secret with
 // each of h's unprefixed (RAW) keys, else by the id in a prefix h lacks
 // (a missing key), else under unknownKey.
-func keyUse(ctx context.Context, b backend.Backend, h *tinkkeyset.Handle) (map[uint32][]string, error) {
+func keyUse(ctx context.Context, b backend.Backend, h *keyset.Keyset) (map[uint32][]string, error) {
 	rs, err := b.List(ctx)
 	if err != nil {
 		return nil, err
 	}
-	prefixed := map[uint32]tinkpb.OutputPrefixType{}
+	prefixed := map[uint32]keyset.Prefix{}
 	var raw []uint32
-	for _, k := range h.KeysetInfo().GetKeyInfo() {
-		if k.GetOutputPrefixType() == tinkpb.OutputPrefixType_RAW {
-			raw = append(raw, k.GetKeyId())
+	for _, k := range h.Keys() {
+		if k.Prefix == keyset.PrefixRaw {
+			raw = append(raw, k.ID)
 		} else {
-			prefixed[k.GetKeyId()] = k.GetOutputPrefixType()
+			prefixed[k.ID] = k.Prefix
 		}
 	}
 	rawSealers := map[uint32]*sealer{}
@@ -151,27 +144,16 @@ func keyUse(ctx context.Context, b backend.Backend, h *tinkkeyset.Handle) (map[u
 
 // prefixByte is the first byte of a ciphertext made by a key with output
 // prefix t.
-func prefixByte(t tinkpb.OutputPrefixType) byte {
-	if t == tinkpb.OutputPrefixType_TINK {
+func prefixByte(t keyset.Prefix) byte {
+	if t == keyset.PrefixTink {
 		return 1
 	}
 	return 0 // LEGACY, CRUNCHY
 }
 
 // singleKeySealer returns a sealer that holds only key id of h.
-func singleKeySealer(h *tinkkeyset.Handle, id uint32) (*sealer, error) {
-	m := tinkkeyset.NewManagerFromHandle(h)
-	if err := m.SetPrimary(id); err != nil {
-		return nil, err
-	}
-	for _, k := range h.KeysetInfo().GetKeyInfo() {
-		if k.GetKeyId() != id {
-			if err := m.Delete(k.GetKeyId()); err != nil {
-				return nil, err
-			}
-		}
-	}
-	nh, err := m.Handle()
+func singleKeySealer(h *keyset.Keyset, id uint32) (*sealer, error) {
+	nh, err := keyset.Only(h, id)
 	if err != nil {
 		return nil, err
 	}
@@ -180,14 +162,10 @@ func singleKeySealer(h *tinkkeyset.Handle, id uint32) (*sealer, error) {
 
 // withoutKey returns a sealer over h minus key id (id is not h's primary),
 // to find the secrets that open only with id.
-func withoutKey(h *tinkkeyset.Handle, id uint32) (*sealer, error) {
-	m := tinkkeyset.NewManagerFromHandle(h)
-	if err := m.Delete(id); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrKeyset, err)
-	}
-	nh, err := m.Handle()
+func withoutKey(h *keyset.Keyset, id uint32) (*sealer, error) {
+	nh, err := keyset.Delete(h, id)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrKeyset, err)
+		return nil, err
 	}
 	return newSealer(nh)
 }
@@ -215,7 +193,7 @@ func (s *Store) keysetFile() (string, error) {
 }
 
 // useKeyset makes h the store's keyset for everything that follows.
-func (s *Store) useKeyset(h *tinkkeyset.Handle) (*sealer, error) {
+func (s *Store) useKeyset(h *keyset.Keyset) (*sealer, error) {
 	sl, err := newSealer(h)
 	if err != nil {
 		return nil, err
@@ -283,17 +261,6 @@ func (s *Store) reloadKeyset() (*sealer, bool) {
 }
 
 // sameKeys reports whether a and b hold the same key ids and primary.
-func sameKeys(a, b *tinkkeyset.Handle) bool {
-	return a.KeysetInfo().GetPrimaryKeyId() == b.KeysetInfo().GetPrimaryKeyId() &&
-		slices.Equal(keyIDs(a), keyIDs(b))
-}
-
-// keyIDs returns h's key ids, sorted.
-func keyIDs(h *tinkkeyset.Handle) []uint32 {
-	var out []uint32
-	for _, k := range h.KeysetInfo().GetKeyInfo() {
-		out = append(out, k.GetKeyId())
-	}
-	slices.Sort(out)
-	return out
+func sameKeys(a, b *keyset.Keyset) bool {
+	return a.Primary() == b.Primary() && slices.Equal(a.IDs(), b.IDs())
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tink-crypto/tink-go/v2/aead"
+	"github.com/tink-crypto/tink-go/v2/insecurecleartextkeyset"
 	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
 	"github.com/tink-crypto/tink-go/v2/mac"
 	tinkpb "github.com/tink-crypto/tink-go/v2/proto/tink_go_proto"
@@ -17,11 +19,26 @@ import (
 	"github.com/vapsql/vap/store/keyset"
 )
 
+// fromTink is the keyset Tink's handle h holds, as vap reads it from
+// Tink's JSON: these tests make keysets of kinds vap never generates.
+func fromTink(t *testing.T, h *tinkkeyset.Handle) *keyset.Keyset {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := insecurecleartextkeyset.Write(h, tinkkeyset.NewJSONWriter(&buf)); err != nil {
+		t.Fatal(err)
+	}
+	k, err := keyset.Parse(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 // homeWithKeyset is a home whose keyset file holds h.
 func homeWithKeyset(t *testing.T, h *tinkkeyset.Handle) string {
 	t.Helper()
 	home := t.TempDir()
-	if err := keyset.Write(filepath.Join(home, store.KeysetFileName), h); err != nil {
+	if err := keyset.Write(filepath.Join(home, store.KeysetFileName), fromTink(t, h)); err != nil {
 		t.Fatal(err)
 	}
 	return home
@@ -53,7 +70,7 @@ func TestRetireRefusedForUnprefixedKeys(t *testing.T) {
 					t.Errorf("keys list counts %d secrets for the %s key, want 2", k.Secrets, prefix)
 				}
 			}
-			nh, _, err := store.AddPrimaryKey(h) // not re-encrypted: both still need old
+			nh, _, err := store.AddPrimaryKey(fromTink(t, h)) // not re-encrypted: both still need old
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
-
 	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/keyset"
 )
@@ -25,7 +23,7 @@ var ErrKeyInUse = errors.New("store: key is still in use")
 // re-encryption commits all or nothing. Retire old keys with RetireKey.
 //
 // The whole rotation, from reading the keyset file to the re-encryption's
-// commit, holds an exclusive lock on the file (flock on tinkkeyset.json.lock),
+// commit, holds an exclusive lock on the file (flock on keyset.json.lock),
 // so concurrent rotations on one host run one after the other and each
 // writes every key the file held plus its new one: no key is ever lost.
 // Processes that share the store load the new keyset file when they meet a
@@ -62,7 +60,7 @@ func (s *Store) RotateKey(ctx context.Context) (KeyInfo, error) {
 	if err := s.Reencrypt(ctx, h); err != nil {
 		return KeyInfo{}, fmt.Errorf("%w (the keyset file now holds the new primary key %d beside every key it held before; the re-encryption changed no stored secret; run the rotation again)", err, id)
 	}
-	return KeyInfo{ID: id, Primary: true, Status: tinkkeyset.Enabled.String()}, nil
+	return KeyInfo{ID: id, Primary: true, Status: keyset.Enabled.String()}, nil
 }
 
 // AddKey adds a new AES-256-GCM key to the keyset file without making it
@@ -97,7 +95,7 @@ func (s *Store) AddKey(ctx context.Context) (KeyInfo, error) {
 	if _, err := s.useKeyset(h); err != nil {
 		return KeyInfo{}, err
 	}
-	return KeyInfo{ID: id, Status: tinkkeyset.Enabled.String()}, nil
+	return KeyInfo{ID: id, Status: keyset.Enabled.String()}, nil
 }
 
 // ReencryptWith makes key id the keyset file's primary (0: keep the
@@ -123,16 +121,12 @@ func (s *Store) ReencryptWith(ctx context.Context, id uint32) error {
 	if err != nil {
 		return err
 	}
-	if id != 0 && h.KeysetInfo().GetPrimaryKeyId() != id {
-		if !slices.Contains(keyIDs(h), id) {
+	if id != 0 && h.Primary() != id {
+		if !slices.Contains(h.IDs(), id) {
 			return fmt.Errorf("%w: no key %d in the keyset (see vap keys list)", ErrKeyset, id)
 		}
-		m := tinkkeyset.NewManagerFromHandle(h)
-		if err := m.SetPrimary(id); err != nil {
-			return fmt.Errorf("%w: make key %d the primary: %v", ErrKeyset, id, err)
-		}
-		if h, err = m.Handle(); err != nil {
-			return fmt.Errorf("%w: %v", ErrKeyset, err)
+		if h, err = keyset.SetPrimary(h, id); err != nil {
+			return err
 		}
 		if err := keyset.Write(path, h); err != nil {
 			return err
@@ -145,7 +139,7 @@ func (s *Store) ReencryptWith(ctx context.Context, id uint32) error {
 // with h's primary key, in one transaction (Backend.ReplaceAll): every
 // record moves to version+1, so connectors pick up the change. h must hold
 // every key a stored secret uses; if one fails to open, nothing changes.
-func (s *Store) Reencrypt(ctx context.Context, h *tinkkeyset.Handle) error {
+func (s *Store) Reencrypt(ctx context.Context, h *keyset.Keyset) error {
 	b, _, err := s.init(ctx, read)
 	if err != nil {
 		return err
@@ -210,10 +204,10 @@ func (s *Store) RetireKey(ctx context.Context, id uint32) error {
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(keyIDs(cur), id) {
+	if !slices.Contains(cur.IDs(), id) {
 		return fmt.Errorf("%w: no key %d in the keyset (see vap keys list)", ErrKeyset, id)
 	}
-	if cur.KeysetInfo().GetPrimaryKeyId() == id {
+	if cur.Primary() == id {
 		return fmt.Errorf("key %d: %w: it is the primary key; rotate first", id, ErrKeyInUse)
 	}
 	users, err := onlyOpenWith(ctx, b, cur, id)
@@ -229,13 +223,9 @@ func (s *Store) RetireKey(ctx context.Context, id uint32) error {
 		return fmt.Errorf("key %d: %w: %d secret(s) open only with it (%s%s); re-encrypt first (vap keys reencrypt)",
 			id, ErrKeyInUse, len(users), strings.Join(shown, ", "), more)
 	}
-	m := tinkkeyset.NewManagerFromHandle(cur)
-	if err := m.Delete(id); err != nil {
-		return fmt.Errorf("%w: delete key %d: %v", ErrKeyset, id, err)
-	}
-	nh, err := m.Handle()
+	nh, err := keyset.Delete(cur, id)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrKeyset, err)
+		return err
 	}
 	if err := keyset.Write(path, nh); err != nil {
 		return err
@@ -246,7 +236,7 @@ func (s *Store) RetireKey(ctx context.Context, id uint32) error {
 
 // onlyOpenWith returns the "connection/field" secrets that open with h but
 // not with h minus key id, sorted.
-func onlyOpenWith(ctx context.Context, b backend.Backend, h *tinkkeyset.Handle, id uint32) ([]string, error) {
+func onlyOpenWith(ctx context.Context, b backend.Backend, h *keyset.Keyset, id uint32) ([]string, error) {
 	full, err := newSealer(h)
 	if err != nil {
 		return nil, err

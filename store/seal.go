@@ -7,21 +7,18 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/tink-crypto/tink-go/v2/aead"
-	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
-	"github.com/tink-crypto/tink-go/v2/tink"
-
 	"github.com/vapsql/vap/store/backend"
+	"github.com/vapsql/vap/store/keyset"
 )
 
 // sealer encrypts secrets with associated data that binds each ciphertext to
 // its connection (name, type, plain fields) and its field name.
-type sealer struct{ aead tink.AEAD }
+type sealer struct{ aead keyset.AEAD }
 
-func newSealer(h *tinkkeyset.Handle) (*sealer, error) {
-	a, err := aead.New(h)
+func newSealer(h *keyset.Keyset) (*sealer, error) {
+	a, err := h.AEAD()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrKeyset, err)
+		return nil, err
 	}
 	return &sealer{aead: a}, nil
 }

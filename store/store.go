@@ -12,8 +12,6 @@ import (
 	"sync"
 	"time"
 
-	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
-
 	"github.com/vapsql/vap/registry"
 	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/keyset"
@@ -30,7 +28,7 @@ type Store struct {
 	closed  bool
 	backend backend.Backend
 	opening *openCall // the backend open in progress, outside mu
-	handle  *tinkkeyset.Handle
+	handle  *keyset.Keyset
 	sealer  *sealer
 
 	versions versionCache // Version's answers while the backend watches
@@ -52,7 +50,7 @@ type envCheck struct {
 type config struct {
 	url       string
 	home      string
-	handle    *tinkkeyset.Handle
+	handle    *keyset.Keyset
 	backend   backend.Backend
 	reg       *registry.Registry
 	lookupEnv func(string) (string, bool)
@@ -69,8 +67,9 @@ func WithURL(u string) Option { return func(c *config) { c.url = u } }
 // WithHome sets the home directory instead of VAP_HOME.
 func WithHome(dir string) Option { return func(c *config) { c.home = dir } }
 
-// WithKeyset uses h instead of VAP_KEYSET, VAP_KEYSET_FILE or the home tinkkeyset.
-func WithKeyset(h *tinkkeyset.Handle) Option { return func(c *config) { c.handle = h } }
+// WithKeyset uses h instead of VAP_KEYSET, VAP_KEYSET_FILE or the home
+// keyset file.
+func WithKeyset(h *keyset.Keyset) Option { return func(c *config) { c.handle = h } }
 
 // WithBackend uses b instead of opening one from a URL. Close closes it.
 func WithBackend(b backend.Backend) Option { return func(c *config) { c.backend = b } }
@@ -293,7 +292,7 @@ var errKeysetMissing = errors.New("keyset file missing")
 // VAP_KEYSET_FILE, else $VAP_HOME/keyset.json. A missing home keyset file
 // is errKeysetMissing for a local store (createKeyset decides), and
 // errNoSharedKeyset for any other.
-func (s *Store) loadKeyset() (*tinkkeyset.Handle, error) {
+func (s *Store) loadKeyset() (*keyset.Keyset, error) {
 	if s.cfg.handle != nil {
 		return s.cfg.handle, checkKeyTypes(s.cfg.handle)
 	}
@@ -323,7 +322,7 @@ func (s *Store) loadKeyset() (*tinkkeyset.Handle, error) {
 }
 
 // loadChecked loads a keyset file and checks its key types.
-func loadChecked(path string) (*tinkkeyset.Handle, error) {
+func loadChecked(path string) (*keyset.Keyset, error) {
 	h, err := keyset.Load(path)
 	if err != nil {
 		return nil, err

@@ -126,7 +126,7 @@ that uses the shared store, through VAP_KEYSET_FILE (or its JSON through VAP_KEY
 			if err != nil {
 				return err
 			}
-			id := h.KeysetInfo().GetPrimaryKeyId()
+			id := h.Primary()
 			fmt.Fprintf(a.stdout, "created keyset %s (primary key %d); give it to every process of the team: export %s=%s\n", escape(path), id, store.EnvKeysetFile, escape(path))
 			return nil
 		},

@@ -131,7 +131,7 @@ func TestKeysTwoPhaseCLI(t *testing.T) {
 		t.Fatal(errs)
 	}
 	before, _ := keyset.Load(filepath.Join(home, store.KeysetFileName))
-	old := before.KeysetInfo().GetPrimaryKeyId()
+	old := before.Primary()
 	out, errs, code := cli(t, home, "", "keys", "add")
 	if code != 0 {
 		t.Fatalf("keys add: %d %q", code, errs)

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
 
 	"github.com/vapsql/vap/internal/hubwire"
 	"github.com/vapsql/vap/internal/testenv"
@@ -24,6 +23,7 @@ import (
 	"github.com/vapsql/vap/store"
 	"github.com/vapsql/vap/store/backend"
 	"github.com/vapsql/vap/store/hub"
+	"github.com/vapsql/vap/store/keyset"
 	"github.com/vapsql/vap/store/postgres"
 )
 
@@ -56,7 +56,7 @@ func pgStoreURL(t *testing.T) string {
 // and a hub (no keyset) serving it over HTTP.
 type fixture struct {
 	storeURL string
-	keyset   *tinkkeyset.Handle
+	keyset   *keyset.Keyset
 	admin    *store.Store
 	backend  *postgres.Backend
 	hub      *hubserver.Hub
@@ -97,7 +97,7 @@ func hubURL(addr string) string { return "vap+http://" + addr }
 // client returns a Store reading through the hub at addr, with keyset h
 // and the hub token in VAP_HUB_TOKEN (the first Resolve opens the backend,
 // which reads it then).
-func client(t *testing.T, addr string, h *tinkkeyset.Handle, token string) *store.Store {
+func client(t *testing.T, addr string, h *keyset.Keyset, token string) *store.Store {
 	t.Helper()
 	// The backend reads the token from the process environment.
 	t.Setenv(hub.EnvToken, token)

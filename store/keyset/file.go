@@ -1,89 +1,44 @@
 package keyset
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/tink-crypto/tink-go/v2/aead"
-	"github.com/tink-crypto/tink-go/v2/insecurecleartextkeyset"
-	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
 )
 
 // ErrKeyset is matched by every error of this package: loading, parsing,
 // writing, locking or wrapping a keyset. store.ErrKeyset is the same value.
 var ErrKeyset = errors.New("store: keyset")
 
-// New returns a fresh AES-256-GCM keyset handle.
-func New() (*tinkkeyset.Handle, error) {
-	h, err := tinkkeyset.NewHandle(aead.AES256GCMKeyTemplate())
-	if err != nil {
-		return nil, fmt.Errorf("%w: generate: %v", ErrKeyset, err)
+// Parse reads a cleartext Tink JSON keyset. It holds AES-GCM keys, or
+// keys of other types that the store refuses (Keyset.AEAD fails on them).
+func Parse(data []byte) (*Keyset, error) {
+	k, err := parseJSON(data)
+	if err == nil {
+		err = k.validate()
 	}
-	return h, nil
+	if err != nil {
+		// The reason names fields and key ids, never a value.
+		return nil, fmt.Errorf("%w: not a valid Tink JSON keyset: %v", ErrKeyset, err)
+	}
+	return k, nil
 }
 
-// AddPrimary returns a copy of h with a new AES-256-GCM key as its primary,
-// and the new key's id. h is not changed.
-func AddPrimary(h *tinkkeyset.Handle) (*tinkkeyset.Handle, uint32, error) {
-	m := tinkkeyset.NewManagerFromHandle(h)
-	id, err := m.Add(aead.AES256GCMKeyTemplate())
+// Marshal writes k as cleartext Tink JSON, as Tink's JSONWriter does.
+// Guard the result like a password.
+func Marshal(k *Keyset) ([]byte, error) {
+	b, err := k.marshalJSON()
 	if err != nil {
-		return nil, 0, fmt.Errorf("%w: add key: %v", ErrKeyset, err)
-	}
-	if err := m.SetPrimary(id); err != nil {
-		return nil, 0, fmt.Errorf("%w: set primary: %v", ErrKeyset, err)
-	}
-	nh, err := m.Handle()
-	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %v", ErrKeyset, err)
-	}
-	return nh, id, nil
-}
-
-// Add returns a copy of h with a new AES-256-GCM key that is not the
-// primary (the first phase of a rotation shared by several hosts: every
-// host gets the key before anything is sealed with it), and the new key's
-// id. h is not changed.
-func Add(h *tinkkeyset.Handle) (*tinkkeyset.Handle, uint32, error) {
-	m := tinkkeyset.NewManagerFromHandle(h)
-	id, err := m.Add(aead.AES256GCMKeyTemplate())
-	if err != nil {
-		return nil, 0, fmt.Errorf("%w: add key: %v", ErrKeyset, err)
-	}
-	nh, err := m.Handle()
-	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %v", ErrKeyset, err)
-	}
-	return nh, id, nil
-}
-
-// Parse reads a cleartext Tink JSON keyset.
-func Parse(data []byte) (*tinkkeyset.Handle, error) {
-	h, err := insecurecleartextkeyset.Read(tinkkeyset.NewJSONReader(bytes.NewReader(data)))
-	if err != nil {
-		// Tink's parse errors do not echo key material, but keep ours plain.
-		return nil, fmt.Errorf("%w: not a valid Tink JSON keyset", ErrKeyset)
-	}
-	return h, nil
-}
-
-// Marshal writes h as cleartext Tink JSON. Guard the result like a
-// password.
-func Marshal(h *tinkkeyset.Handle) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := insecurecleartextkeyset.Write(h, tinkkeyset.NewJSONWriter(&buf)); err != nil {
 		return nil, fmt.Errorf("%w: encode: %v", ErrKeyset, err)
 	}
-	return buf.Bytes(), nil
+	return b, nil
 }
 
 // Load reads the keyset file at path, refusing a file that group or others
 // can access. A missing file fails with an error matching fs.ErrNotExist.
-func Load(path string) (*tinkkeyset.Handle, error) {
+func Load(path string) (*Keyset, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrKeyset, err)
@@ -106,7 +61,7 @@ func Load(path string) (*tinkkeyset.Handle, error) {
 // (mode 0600, its directory 0700) when it does not exist. Two processes
 // creating it at once end up with the same keyset: the file is linked into
 // place atomically, and the loser reads the winner's.
-func LoadOrCreate(path string) (*tinkkeyset.Handle, error) {
+func LoadOrCreate(path string) (*Keyset, error) {
 	h, err := Load(path)
 	if err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return h, err
@@ -129,7 +84,7 @@ func LoadOrCreate(path string) (*tinkkeyset.Handle, error) {
 // Write replaces the keyset file at path with h atomically (a new file,
 // mode 0600, synced, renamed over the old one), so a reader sees the old
 // keyset or the new one, never a mix.
-func Write(path string, h *tinkkeyset.Handle) error { return writeFile(path, h, true) }
+func Write(path string, h *Keyset) error { return writeFile(path, h, true) }
 
 // writeFile puts h at path (the file a link at path points to) through a
 // temporary file in its directory (mode 0600, synced; unnamed where the
@@ -137,7 +92,7 @@ func Write(path string, h *tinkkeyset.Handle) error { return writeFile(path, h, 
 // material behind), so path never holds a partial keyset. With replace it
 // renames the file over whatever path held; without, it links it into place
 // and fails with an error matching fs.ErrExist when path exists.
-func writeFile(path string, h *tinkkeyset.Handle, replace bool) error {
+func writeFile(path string, h *Keyset, replace bool) error {
 	data, err := Marshal(h)
 	if err != nil {
 		return err

@@ -15,7 +15,7 @@ func primary(t *testing.T, path string) uint32 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h.KeysetInfo().GetPrimaryKeyId()
+	return h.Primary()
 }
 
 func mode(t *testing.T, path string) fs.FileMode {
@@ -40,7 +40,7 @@ func TestLoadOrCreateConcurrent(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			ids[i] = h.KeysetInfo().GetPrimaryKeyId()
+			ids[i] = h.Primary()
 		})
 	}
 	wg.Wait()
@@ -73,7 +73,7 @@ func TestWriteReplaces(t *testing.T) {
 	if err := writeFile(path, h, false); !errors.Is(err, fs.ErrExist) || !errors.Is(err, ErrKeyset) {
 		t.Fatalf("create over an existing file: %v, want ErrKeyset and fs.ErrExist", err)
 	}
-	if got := primary(t, path); got != old.KeysetInfo().GetPrimaryKeyId() {
+	if got := primary(t, path); got != old.Primary() {
 		t.Fatalf("a refused create changed the file: primary %d", got)
 	}
 	if err := os.Chmod(path, 0o644); err != nil {
