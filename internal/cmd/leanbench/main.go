@@ -1,6 +1,8 @@
 // Command leanbench builds programs side by side and compares them: a
 // pgx-only program, the same with Tink's packages linked but unused (what
-// linking Tink and protobuf alone costs), the PostgreSQL-only vap Flow
+// linking Tink and protobuf alone would cost; vap links neither), pgx
+// making the two connections a PostgreSQL store needs (the store lookup,
+// then the database: the floor under that setup), the PostgreSQL-only vap Flow
 // (examples/lean), the PostgreSQL type on the embedded store
 // (testdata/pgsqlite), the all-types vap Flow (import
 // github.com/vapsql/vap/driver), and the all-types Flow built from an older
@@ -67,6 +69,7 @@ type program struct {
 	name, pkg, dir string // dir: module root to build in
 	sqlite         bool   // run only from the embedded store
 	direct         bool   // takes the PostgreSQL URL, as the pgx-only program
+	floor          bool   // takes the PostgreSQL URL and reads the store's schema (LEANBENCH_SCHEMA)
 	bin            string
 	size           int64
 	pkgs, mods     int
@@ -96,6 +99,7 @@ func run(n int, pgURL, baseline string, inittrace bool) error {
 	progs := []*program{
 		{name: "pgx only", pkg: "./internal/cmd/leanbench/testdata/pgx", dir: "."},
 		{name: "pgx + Tink linked, unused (no vap)", pkg: "./internal/cmd/leanbench/testdata/pgxtink", dir: ".", direct: true},
+		{name: "pgx, store lookup then SELECT 1 (two connections, no vap)", pkg: "./internal/cmd/leanbench/testdata/pgxtwo", dir: ".", floor: true},
 		{name: "vap PostgreSQL-only (examples/lean)", pkg: "./examples/lean", dir: "."},
 		{name: "vap PostgreSQL type + embedded store", pkg: "./internal/cmd/leanbench/testdata/pgsqlite", dir: ".", sqlite: true},
 		{name: "vap all types (import driver)", pkg: "./internal/cmd/leanbench/testdata/all", dir: "."},
@@ -189,6 +193,10 @@ func run(n int, pgURL, baseline string, inittrace bool) error {
 			scens = append(scens, &scenario{name: p.name, prog: p, arg: pgURL, env: base})
 			continue
 		}
+		if p.floor {
+			scens = append(scens, &scenario{name: p.name, prog: p, arg: pgURL, env: append(slices.Clone(base), "LEANBENCH_SCHEMA="+schema)})
+			continue
+		}
 		if p.sqlite {
 			scens = append(scens, &scenario{name: p.name + ", SQLite store file", prog: p, arg: "bench", env: sqliteEnv})
 			continue
@@ -230,6 +238,21 @@ func run(n int, pgURL, baseline string, inittrace bool) error {
 			float64(slices.Min(s.rss))/1024, float64(medianI(s.rss))/1024,
 			float64(median(s.wall))/float64(median(ref.wall)), float64(minD(s.wall))/float64(minD(ref.wall)),
 			float64(median(s.cpu))/float64(median(ref.cpu)))
+	}
+	// A PostgreSQL store costs a second server connection before the
+	// database's: set each store scenario against that floor.
+	for _, f := range scens {
+		if !f.prog.floor {
+			continue
+		}
+		for _, s := range scens {
+			if strings.HasSuffix(s.name, ", PostgreSQL store") {
+				fmt.Printf("\n%s vs %s: wall %.2fx (median), %.2fx (min); CPU %.2fx (median)", s.name, f.name,
+					float64(median(s.wall))/float64(median(f.wall)), float64(minD(s.wall))/float64(minD(f.wall)),
+					float64(median(s.cpu))/float64(median(f.cpu)))
+			}
+		}
+		fmt.Println()
 	}
 	return nil
 }
