@@ -2,7 +2,8 @@
 //
 // A [Connection] is a name, a type and fields; fields marked secret
 // (password, access_token, client_secret, and any field sent with
-// "encrypt": true) are sealed with a Tink AEAD keyset (AES-256-GCM) whose
+// "encrypt": true) are sealed with an AES-256-GCM keyset in Tink's formats
+// (store/keyset; a keyset and its ciphertexts are Tink's, byte for byte) whose
 // associated data binds each ciphertext to its field and to its connection's
 // name, type and plain fields: a ciphertext moved elsewhere, or a connection
 // whose host was altered in the store, no longer opens. No secret is written
@@ -23,9 +24,12 @@
 //     sealed Record crossing it, the optional Watcher and Local interfaces, the
 //     errors backends return (ErrNotFound, ErrExists and ErrConflict are the
 //     same values as this package's), and the registry of URL schemes.
-//   - store/keyset handles Tink keyset files: load (refusing a file group or
-//     others can read), create, replace atomically with mode 0600, lock across
-//     processes, and wrap with a KMS key. [ErrKeyset] is keyset.ErrKeyset.
+//   - store/keyset is the keyset: vap's own reading and writing of Tink's
+//     keyset formats and Tink's AES-GCM AEAD (Tink itself is only the tests'
+//     oracle, so a Flow links neither Tink nor protobuf), and keyset files:
+//     load (refusing a file group or others can read), create, replace
+//     atomically with mode 0600, lock across processes, and wrap with a KMS
+//     key. [ErrKeyset] is keyset.ErrKeyset.
 //   - store/sqlite (the embedded default, $VAP_HOME/store.db) and
 //     store/postgres (VAP_STORE=postgres://…, for teams) are the backends;
 //     each registers its schemes in store/backend. Import the one you use; the

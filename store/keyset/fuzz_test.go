@@ -47,3 +47,59 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzUnwrapped: any bytes as the plaintext of an encrypted keyset (what a
+// KMS returns) parse or fail without panic, and one that validates
+// serializes back to the same keys.
+func FuzzUnwrapped(f *testing.F) {
+	k, err := New()
+	if err != nil {
+		f.Fatal(err)
+	}
+	k, _, _ = Add(k)
+	f.Add(k.marshalBinary())
+	f.Add([]byte{0x08, 0x01, 0x12, 0x00})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		k, err := parseBinary(data)
+		if err != nil || k.validate() != nil {
+			return
+		}
+		k2, err := parseBinary(k.marshalBinary())
+		if err != nil || k2.validate() != nil {
+			t.Fatalf("a valid keyset does not serialize back: %v", err)
+		}
+		if k.Primary() != k2.Primary() || !slices.Equal(k.Keys(), k2.Keys()) {
+			t.Fatal("round trip changed the keyset")
+		}
+	})
+}
+
+// TestDecryptShortOrForeign: ciphertexts of every length up to a nonce and
+// a tag, and prefixes of other keys, fail to open without panic.
+func TestDecryptShortOrForeign(t *testing.T) {
+	k, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := k.AEAD()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, err := a.Encrypt([]byte("pw"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := range len(ct) {
+		if _, err := a.Decrypt(ct[:n], nil); err == nil {
+			t.Fatalf("a %d-byte prefix of a ciphertext opens", n)
+		}
+	}
+	other := slices.Clone(ct)
+	other[4] ^= 1 // another key id
+	if _, err := a.Decrypt(other, nil); err == nil {
+		t.Fatal("a ciphertext naming another key opens")
+	}
+	if pt, err := a.Decrypt(ct, nil); err != nil || string(pt) != "pw" {
+		t.Fatalf("the ciphertext itself: %q, %v", pt, err)
+	}
+}
