@@ -6,11 +6,13 @@
 // (examples/lean), the PostgreSQL type on the embedded store
 // (testdata/pgsqlite), the all-types vap Flow (import
 // github.com/vapsql/vap/driver), and the all-types Flow built from an older
-// commit (-baseline) for "no slower than before". It reports binary sizes, `go list -deps` package and module
-// counts, and the cold start (open, SELECT 1, exit) of each as min and
-// median wall time, CPU time and peak RSS (through /usr/bin/time when
-// present) over -n runs, run interleaved so that machine noise falls on
-// every program alike.
+// commit (-baseline) for "no slower than before". It reports binary
+// sizes, `go list -deps` package and module counts, and the cold start
+// (open, SELECT 1, exit) of each as min and median wall time, CPU time and
+// peak RSS (through /usr/bin/time when present) over -n runs, interleaved
+// in a new random order each round so that machine noise, and the server
+// still closing the previous program's connections, fall on every program
+// alike.
 //
 // The vap Flows resolve their connection from a PostgreSQL store (the team
 // setup: VAP_STORE=postgres://…, VAP_KEYSET_FILE) on a fresh schema, and
@@ -33,6 +35,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	mrand "math/rand/v2"
 	"net/url"
 	"os"
 	"os/exec"
@@ -217,9 +220,12 @@ func run(n int, pgURL, baseline string, inittrace bool) error {
 		}
 	}
 	loadBefore := loadavg()
+	// Each round runs every scenario once, in a new random order: a
+	// scenario that ends with server connections closing (the server's
+	// backends still exiting) must not always precede the same one.
 	for range n {
-		for _, s := range scens {
-			if err := once(s); err != nil {
+		for _, i := range mrand.Perm(len(scens)) {
+			if err := once(scens[i]); err != nil {
 				return err
 			}
 		}
