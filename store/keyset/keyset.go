@@ -99,16 +99,14 @@ type Keyset struct {
 	keys    []key
 }
 
-// String describes k's keys without their material.
-func (k *Keyset) String() string {
-	if k == nil {
-		return "keyset.Keyset(nil)"
-	}
+// String describes k's keys without their material. It has a value
+// receiver so that a Keyset printed by value shows no material either.
+func (k Keyset) String() string {
 	return fmt.Sprintf("keyset.Keyset{primary: %d, keys: %v}", k.primary, k.Keys())
 }
 
 // GoString is String: %#v shows no key material either.
-func (k *Keyset) GoString() string { return k.String() }
+func (k Keyset) GoString() string { return k.String() }
 
 // Primary returns the id of the key new ciphertexts are sealed with.
 func (k *Keyset) Primary() uint32 { return k.primary }
