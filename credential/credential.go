@@ -178,6 +178,20 @@ func init() {
 	}
 }
 
+// MintError is a credential an auth_type could not mint while the driver
+// logged in: a ConnectorAuth's connector fetches its token at each login
+// (go-mssqldb asks azure-ad for one), so the failure comes back from the
+// driver's Connect. The vap driver reports its step as token minting,
+// whatever the cause (the authority refused, or could not be reached).
+type MintError struct {
+	AuthType string
+	Err      error
+}
+
+func (e *MintError) Error() string { return e.Err.Error() }
+
+func (e *MintError) Unwrap() error { return e.Err }
+
 // NotLinkedError reports a reference scheme or auth type that no linked
 // package provides.
 type NotLinkedError struct {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"syscall"
+
+	"github.com/vapsql/vap/credential"
 )
 
 // The steps of opening a connection, as ConnectError.Step names them, so
@@ -24,8 +26,10 @@ const (
 )
 
 // Step names the step that failed: StepConfig, StepRef or StepMint from
-// Op, and for a physical connection (OpConnect) StepNetwork, StepTLS,
-// StepAuth (the type's AuthError) or StepServer from the cause.
+// Op, and for a physical connection (OpConnect) StepMint (a
+// credential.MintError: the token the driver asked for at login),
+// StepNetwork, StepTLS, StepAuth (the type's AuthError) or StepServer from
+// the cause.
 func (e *ConnectError) Step() string {
 	switch e.Op {
 	case OpRef:
@@ -37,6 +41,10 @@ func (e *ConnectError) Step() string {
 		return StepConfig
 	}
 	err := e.Err
+	var me *credential.MintError
+	if errors.As(err, &me) {
+		return StepMint
+	}
 	if e.authError != nil && e.authError(err) {
 		return StepAuth
 	}

@@ -3,6 +3,7 @@ package azuread_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"testing"
 
@@ -90,4 +91,43 @@ func TestVapAzureAD(t *testing.T) {
 		t.Errorf("azure-ad with a user_name: %v", err)
 	}
 	e.entra.check(t)
+}
+
+// TestVapAzureADRefusedIsTokenMinting: when the authority refuses the
+// service principal, go-mssqldb's login fails asking for the token, and the
+// vap driver names the step as token minting (what `vap conn test`
+// prints), not the network or the server; the error holds no secret.
+func TestVapAzureADRefusedIsTokenMinting(t *testing.T) {
+	e := newEnv(t)
+	e.entra.secrets[clientID] = "the-right-one-" + randHex(8)
+	wrong := "wrong-secret-" + randHex(8)
+	name := "azure-e2e-refused"
+	c := &store.Connection{Name: name, Type: "sqlserver"}
+	for k, v := range e.fields(map[string]string{"azure_credential": "service-principal", "azure_tenant_id": e.entra.tenant, "azure_client_id": clientID, "azure_client_secret": wrong}) {
+		c.Set(k, v, false)
+	}
+	ctx := context.Background()
+	if err := stdlib.DefaultStore().Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	defer stdlib.DefaultStore().Delete(ctx, name)
+	db, err := sql.Open("vap", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.PingContext(ctx)
+	var ce *stdlib.ConnectError
+	if !errors.As(err, &ce) {
+		t.Fatalf("ping: %v, want a *stdlib.ConnectError", err)
+	}
+	if ce.Step() != stdlib.StepMint {
+		t.Errorf("step %q, want %q (%v)", ce.Step(), stdlib.StepMint, err)
+	}
+	if strings.Contains(err.Error(), wrong) || strings.Contains(err.Error(), e.entra.secrets[clientID]) {
+		t.Errorf("error leaks a secret: %v", err)
+	}
+	if n := len(e.seen()); n != 0 {
+		t.Errorf("the peer saw %d logins", n)
+	}
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/vapsql/vap/credential"
 )
 
 // refreshMargin is how long before its expiry a token is replaced, at
@@ -56,7 +58,7 @@ func (s *tokenSource) token(ctx context.Context) (string, error) {
 	}
 	at, err := s.cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{s.scope}})
 	if err != nil {
-		return "", fmt.Errorf("azuread: getting an Entra ID token (azure_credential %s): %w", s.kind, err)
+		return "", &credential.MintError{AuthType: AuthType, Err: fmt.Errorf("azuread: getting an Entra ID token (azure_credential %s): %w", s.kind, err)}
 	}
 	now := s.now()
 	margin := min(refreshMargin, at.ExpiresOn.Sub(now)/2)
