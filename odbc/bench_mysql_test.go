@@ -112,36 +112,7 @@ func BenchmarkMySQL1M(b *testing.B) {
 	})
 	b.Run("sql_scan_loop", func(b *testing.B) {
 		defer reportCPU(b)()
-		db, err := sql.Open("mysql", testenv.MySQLDSN())
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer db.Close()
-		for b.Loop() {
-			var s benchSlices
-			rows, err := db.QueryContext(ctx, benchQuery)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var (
-				id     int64
-				nm     string
-				score  float64
-				at     time.Time
-				amount string
-				flag   bool
-			)
-			for rows.Next() {
-				if err := rows.Scan(&id, &nm, &score, &at, &amount, &flag); err != nil {
-					b.Fatal(err)
-				}
-				s.add(id, nm, score, at, flag)
-				s.amounts = append(s.amounts, amount)
-			}
-			if rows.Err() != nil || len(s.ids) != benchRows {
-				b.Fatal(rows.Err(), len(s.ids))
-			}
-		}
+		sqlScanLoop(b, "mysql", testenv.MySQLDSN())
 	})
 	b.Run("odbc_generic", func(b *testing.B) {
 		defer reportCPU(b)()

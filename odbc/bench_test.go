@@ -15,50 +15,16 @@ import (
 	"github.com/vapsql/vap/internal/testenv"
 )
 
-// benchTable is the 1,000,000-row benchmark table, created once and reused.
+// The 1,000,000-row benchmark table (internal/testenv), shared with the
+// MySQL benchmark and odbc/arrowrows'.
 const (
-	benchTable = "odbc_bench_1m"
-	benchRows  = 1_000_000
-	benchQuery = "SELECT id, name, score, at, amount, flag FROM " + benchTable
+	benchTable = testenv.BenchTable
+	benchRows  = testenv.BenchRows
+	benchQuery = testenv.BenchQuery
 )
 
-// benchSetup makes sure benchTable exists with benchRows rows, under an
-// advisory lock so parallel runs do not race.
-func benchSetup(b *testing.B, admin *sql.DB) {
-	b.Helper()
-	ctx := context.Background()
-	conn, err := admin.Conn(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(4004)"); err != nil {
-		b.Fatal(err)
-	}
-	defer conn.ExecContext(ctx, "SELECT pg_advisory_unlock(4004)")
-	var n int64
-	err = conn.QueryRowContext(ctx, "SELECT count(*) FROM "+benchTable).Scan(&n)
-	if err == nil && n == benchRows {
-		return
-	}
-	b.Logf("creating %s (%d rows)", benchTable, benchRows)
-	for _, q := range []string{
-		"DROP TABLE IF EXISTS " + benchTable,
-		`CREATE TABLE ` + benchTable + ` AS
-		 SELECT i::bigint AS id,
-		        md5(i::text) AS name,
-		        i * 1.5::float8 / 7 AS score,
-		        timestamptz '2024-01-01 00:00:00+00' + i * interval '1 second' AS at,
-		        ((i::bigint * 7919) % 100000000 / 100.0)::numeric(12,2) AS amount,
-		        i % 3 = 0 AS flag
-		 FROM generate_series(1, ` + itoa(benchRows) + `) AS i`,
-		"VACUUM ANALYZE " + benchTable,
-	} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+// benchSetup makes sure the PostgreSQL benchTable exists.
+func benchSetup(b *testing.B, admin *sql.DB) { testenv.EnsurePGBenchTable(b, admin) }
 
 // BenchmarkPG1M reads the 1M-row table with the floor (COPY TO STDOUT into
 // io.Discard), pgx's native Query+Scan, a hand-written database/sql loop,
@@ -112,38 +78,7 @@ func BenchmarkPG1M(b *testing.B) {
 			}
 		}
 	})
-	b.Run("sql_scan_loop", func(b *testing.B) {
-		db, err := sql.Open("pgx", testenv.PostgresURL())
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer db.Close()
-		for b.Loop() {
-			var s benchSlices
-			rows, err := db.QueryContext(ctx, benchQuery)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var (
-				id     int64
-				nm     string
-				score  float64
-				at     time.Time
-				amount string
-				flag   bool
-			)
-			for rows.Next() {
-				if err := rows.Scan(&id, &nm, &score, &at, &amount, &flag); err != nil {
-					b.Fatal(err)
-				}
-				s.add(id, nm, score, at, flag)
-				s.amounts = append(s.amounts, amount)
-			}
-			if rows.Err() != nil || len(s.ids) != benchRows {
-				b.Fatal(rows.Err(), len(s.ids))
-			}
-		}
-	})
+	b.Run("sql_scan_loop", func(b *testing.B) { sqlScanLoop(b, "pgx", testenv.PostgresURL()) })
 	b.Run("odbc_generic", func(b *testing.B) {
 		c := New(WithStore(st), MaxBytes(0))
 		c.cfg.generic = true
@@ -245,4 +180,40 @@ func heapInuse() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapInuse
+}
+
+// sqlScanLoop reads benchQuery with a hand-written database/sql loop into
+// typed slices (amount as text), the way a Flow would without odbc.
+func sqlScanLoop(b *testing.B, driverName, dsn string) {
+	db, err := sql.Open(driverName, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	for b.Loop() {
+		var s benchSlices
+		rows, err := db.QueryContext(ctx, benchQuery)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var (
+			id     int64
+			nm     string
+			score  float64
+			at     time.Time
+			amount string
+			flag   bool
+		)
+		for rows.Next() {
+			if err := rows.Scan(&id, &nm, &score, &at, &amount, &flag); err != nil {
+				b.Fatal(err)
+			}
+			s.add(id, nm, score, at, flag)
+			s.amounts = append(s.amounts, amount)
+		}
+		if rows.Err() != nil || len(s.ids) != benchRows {
+			b.Fatal(rows.Err(), len(s.ids))
+		}
+	}
 }

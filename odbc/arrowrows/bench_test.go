@@ -14,49 +14,14 @@ import (
 	"github.com/vapsql/vap/odbc/arrowrows"
 )
 
-// The odbc benchmark's table (odbc/bench_test.go, odbc/testdata/BENCH.md):
-// 1,000,000 rows of bigint, text (md5), double precision, timestamptz,
-// numeric(12,2), boolean; created once, under the same advisory lock.
+// The odbc benchmark's table (internal/testenv, odbc/testdata/BENCH.md).
 const (
-	benchTable = "odbc_bench_1m"
-	benchRows  = 1_000_000
-	benchQuery = "SELECT id, name, score, at, amount, flag FROM " + benchTable
+	benchTable = testenv.BenchTable
+	benchRows  = testenv.BenchRows
+	benchQuery = testenv.BenchQuery
 )
 
-func benchSetup(b *testing.B, admin *sql.DB) {
-	b.Helper()
-	ctx := context.Background()
-	conn, err := admin.Conn(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(4004)"); err != nil {
-		b.Fatal(err)
-	}
-	defer conn.ExecContext(ctx, "SELECT pg_advisory_unlock(4004)")
-	var n int64
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+benchTable).Scan(&n); err == nil && n == benchRows {
-		return
-	}
-	b.Logf("creating %s (%d rows)", benchTable, benchRows)
-	for _, q := range []string{
-		"DROP TABLE IF EXISTS " + benchTable,
-		`CREATE TABLE ` + benchTable + ` AS
-		 SELECT i::bigint AS id,
-		        md5(i::text) AS name,
-		        i * 1.5::float8 / 7 AS score,
-		        timestamptz '2024-01-01 00:00:00+00' + i * interval '1 second' AS at,
-		        ((i::bigint * 7919) % 100000000 / 100.0)::numeric(12,2) AS amount,
-		        i % 3 = 0 AS flag
-		 FROM generate_series(1, ` + strconv.Itoa(benchRows) + `) AS i`,
-		"VACUUM ANALYZE " + benchTable,
-	} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func benchSetup(b *testing.B, admin *sql.DB) { testenv.EnsurePGBenchTable(b, admin) }
 
 // BenchmarkPG1MFiles reads the 1M-row table with OdbcToRows alone (the
 // baseline) and streams it into a Parquet (snappy), Arrow IPC file and
