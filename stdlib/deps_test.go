@@ -26,3 +26,23 @@ func TestLinksNoFamilyNoBackend(t *testing.T) {
 		}
 	}
 }
+
+// TestLinksNoTinkNoProtobuf: the adapter, and with it the store and its
+// keyset, links neither Tink nor protobuf: store/keyset reads Tink's
+// formats itself (before, Tink and protobuf were most of a lean Flow's
+// start-up cost over pgx's; README, Performance).
+func TestLinksNoTinkNoProtobuf(t *testing.T) {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to list the package's imports")
+	}
+	out, err := exec.Command(gobin, "list", "-deps", "github.com/vapsql/vap/stdlib", "github.com/vapsql/vap/store/sqlite", "github.com/vapsql/vap/store/postgres").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	for _, d := range strings.Fields(string(out)) {
+		if strings.HasPrefix(d, "github.com/tink-crypto/") || strings.HasPrefix(d, "google.golang.org/protobuf/") {
+			t.Errorf("a Flow on the store links %s", d)
+		}
+	}
+}

@@ -25,8 +25,9 @@
 //     errors backends return (ErrNotFound, ErrExists and ErrConflict are the
 //     same values as this package's), and the registry of URL schemes.
 //   - store/keyset is the keyset: vap's own reading and writing of Tink's
-//     keyset formats and Tink's AES-GCM AEAD (Tink itself is only the tests'
-//     oracle, so a Flow links neither Tink nor protobuf), and keyset files:
+//     keyset formats and Tink's AES-GCM AEAD (Tink itself is only the
+//     oracle of the tests in internal/tinkcompat, a module of its own, so a
+//     Flow links neither Tink nor protobuf), and keyset files:
 //     load (refusing a file group or others can read), create, replace
 //     atomically with mode 0600, lock across processes, and wrap with a KMS
 //     key. [ErrKeyset] is keyset.ErrKeyset.

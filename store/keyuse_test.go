@@ -1,33 +1,33 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
+	"fmt"
+	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/tink-crypto/tink-go/v2/aead"
-	"github.com/tink-crypto/tink-go/v2/insecurecleartextkeyset"
-	tinkkeyset "github.com/tink-crypto/tink-go/v2/keyset"
-	"github.com/tink-crypto/tink-go/v2/mac"
-	tinkpb "github.com/tink-crypto/tink-go/v2/proto/tink_go_proto"
-
 	"github.com/vapsql/vap/store"
 	"github.com/vapsql/vap/store/keyset"
 )
 
-// fromTink is the keyset Tink's handle h holds, as vap reads it from
-// Tink's JSON: these tests make keysets of kinds vap never generates.
-func fromTink(t *testing.T, h *tinkkeyset.Handle) *keyset.Keyset {
+// handmade is a one-key keyset in Tink's JSON form, of a kind vap never
+// generates: key type typeURL (material: a 32-byte AES-GCM key's proto),
+// output prefix type prefix (TINK, LEGACY, RAW, CRUNCHY). What Tink writes
+// is this form (internal/tinkcompat holds store/keyset to it).
+func handmade(t *testing.T, typeURL, prefix string) *keyset.Keyset {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := insecurecleartextkeyset.Write(h, tinkkeyset.NewJSONWriter(&buf)); err != nil {
-		t.Fatal(err)
-	}
-	k, err := keyset.Parse(buf.Bytes())
+	key := make([]byte, 32)
+	rand.Read(key)
+	id := mrand.Uint32N(1<<31) + 1
+	data := fmt.Sprintf(`{"primaryKeyId":%d,"key":[{"keyData":{"typeUrl":%q,"value":%q,"keyMaterialType":"SYMMETRIC"},"status":"ENABLED","keyId":%d,"outputPrefixType":%q}]}`,
+		id, typeURL, base64.StdEncoding.EncodeToString(append([]byte{0x1a, 32}, key...)), id, prefix)
+	k, err := keyset.Parse([]byte(data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,10 +35,10 @@ func fromTink(t *testing.T, h *tinkkeyset.Handle) *keyset.Keyset {
 }
 
 // homeWithKeyset is a home whose keyset file holds h.
-func homeWithKeyset(t *testing.T, h *tinkkeyset.Handle) string {
+func homeWithKeyset(t *testing.T, h *keyset.Keyset) string {
 	t.Helper()
 	home := t.TempDir()
-	if err := keyset.Write(filepath.Join(home, store.KeysetFileName), fromTink(t, h)); err != nil {
+	if err := keyset.Write(filepath.Join(home, store.KeysetFileName), h); err != nil {
 		t.Fatal(err)
 	}
 	return home
@@ -49,15 +49,10 @@ func homeWithKeyset(t *testing.T, h *tinkkeyset.Handle) string {
 // retired while a secret opens only with it; keys list counts its secrets.
 func TestRetireRefusedForUnprefixedKeys(t *testing.T) {
 	ctx := context.Background()
-	for _, prefix := range []tinkpb.OutputPrefixType{tinkpb.OutputPrefixType_RAW, tinkpb.OutputPrefixType_LEGACY} {
-		t.Run(prefix.String(), func(t *testing.T) {
-			tmpl := aead.AES256GCMKeyTemplate()
-			tmpl.OutputPrefixType = prefix
-			h, err := tinkkeyset.NewHandle(tmpl)
-			if err != nil {
-				t.Fatal(err)
-			}
-			old := h.KeysetInfo().GetPrimaryKeyId()
+	for _, prefix := range []string{"RAW", "LEGACY"} {
+		t.Run(prefix, func(t *testing.T) {
+			h := handmade(t, keyset.AESGCMKeyType, prefix)
+			old := h.Primary()
 			home := homeWithKeyset(t, h)
 			st := openHome(t, home)
 			for _, n := range []string{"one", "two"} {
@@ -70,7 +65,7 @@ func TestRetireRefusedForUnprefixedKeys(t *testing.T) {
 					t.Errorf("keys list counts %d secrets for the %s key, want 2", k.Secrets, prefix)
 				}
 			}
-			nh, _, err := store.AddPrimaryKey(fromTink(t, h)) // not re-encrypted: both still need old
+			nh, _, err := store.AddPrimaryKey(h) // not re-encrypted: both still need old
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,13 +115,9 @@ func TestKeysListCountsMissingKeys(t *testing.T) {
 // when loaded, naming the type.
 func TestOnlyAESGCMKeysets(t *testing.T) {
 	ctx := context.Background()
-	for name, tmpl := range map[string]*tinkpb.KeyTemplate{"ChaCha20Poly1305": aead.ChaCha20Poly1305KeyTemplate(), "HMAC": mac.HMACSHA256Tag256KeyTemplate()} {
+	for name, typeURL := range map[string]string{"ChaCha20Poly1305": "type.googleapis.com/google.crypto.tink.ChaCha20Poly1305Key", "HMAC": "type.googleapis.com/google.crypto.tink.HmacKey"} {
 		t.Run(name, func(t *testing.T) {
-			h, err := tinkkeyset.NewHandle(tmpl)
-			if err != nil {
-				t.Fatal(err)
-			}
-			home := homeWithKeyset(t, h)
+			home := homeWithKeyset(t, handmade(t, typeURL, "TINK"))
 			st := openHome(t, home)
 			c := &store.Connection{Name: "c", Type: "sqlite"}
 			c.Set("path", "/x", false)

@@ -4,7 +4,8 @@
 // (or by earlier vap releases, which used Tink) reads here, what this
 // package writes reads in Tink, and [Keyset.AEAD] seals and opens as Tink's
 // AEAD does (output prefix, 12-byte nonce, AES-GCM with its 16-byte tag);
-// tinkcompat_test.go holds both sides to that with Tink as the oracle.
+// internal/tinkcompat (a module of its own, so that vap does not require
+// Tink) holds both sides to that with Tink as the oracle.
 //
 // Generate an AES-256-GCM keyset ([New], [AddPrimary], [Add]), change its
 // primary or drop a key ([SetPrimary], [Delete], [Only]), read

@@ -101,7 +101,7 @@ func run(n int, pgURL, baseline string, inittrace bool) error {
 
 	progs := []*program{
 		{name: "pgx only", pkg: "./internal/cmd/leanbench/testdata/pgx", dir: "."},
-		{name: "pgx + Tink linked, unused (no vap)", pkg: "./internal/cmd/leanbench/testdata/pgxtink", dir: ".", direct: true},
+		{name: "pgx + Tink linked, unused (no vap)", pkg: "./pgxtink", dir: "internal/tinkcompat", direct: true}, // Tink is required there, not by vap
 		{name: "pgx, store lookup then SELECT 1 (two connections, no vap)", pkg: "./internal/cmd/leanbench/testdata/pgxtwo", dir: ".", floor: true},
 		{name: "vap PostgreSQL-only (examples/lean)", pkg: "./examples/lean", dir: "."},
 		{name: "vap PostgreSQL type + embedded store", pkg: "./internal/cmd/leanbench/testdata/pgsqlite", dir: ".", sqlite: true},

@@ -1,4 +1,4 @@
-package store_test
+package tinkcompat_test
 
 import (
 	"context"
@@ -18,9 +18,32 @@ import (
 	"github.com/tink-crypto/tink-go-hcvault/v2/integration/hcvault"
 	"github.com/tink-crypto/tink-go/v2/tink"
 
+	_ "github.com/vapsql/vap/registry/postgres"
 	"github.com/vapsql/vap/store"
 	"github.com/vapsql/vap/store/keyset"
+	_ "github.com/vapsql/vap/store/sqlite"
 )
+
+var noEnv = store.WithLookupEnv(func(string) (string, bool) { return "", false })
+
+// newStore returns a store in a fresh home, and the home.
+func newStore(t *testing.T, opts ...store.Option) (*store.Store, string) {
+	t.Helper()
+	home := t.TempDir()
+	st := store.Open(append([]store.Option{store.WithHome(home), noEnv}, opts...)...)
+	t.Cleanup(func() { st.Close() })
+	return st, home
+}
+
+func pgConn(name, password string) *store.Connection {
+	c := &store.Connection{Name: name, Type: "postgresql"}
+	c.Set("host", "db.example.internal", false)
+	c.Set("user_name", "ben", false)
+	c.Set("password", password, false)
+	c.Set("port", "5432", false)
+	c.Set("dbname", "test", false)
+	return c
+}
 
 // fakeTransit is a loopback HashiCorp Vault transit engine: encrypt and
 // decrypt under named AES-GCM keys, behind a token, speaking Vault's JSON.

@@ -1,4 +1,4 @@
-package keyset_test
+package tinkcompat_test
 
 import (
 	"bytes"
