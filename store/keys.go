@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -113,9 +114,9 @@ func keyUse(ctx context.Context, b backend.Backend, h *keyset.Keyset) (map[uint3
 				continue
 			}
 			who := fmt.Sprintf("%q/%s", r.Name, k)
-			id, pfx, ok := keyID(f.Value)
+			ct, id, ok := keyID(f.Value)
 			if ok {
-				if t, in := prefixed[id]; in && prefixByte(t) == pfx {
+				if t, in := prefixed[id]; in && bytes.HasPrefix(ct, t.Bytes(id)) {
 					use[id] = append(use[id], who)
 					continue
 				}
@@ -140,15 +141,6 @@ func keyUse(ctx context.Context, b backend.Backend, h *keyset.Keyset) (map[uint3
 		}
 	}
 	return use, nil
-}
-
-// prefixByte is the first byte of a ciphertext made by a key with output
-// prefix t.
-func prefixByte(t keyset.Prefix) byte {
-	if t == keyset.PrefixTink {
-		return 1
-	}
-	return 0 // LEGACY, CRUNCHY
 }
 
 // singleKeySealer returns a sealer that holds only key id of h.

@@ -106,14 +106,15 @@ func (s *sealer) open(b binding, field, sealed string, ref bool) (string, error)
 	return string(pt), nil
 }
 
-// keyID returns the Tink key id a sealed value's 5-byte output prefix
-// names, and the prefix's first byte (1 TINK, 0 LEGACY or CRUNCHY). A
-// ciphertext of a RAW key has no prefix: its first bytes are nonce, and may
-// look like one, so callers check the id against the keyset.
-func keyID(sealed string) (uint32, byte, bool) {
+// keyID returns a sealed value's ciphertext and the key id its output
+// prefix names (keyset.PrefixID). A ciphertext of a RAW key has no prefix:
+// its first bytes are nonce, and may look like one, so callers check the
+// id and its prefix against the keyset.
+func keyID(sealed string) ([]byte, uint32, bool) {
 	ct, err := base64.StdEncoding.DecodeString(sealed)
-	if err != nil || len(ct) < 5 || ct[0] > 1 {
-		return 0, 0, false
+	if err != nil {
+		return nil, 0, false
 	}
-	return binary.BigEndian.Uint32(ct[1:5]), ct[0], true
+	id, ok := keyset.PrefixID(ct)
+	return ct, id, ok
 }

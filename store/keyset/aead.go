@@ -59,7 +59,7 @@ func (k *Keyset) AEAD() (AEAD, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: key %d: %v", ErrKeyset, e.id, err)
 		}
-		p := e.prefix.bytes(e.id)
+		p := e.prefix.Bytes(e.id)
 		if p == nil {
 			a.raw = append(a.raw, gcm)
 		} else {

@@ -56,8 +56,9 @@ func (p Prefix) String() string {
 	return "UNKNOWN_PREFIX"
 }
 
-// bytes is the output prefix a key of this type with this id writes.
-func (p Prefix) bytes(id uint32) []byte {
+// Bytes is the output prefix a key of this type with this id starts its
+// ciphertexts with (nil for RAW).
+func (p Prefix) Bytes(id uint32) []byte {
 	switch p {
 	case PrefixTink:
 		return binary.BigEndian.AppendUint32([]byte{1}, id)
@@ -65,6 +66,18 @@ func (p Prefix) bytes(id uint32) []byte {
 		return binary.BigEndian.AppendUint32([]byte{0}, id)
 	}
 	return nil
+}
+
+// PrefixID returns the key id that ciphertext's output prefix names when it
+// starts as a TINK, LEGACY or CRUNCHY prefix does (0x01 or 0x00, then the id
+// big-endian). A RAW key's ciphertext has no prefix and its nonce may look
+// like one: check the id against the keyset and the whole prefix with
+// [Prefix.Bytes].
+func PrefixID(ciphertext []byte) (uint32, bool) {
+	if len(ciphertext) < 5 || ciphertext[0] > 1 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint32(ciphertext[1:5]), true
 }
 
 // Key describes one key of a keyset, without its material.
