@@ -146,12 +146,8 @@ func (k *Keyset) IDs() []uint32 {
 // New returns a fresh keyset of one AES-256-GCM key with a TINK prefix,
 // as Tink's AES256GCMKeyTemplate makes.
 func New() (*Keyset, error) {
-	k, id, err := (&Keyset{}).add()
-	if err != nil {
-		return nil, err
-	}
-	k.primary = id
-	return k, nil
+	k, _, err := AddPrimary(&Keyset{})
+	return k, err
 }
 
 // AddPrimary returns a copy of k with a new AES-256-GCM key as its primary,
@@ -174,9 +170,9 @@ func Add(k *Keyset) (*Keyset, uint32, error) { return k.add() }
 // SetPrimary returns a copy of k whose primary is key id, which must be
 // enabled. k is not changed.
 func SetPrimary(k *Keyset, id uint32) (*Keyset, error) {
-	i := k.index(id)
-	if i < 0 {
-		return nil, fmt.Errorf("%w: no key %d in the keyset", ErrKeyset, id)
+	i, err := k.find(id)
+	if err != nil {
+		return nil, err
 	}
 	if k.keys[i].status != Enabled {
 		return nil, fmt.Errorf("%w: key %d is %s; only an enabled key can be the primary", ErrKeyset, id, k.keys[i].status)
@@ -189,9 +185,9 @@ func SetPrimary(k *Keyset, id uint32) (*Keyset, error) {
 // Delete returns a copy of k without key id, which must not be the
 // primary. k is not changed.
 func Delete(k *Keyset, id uint32) (*Keyset, error) {
-	i := k.index(id)
-	if i < 0 {
-		return nil, fmt.Errorf("%w: no key %d in the keyset", ErrKeyset, id)
+	i, err := k.find(id)
+	if err != nil {
+		return nil, err
 	}
 	if id == k.primary {
 		return nil, fmt.Errorf("%w: key %d is the primary key; it cannot be deleted", ErrKeyset, id)
@@ -204,9 +200,9 @@ func Delete(k *Keyset, id uint32) (*Keyset, error) {
 // Only returns a keyset of key id of k alone, as its primary: what opens
 // exactly the ciphertexts that key made.
 func Only(k *Keyset, id uint32) (*Keyset, error) {
-	i := k.index(id)
-	if i < 0 {
-		return nil, fmt.Errorf("%w: no key %d in the keyset", ErrKeyset, id)
+	i, err := k.find(id)
+	if err != nil {
+		return nil, err
 	}
 	if k.keys[i].status != Enabled {
 		return nil, fmt.Errorf("%w: key %d is %s", ErrKeyset, id, k.keys[i].status)
@@ -216,6 +212,15 @@ func Only(k *Keyset, id uint32) (*Keyset, error) {
 
 func (k *Keyset) index(id uint32) int {
 	return slices.IndexFunc(k.keys, func(e key) bool { return e.id == id })
+}
+
+// find is index, failing for an id k does not hold.
+func (k *Keyset) find(id uint32) (int, error) {
+	i := k.index(id)
+	if i < 0 {
+		return 0, fmt.Errorf("%w: no key %d in the keyset", ErrKeyset, id)
+	}
+	return i, nil
 }
 
 func (k *Keyset) clone() *Keyset {
