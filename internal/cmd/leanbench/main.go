@@ -83,6 +83,7 @@ type scenario struct {
 	prog      *program
 	arg       string
 	env       []string
+	pgStore   bool // resolves from the PostgreSQL store: also set against the two-connection floor
 	wall, cpu []time.Duration
 	rss       []int64 // KiB
 }
@@ -205,7 +206,7 @@ func run(n int, pgURL, baseline string, inittrace bool) error {
 			continue
 		}
 		scens = append(scens,
-			&scenario{name: p.name + ", PostgreSQL store", prog: p, arg: "bench", env: storeEnv},
+			&scenario{name: p.name + ", PostgreSQL store", prog: p, arg: "bench", env: storeEnv, pgStore: true},
 			&scenario{name: p.name + ", VAP_CONN_BENCH", prog: p, arg: "bench", env: connEnv})
 	}
 	for _, s := range scens { // warm the page cache, check it works
@@ -241,9 +242,7 @@ func run(n int, pgURL, baseline string, inittrace bool) error {
 	for _, s := range scens {
 		fmt.Printf("| %s | %s / %s | %s / %s | %.1f / %.1f MiB | %.2fx | %.2fx | %.2fx |\n", s.name,
 			ms(minD(s.wall)), ms(median(s.wall)), ms(minD(s.cpu)), ms(median(s.cpu)),
-			float64(slices.Min(s.rss))/1024, float64(medianI(s.rss))/1024,
-			float64(median(s.wall))/float64(median(ref.wall)), float64(minD(s.wall))/float64(minD(ref.wall)),
-			float64(median(s.cpu))/float64(median(ref.cpu)))
+			float64(slices.Min(s.rss))/1024, float64(medianI(s.rss))/1024, s.wallMedianVs(ref), s.wallMinVs(ref), s.cpuMedianVs(ref))
 	}
 	// A PostgreSQL store costs a second server connection before the
 	// database's: set each store scenario against that floor.
@@ -252,15 +251,27 @@ func run(n int, pgURL, baseline string, inittrace bool) error {
 			continue
 		}
 		for _, s := range scens {
-			if strings.HasSuffix(s.name, ", PostgreSQL store") {
+			if s.pgStore {
 				fmt.Printf("\n%s vs %s: wall %.2fx (median), %.2fx (min); CPU %.2fx (median)", s.name, f.name,
-					float64(median(s.wall))/float64(median(f.wall)), float64(minD(s.wall))/float64(minD(f.wall)),
-					float64(median(s.cpu))/float64(median(f.cpu)))
+					s.wallMedianVs(f), s.wallMinVs(f), s.cpuMedianVs(f))
 			}
 		}
 		fmt.Println()
 	}
 	return nil
+}
+
+// The ratios of s's times to ref's.
+func (s *scenario) wallMedianVs(ref *scenario) float64 {
+	return float64(median(s.wall)) / float64(median(ref.wall))
+}
+
+func (s *scenario) wallMinVs(ref *scenario) float64 {
+	return float64(minD(s.wall)) / float64(minD(ref.wall))
+}
+
+func (s *scenario) cpuMedianVs(ref *scenario) float64 {
+	return float64(median(s.cpu)) / float64(median(ref.cpu))
 }
 
 // loadavg is the 1-minute load average (Linux), or "?".
